@@ -1,0 +1,62 @@
+/**
+ * Where a lab's nodes and proxy run. Each backend (process, docker) implements this; the lab knows no other.
+ * Handles follow their lifecycle: a crashed node can be restarted but not paused, a stopped one is gone.
+ */
+export interface NodeSpec {
+  /** Node name, unique in the lab (also its network alias on docker). */
+  name: string;
+  /** Arguments after `chaoslab node` (the backend adds --id, --port, --host and --data itself). */
+  args: string[];
+  /** Where the node's JSON-lines log is copied to, in the run folder. */
+  logFile: string;
+}
+
+export interface Address {
+  host: string;
+  port: number;
+}
+
+export interface RunningNode {
+  readonly name: string;
+  readonly state: 'running' | 'paused';
+  /** Where the harness reaches the node directly (never through a proxy). */
+  address(): Address;
+  /** Where other nodes (and the proxy) reach the node. Equal to address() on the process backend. */
+  peerAddress(): Address;
+  crash(): Promise<CrashedNode>;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  stop(): Promise<void>;
+  /** Network-level isolation (docker only: disconnect from the lab's network). */
+  isolate?(): Promise<void>;
+  rejoin?(): Promise<void>;
+}
+
+export interface CrashedNode {
+  readonly name: string;
+  readonly state: 'crashed';
+  /** Start again on the same data (dir or volume) under the same name. */
+  restart(): Promise<RunningNode>;
+  /** Release what is left (nothing runs any more). */
+  remove(): Promise<void>;
+}
+
+export interface ProxyEndpoint {
+  /** The Toxiproxy HTTP API, for toxiproxy-node-client. */
+  apiUrl: string;
+  /** Host at which a proxy's listen port is reachable by nodes (e.g. 127.0.0.1, or the proxy container's alias). */
+  listenHost: string;
+  /** Host the proxy itself must dial to reach a node's peerAddress. */
+  upstreamHostFor(node: RunningNode): string;
+  stop(): Promise<void>;
+}
+
+export interface Backend {
+  readonly name: 'process' | 'docker';
+  /** Whether the backend can run frame-aware toxics (chaoslab's own proxy) or only standard Toxiproxy ones. */
+  readonly frameToxics: boolean;
+  startProxy(runDir: string): Promise<ProxyEndpoint>;
+  startNode(spec: NodeSpec): Promise<RunningNode>;
+  /** Stop and remove everything this backend started; safe to call twice and after a failure. */
+  close(): Promise<void>;
+}
