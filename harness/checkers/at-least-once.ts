@@ -1,0 +1,82 @@
+import { deliveries, executionsById, formatTime, pairIndices, pairTimes } from './evidence.ts';
+import { decide, plural, type CheckInput, type Checker, type Counterexample, type Result } from './result.ts';
+
+/** Nothing is promised before one op is acknowledged (or, with eventual delivery, at least invoked). */
+export const MIN_OPS_AT_RISK_FOR_AT_LEAST_ONCE = 1;
+
+/**
+ * Every acknowledged (`ok`) op executed at least once. An `info` op may or may not have executed, so it is
+ * only required when the scenario promises eventual delivery (`options.eventual`) and the faults healed.
+ * Separately, a `fail` op must not have executed: the client was told it did not happen and may act on that.
+ */
+export function checkAtLeastOnce(input: CheckInput): Result {
+  const byId = executionsById(input.executions);
+  const eventual = input.options?.eventual === true && input.healed;
+  const counterexamples: Counterexample[] = [];
+  let atRisk = 0;
+  let acknowledgedLost = 0;
+  let indeterminateLost = 0;
+  let failedButExecuted = 0;
+  let indeterminateSkipped = 0;
+  for (const pair of deliveries(input.history)) {
+    const id = pair.invoke.value.id;
+    const runs = byId.get(id)?.length ?? 0;
+    if (pair.outcome === 'fail') {
+      if (runs === 0) continue;
+      failedButExecuted += 1;
+      counterexamples.push({
+        id,
+        ops: pairIndices(pair),
+        times: [...pairTimes(pair), ...byId.get(id)!.map((run) => run.time)],
+        what: `${id} was reported failed at ${formatTime(pair.completion!.time)} (${pair.completion!.error ?? 'no error given'}) yet executed ${plural(runs, 'time')}: a definite failure must not have happened (report it as info)`,
+      });
+      continue;
+    }
+    if (pair.outcome === 'info' && !eventual) {
+      indeterminateSkipped += 1;
+      continue;
+    }
+    atRisk += 1;
+    if (runs > 0) continue;
+    if (pair.outcome === 'ok') {
+      acknowledgedLost += 1;
+      counterexamples.push({
+        id,
+        ops: pairIndices(pair),
+        times: pairTimes(pair),
+        what: `${id} was acknowledged at ${formatTime(pair.completion!.time)} but never executed`,
+      });
+    } else {
+      indeterminateLost += 1;
+      counterexamples.push({
+        id,
+        ops: pairIndices(pair),
+        times: pairTimes(pair),
+        what: `${id} (invoked at ${formatTime(pair.invoke.time)}, outcome unknown) never executed although the faults healed and delivery is eventual`,
+      });
+    }
+  }
+  const promise = eventual ? 'every acknowledged or indeterminate op' : 'every acknowledged op';
+  const findings = [
+    acknowledgedLost > 0 ? `${plural(acknowledgedLost, 'acknowledged op')} never executed` : '',
+    indeterminateLost > 0 ? `${plural(indeterminateLost, 'indeterminate op')} never executed after healing` : '',
+    failedButExecuted > 0 ? `${plural(failedButExecuted, 'failed op')} executed anyway` : '',
+  ].filter(Boolean);
+  return decide(
+    'at-least-once',
+    counterexamples,
+    {
+      enough: atRisk >= MIN_OPS_AT_RISK_FOR_AT_LEAST_ONCE,
+      holds: `${promise} executed (${plural(atRisk, 'op')} checked${indeterminateSkipped > 0 ? `, ${indeterminateSkipped} indeterminate not required` : ''})`,
+      tooShort: eventual ? 'no op acknowledged or pending: nothing was promised' : 'no op acknowledged: nothing was promised',
+      violated: findings.join('; '),
+    },
+    { opsAtRisk: atRisk, acknowledgedLost, indeterminateLost, failedButExecuted, indeterminateNotRequired: indeterminateSkipped },
+  );
+}
+
+export const atLeastOnce: Checker = {
+  name: 'at-least-once',
+  summary: 'every acknowledged op executed (every non-failed op, with eventual delivery after healing)',
+  check: checkAtLeastOnce,
+};

@@ -1,0 +1,75 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { RecordFileError } from '../history/jsonl.ts';
+import { runFiles } from '../history/run-folder.ts';
+import { verdicts, type CheckOptions, type Result, type Verdict } from './result.ts';
+
+/**
+ * verdict.json, the run's conclusion (docs/ARCHITECTURE.md, "Run folder"). `healed` and `options` are the
+ * check's inputs that the record files do not carry, so that `chaoslab check DIR` reaches the same verdicts.
+ */
+export interface VerdictRecord {
+  scenario: string;
+  backend: string;
+  seed: number;
+  expected: Record<string, Verdict>;
+  observed: Record<string, Verdict>;
+  results: Result[];
+  availability: Record<string, number>;
+  ok: boolean;
+  ops: number;
+  faults: number;
+  durationMs: number;
+  replay: string;
+  healed?: boolean;
+  options?: CheckOptions;
+}
+
+const verdictSchema = z.enum(verdicts);
+const resultSchema = z.object({
+  checker: z.string(),
+  verdict: verdictSchema,
+  reason: z.string(),
+  counterexamples: z.array(
+    z.object({ id: z.string(), ops: z.array(z.number()), times: z.array(z.number()), what: z.string() }),
+  ),
+  stats: z.record(z.string(), z.number()).optional(),
+});
+
+/** Lenient on reading: a re-check needs only the expectations and check inputs, whatever else is there. */
+export const storedVerdictSchema = z.looseObject({
+  scenario: z.string().optional(),
+  backend: z.string().optional(),
+  seed: z.union([z.number(), z.string()]).optional(),
+  expected: z.record(z.string(), verdictSchema).optional(),
+  observed: z.record(z.string(), verdictSchema).optional(),
+  results: z.array(resultSchema).optional(),
+  healed: z.boolean().optional(),
+  options: z.looseObject({ eventual: z.boolean().optional() }).optional(),
+  replay: z.string().optional(),
+});
+export type StoredVerdict = z.infer<typeof storedVerdictSchema>;
+
+export async function writeVerdictFile(dir: string, record: VerdictRecord): Promise<void> {
+  await writeFile(join(dir, runFiles.verdict), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+/** The stored verdict.json of a run folder, or undefined when the run left none. */
+export async function readVerdictFile(dir: string): Promise<StoredVerdict | undefined> {
+  const file = join(dir, runFiles.verdict);
+  if (!existsSync(file)) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new RecordFileError(file, undefined, `not JSON (${(error as Error).message})`);
+  }
+  const parsed = storedVerdictSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top)'}: ${issue.message}`);
+    throw new RecordFileError(file, undefined, problems.join('; '));
+  }
+  return parsed.data;
+}
