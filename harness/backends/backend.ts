@@ -46,6 +46,8 @@ export interface ProxyEndpoint {
   apiUrl: string;
   /** Host at which a proxy's listen port is reachable by nodes (e.g. 127.0.0.1, or the proxy container's alias). */
   listenHost: string;
+  /** Address proxies bind their listen ports to, when it differs from listenHost (e.g. 0.0.0.0 in a container). */
+  listenBind?: string;
   /** Host the proxy itself must dial to reach a node's peerAddress. */
   upstreamHostFor(node: RunningNode): string;
   stop(): Promise<void>;

@@ -1,0 +1,196 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { Address, Backend, CrashedNode, NodeSpec, ProxyEndpoint, RunningNode } from './backend.ts';
+import { openToxiproxy } from '../toxiproxy.ts';
+
+const binPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'bin.mjs');
+const HOST = '127.0.0.1';
+/** tsx compiles on first start; a loaded 2-core machine needs far more than the usual ~0.3 s. */
+const START_TIMEOUT_MS = 20_000;
+const STOP_GRACE_MS = 3_000;
+
+/** Every child any process backend started, so that an exiting harness never leaves one behind. */
+const livingChildren = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of livingChildren) child.kill('SIGKILL');
+});
+
+export interface ProcessBackendOptions {
+  /** An external Toxiproxy (only standard toxics); the embedded chaoslab proxy when absent. */
+  toxiproxyUrl?: string;
+  /** Seed of the embedded proxy's randomness (toxicity, frame toxics). */
+  proxySeed?: number;
+}
+
+/** Nodes as local `chaoslab node` processes, each with its own data dir; the proxy embedded in this process. */
+export class ProcessBackend implements Backend {
+  readonly name = 'process' as const;
+  readonly frameToxics: boolean;
+  private readonly dataRoot = join(tmpdir(), `chaoslab-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
+  private readonly nodes = new Set<ProcessNode>();
+  private readonly proxies: ProxyEndpoint[] = [];
+
+  constructor(private readonly options: ProcessBackendOptions = {}) {
+    this.frameToxics = options.toxiproxyUrl === undefined;
+  }
+
+  async startProxy(_runDir: string): Promise<ProxyEndpoint> {
+    const toxiproxy = await openToxiproxy(
+      this.options.toxiproxyUrl === undefined
+        ? { kind: 'embedded', seed: this.options.proxySeed }
+        : { kind: 'external', url: this.options.toxiproxyUrl },
+    );
+    const endpoint: ProxyEndpoint = {
+      apiUrl: toxiproxy.url,
+      listenHost: HOST,
+      upstreamHostFor: () => HOST,
+      stop: () => toxiproxy.stop(),
+    };
+    this.proxies.push(endpoint);
+    return endpoint;
+  }
+
+  async startNode(spec: NodeSpec): Promise<RunningNode> {
+    const dataDir = join(this.dataRoot, spec.name);
+    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dirname(spec.logFile), { recursive: true });
+    return ProcessNode.spawn(spec, dataDir, 0, this.nodes);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.nodes].map((node) => node.stop()));
+    await Promise.allSettled(this.proxies.splice(0).map((proxy) => proxy.stop()));
+    rmSync(this.dataRoot, { recursive: true, force: true });
+  }
+}
+
+class ProcessNode implements RunningNode {
+  state: 'running' | 'paused' = 'running';
+  private readonly exited: Promise<void>;
+
+  private constructor(
+    readonly spec: NodeSpec,
+    private readonly dataDir: string,
+    private readonly child: ChildProcess,
+    private readonly port: number,
+    /** The backend's set of living nodes: a node leaves it when its process exits. */
+    private readonly owner: Set<ProcessNode>,
+    log: WriteStream,
+  ) {
+    owner.add(this);
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    void this.exited.then(() => {
+      livingChildren.delete(child);
+      owner.delete(this);
+      log.end();
+    });
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  /** Start `chaoslab node` and wait for its `listening` line; a restart asks for the port it had before. */
+  static async spawn(spec: NodeSpec, dataDir: string, port: number, owner: Set<ProcessNode>): Promise<ProcessNode> {
+    const args = [binPath, 'node', '--id', spec.name, '--host', HOST, '--port', String(port), '--data', dataDir, ...spec.args];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    livingChildren.add(child);
+    // The log file is appended to, so that a restarted node's lines follow the crashed one's.
+    const log = createWriteStream(spec.logFile, { flags: 'a' });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4000);
+    });
+    const lines = createInterface({ input: child.stdout! });
+    const listening = new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`node ${spec.name} did not report listening within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+      lines.on('line', (line) => {
+        log.write(line + '\n');
+        const event = parseLogLine(line);
+        if (event?.event === 'listening' && typeof event.port === 'number') {
+          clearTimeout(timer);
+          resolve(event.port);
+        }
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`node ${spec.name} exited (${signal ?? `code ${code}`}) before listening:\n${stderr.trim()}`));
+      });
+    });
+    try {
+      const boundPort = await listening;
+      return new ProcessNode(spec, dataDir, child, boundPort, owner, log);
+    } catch (error) {
+      child.kill('SIGKILL');
+      livingChildren.delete(child);
+      log.end();
+      throw error;
+    }
+  }
+
+  address(): Address {
+    return { host: HOST, port: this.port };
+  }
+
+  peerAddress(): Address {
+    return this.address();
+  }
+
+  async crash(): Promise<CrashedNode> {
+    this.child.kill('SIGKILL');
+    await this.exited;
+    return new CrashedProcessNode(this.spec, this.dataDir, this.port, this.owner);
+  }
+
+  async pause(): Promise<void> {
+    this.child.kill('SIGSTOP');
+    this.state = 'paused';
+  }
+
+  async resume(): Promise<void> {
+    this.child.kill('SIGCONT');
+    this.state = 'running';
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    if (this.state === 'paused') this.child.kill('SIGCONT');
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_GRACE_MS);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+class CrashedProcessNode implements CrashedNode {
+  readonly state = 'crashed' as const;
+  constructor(
+    private readonly spec: NodeSpec,
+    private readonly dataDir: string,
+    private readonly port: number,
+    private readonly owner: Set<ProcessNode>,
+  ) {}
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  async restart(): Promise<RunningNode> {
+    return ProcessNode.spawn(this.spec, this.dataDir, this.port, this.owner);
+  }
+
+  async remove(): Promise<void> {}
+}
+
+function parseLogLine(line: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,117 @@
+import Table from 'cli-table3';
+import { Option, type Command } from 'commander';
+import { selectScenarios } from '../../catalogue.ts';
+import { formatCounterexamples } from '../../checkers/table.ts';
+import { closeActiveLabs, runScenario, type BackendName, type ScenarioOutcome } from '../../run.ts';
+
+interface RunFlags {
+  backend: BackendName;
+  seed?: number;
+  json?: boolean;
+  toxiproxyUrl?: string;
+  runsDir: string;
+  junit?: string;
+  summary?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('Run scenarios (all when none named) and compare each observed verdict with the expected one.')
+    .argument('[scenario...]', 'scenario names (see `chaoslab list`)')
+    .addOption(new Option('--backend <name>', 'where nodes run').choices(['process', 'docker']).default('process'))
+    .option('--seed <n>', 'replay: the same seed gives the same workload and fault schedule', parseSeed)
+    .option('--json', 'print one JSON object {"scenarios": [...]} on stdout')
+    .option('--toxiproxy-url <url>', 'use this Toxiproxy instead of the embedded proxy (standard toxics only)')
+    .option('--runs-dir <dir>', 'where run folders are written', 'runs')
+    .option('--junit <file>', 'also write a JUnit XML file (one test case per scenario and guarantee)')
+    .option('--summary <file>', 'also write a Markdown summary')
+    .action(async (names: string[], flags: RunFlags) => {
+      const stopOnSignal = (signal: NodeJS.Signals) => {
+        process.stderr.write(`\n${signal}: stopping every node and proxy...\n`);
+        void closeActiveLabs().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+      };
+      process.once('SIGINT', stopOnSignal);
+      process.once('SIGTERM', stopOnSignal);
+
+      const scenarios = await selectScenarios(names);
+      const outcomes: ScenarioOutcome[] = [];
+      for (const [i, scenario] of scenarios.entries()) {
+        const outcome = await runScenario(scenario, {
+          backend: flags.backend,
+          seed: flags.seed,
+          toxiproxyUrl: flags.toxiproxyUrl ?? process.env.CHAOSLAB_TOXIPROXY_URL,
+          runsDir: flags.runsDir,
+          onProgress: (line) => process.stderr.write(`[${i + 1}/${scenarios.length}] ${line}\n`),
+        });
+        outcomes.push(outcome);
+      }
+      await writeExtraReports(outcomes, flags);
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify({ scenarios: outcomes.map(jsonEntry) })}\n`);
+      } else {
+        process.stdout.write(`${formatOutcomes(outcomes)}\n`);
+      }
+      process.exitCode = outcomes.every((outcome) => outcome.ok) ? 0 : 1;
+    });
+}
+
+function parseSeed(value: string): number {
+  const seed = Number(value);
+  if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, got "${value}"`);
+  return seed;
+}
+
+/** The per-scenario fields of issue 6, without the full checker results (they are in each verdict.json). */
+function jsonEntry(outcome: ScenarioOutcome) {
+  const { results: _results, ...entry } = outcome;
+  return entry;
+}
+
+function formatOutcomes(outcomes: ScenarioOutcome[]): string {
+  const table = new Table({
+    head: ['scenario', 'guarantee', 'expected', 'observed', 'match'],
+    style: { head: [], border: [] },
+  });
+  const notes: string[] = [];
+  for (const outcome of outcomes) {
+    if (outcome.skipped) {
+      table.push([outcome.name, { colSpan: 4, content: `skipped: ${outcome.skipped}` }]);
+      continue;
+    }
+    if (outcome.error) {
+      table.push([outcome.name, { colSpan: 4, content: `ERROR: ${outcome.error}` }]);
+      notes.push(`${outcome.name}: run failed; replay: ${outcome.replay}; folder: ${outcome.dir}`);
+      continue;
+    }
+    for (const [guarantee, expected] of Object.entries(outcome.expected)) {
+      const observed = outcome.observed[guarantee] ?? '-';
+      table.push([outcome.name, guarantee, expected, observed, observed === expected ? 'yes' : 'NO']);
+    }
+    if (!outcome.ok) {
+      const mismatched = outcome.results.filter((result) => outcome.expected[result.checker] !== result.verdict);
+      notes.push(
+        [`${outcome.name} (seed ${outcome.seed}) not as expected; replay: ${outcome.replay}; folder: ${outcome.dir}`,
+          ...mismatched.map((result) => `  ${result.checker}: ${result.reason}`),
+          formatCounterexamples(mismatched)].filter(Boolean).join('\n'),
+      );
+    }
+  }
+  const passed = outcomes.filter((outcome) => outcome.ok && !outcome.skipped).length;
+  const skipped = outcomes.filter((outcome) => outcome.skipped).length;
+  const failed = outcomes.length - passed - skipped;
+  const seconds = outcomes.reduce((sum, outcome) => sum + outcome.durationMs, 0) / 1000;
+  const summary = `${passed} as expected, ${failed} not, ${skipped} skipped (${seconds.toFixed(1)} s)`;
+  return [table.toString(), ...notes, summary].join('\n');
+}
+
+/** JUnit and Markdown summaries are harness/report's; asked for, they must be written or the run fails. */
+async function writeExtraReports(outcomes: ScenarioOutcome[], flags: RunFlags): Promise<void> {
+  if (!flags.junit && !flags.summary) return;
+  const report = (await import('../../report/index.ts')) as {
+    writeJUnit(outcomes: ScenarioOutcome[], file: string): Promise<unknown>;
+    writeSummary(outcomes: ScenarioOutcome[], file: string): Promise<unknown>;
+  };
+  if (flags.junit) await report.writeJUnit(outcomes, flags.junit);
+  if (flags.summary) await report.writeSummary(outcomes, flags.summary);
+}

@@ -1,0 +1,198 @@
+import { join } from 'node:path';
+import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
+import type { Address, Backend, CrashedNode, ProxyEndpoint, RunningNode } from './backends/backend.ts';
+import { callService } from './workload/call.ts';
+
+/** What one node of a lab runs and how it behaves; everything else about it is the backend's business. */
+export interface LabNodeSpec {
+  name: string;
+  programs: string[];
+  /** Node configuration fields (semantics, bug, retransmit, mailboxCapacity, options ...), passed as --config-json. */
+  config?: Record<string, unknown>;
+}
+
+export interface LabOptions {
+  runDir: string;
+  nodes: LabNodeSpec[];
+}
+
+/** The name-service node's name: it is infrastructure, reached directly by everyone and never faulted. */
+export const NAME_SERVICE = 'names';
+
+export type NodeHandle = RunningNode | CrashedNode;
+
+/** `A->B` is every connection A opens toward B; its proxy is `link_A_B` (docs/ARCHITECTURE.md). */
+export function proxyName(link: string): string {
+  const [from, to] = parseLink(link);
+  return `link_${from}_${to}`;
+}
+
+export function parseLink(link: string): [string, string] {
+  const parts = link.split('->').map((part) => part.trim());
+  if (parts.length !== 2 || !parts[0] || !parts[1]) throw new Error(`bad link "${link}": expected "FROM->TO", e.g. "n1->n2"`);
+  return [parts[0], parts[1]];
+}
+
+/**
+ * A running cluster: a name service, the nodes, and one proxy per directed link between nodes, so that every
+ * node-to-node byte crosses a proxy and a fault can hit one direction of one link.
+ */
+export class Lab {
+  private readonly handles = new Map<string, NodeHandle>();
+  private readonly links = new Map<string, Proxy>();
+  private closed = false;
+
+  private constructor(
+    readonly backend: Backend,
+    readonly options: LabOptions,
+    readonly toxiproxy: Toxiproxy,
+    private readonly proxyEndpoint: ProxyEndpoint,
+  ) {}
+
+  /** Starts everything; on any failure, stops what was started before rethrowing. */
+  static async start(backend: Backend, options: LabOptions): Promise<Lab> {
+    const names = options.nodes.map((node) => node.name);
+    const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+    if (duplicate) throw new Error(`node name "${duplicate}" is used twice`);
+    if (names.includes(NAME_SERVICE)) throw new Error(`node name "${NAME_SERVICE}" is reserved for the name service`);
+
+    const endpoint = await backend.startProxy(options.runDir);
+    const lab = new Lab(backend, options, new Toxiproxy(endpoint.apiUrl), endpoint);
+    try {
+      const nameService = await backend.startNode({
+        name: NAME_SERVICE,
+        args: ['--config-json', JSON.stringify({ programs: ['name-service'] })],
+        logFile: lab.logFile(NAME_SERVICE),
+      });
+      lab.handles.set(NAME_SERVICE, nameService);
+      const nameServiceAt = nameService.peerAddress();
+      const started = await Promise.all(
+        options.nodes.map((spec) =>
+          backend.startNode({
+            name: spec.name,
+            args: [
+              '--config-json',
+              JSON.stringify({ ...spec.config, programs: spec.programs }),
+              '--name-service',
+              `${nameServiceAt.host}:${nameServiceAt.port}`,
+            ],
+            logFile: lab.logFile(spec.name),
+          }),
+        ),
+      );
+      for (const node of started) lab.handles.set(node.name, node);
+      await lab.createLinks();
+      return lab;
+    } catch (error) {
+      await lab.close();
+      throw error;
+    }
+  }
+
+  get frameToxics(): boolean {
+    return this.backend.frameToxics;
+  }
+
+  /** The scenario's nodes (not the name service). */
+  get nodeNames(): string[] {
+    return this.options.nodes.map((node) => node.name);
+  }
+
+  logFile(name: string): string {
+    return join(this.options.runDir, 'nodes', `${name}.log`);
+  }
+
+  node(name: string): NodeHandle {
+    const handle = this.handles.get(name);
+    if (!handle) throw new Error(`no node "${name}" in this lab (nodes: ${this.nodeNames.join(', ')})`);
+    return handle;
+  }
+
+  running(name: string): RunningNode {
+    const handle = this.node(name);
+    if (handle.state === 'crashed') throw new Error(`node ${name} is crashed`);
+    return handle;
+  }
+
+  /** Where the harness reaches a node directly, never through a proxy. */
+  address(name: string): Address {
+    return this.running(name).address();
+  }
+
+  link(link: string): Proxy {
+    const proxy = this.links.get(proxyName(link));
+    if (!proxy) throw new Error(`no link "${link}" in this lab (nodes: ${this.nodeNames.join(', ')})`);
+    return proxy;
+  }
+
+  async crash(name: string): Promise<void> {
+    this.handles.set(name, await this.running(name).crash());
+  }
+
+  async restart(name: string): Promise<void> {
+    const handle = this.node(name);
+    if (handle.state !== 'crashed') throw new Error(`node ${name} is ${handle.state}, not crashed: cannot restart it`);
+    this.handles.set(name, await handle.restart());
+  }
+
+  async pause(name: string): Promise<void> {
+    await this.running(name).pause();
+  }
+
+  async resume(name: string): Promise<void> {
+    await this.running(name).resume();
+  }
+
+  /** Undo every fault: no toxic, every link enabled, every node running. */
+  async heal(): Promise<void> {
+    await this.toxiproxy.reset();
+    for (const [name, handle] of this.handles) {
+      if (handle.state === 'crashed') await this.restart(name);
+      else if (handle.state === 'paused') await handle.resume();
+    }
+  }
+
+  /** Calls a procedure of a service on a node, directly (the harness's own requests are never faulted). */
+  call<T = unknown>(node: string, service: string, proc: string, args: unknown, timeoutMs = 10_000): Promise<T> {
+    return callService<T>(this.address(node), service, proc, args, timeoutMs);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled(
+      [...this.handles.values()].map((handle) => (handle.state === 'crashed' ? handle.remove() : handle.stop())),
+    );
+    await this.backend.close();
+  }
+
+  private async createLinks(): Promise<void> {
+    const names = this.nodeNames;
+    const bindHost = this.proxyEndpoint.listenBind ?? this.proxyEndpoint.listenHost;
+    const pairs = names.flatMap((from) => names.filter((to) => to !== from).map((to) => [from, to] as const));
+    const proxies = await this.toxiproxy.populate(
+      pairs.map(([from, to]) => {
+        const target = this.running(to);
+        return {
+          name: proxyName(`${from}->${to}`),
+          listen: `${bindHost}:0`,
+          upstream: `${this.proxyEndpoint.upstreamHostFor(target)}:${target.peerAddress().port}`,
+          enabled: true,
+        };
+      }),
+    );
+    for (const proxy of Object.values(proxies)) this.links.set(proxy.name, proxy);
+    const links = pairs.map(([from, to]) => {
+      const proxy = this.links.get(proxyName(`${from}->${to}`));
+      if (!proxy) throw new Error(`the proxy did not create link ${from}->${to}`);
+      return { from, to, host: this.proxyEndpoint.listenHost, port: portOf(proxy.listen) };
+    });
+    await this.call(NAME_SERVICE, 'names', 'setLinks', { links });
+  }
+}
+
+function portOf(listen: string): number {
+  const port = Number(listen.slice(listen.lastIndexOf(':') + 1));
+  if (!Number.isInteger(port) || port <= 0) throw new Error(`the proxy reported an unusable listen address "${listen}"`);
+  return port;
+}

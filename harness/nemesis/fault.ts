@@ -1,0 +1,29 @@
+import type { Lab } from '../lab.ts';
+
+/**
+ * A fault the nemesis can start and later stop (heal). Faults are data: `kind` and `target` are what
+ * faults.jsonl records; `start`/`stop` act only through the Toxiproxy API and node control.
+ */
+export interface Fault {
+  readonly kind: string;
+  readonly target: Record<string, unknown>;
+  /** What the lab must offer: frame toxics exist only on chaoslab's own proxy. */
+  readonly needs?: 'frame-toxics';
+  /** `id` is unique in the run (f0, f1 ...): toxics are named after it so that faults never collide. */
+  start(lab: Lab, id: string): Promise<void>;
+  stop(lab: Lab, id: string): Promise<void>;
+}
+
+/** A moment of the workload: ms since it started, or the moment its Nth operation is invoked. */
+export type When = number | { ops: number };
+
+/**
+ * One fault window. It ends at `until`, or `duration` ms after it started, or when the workload ends,
+ * whichever comes first; every fault is healed before the ground truth is read.
+ */
+export interface FaultWindow {
+  fault: Fault;
+  at: When;
+  until?: When;
+  duration?: number;
+}

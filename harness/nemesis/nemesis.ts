@@ -1,0 +1,52 @@
+import type { Lab } from '../lab.ts';
+import type { Fault, FaultWindow, When } from './fault.ts';
+
+/** What the nemesis needs to know of the workload's progress. */
+export interface WorkloadProgress {
+  /** Resolves when the Nth operation (counting from 1) has been invoked. */
+  invoked(count: number): Promise<void>;
+  /** Resolves when the workload has finished. */
+  readonly finished: Promise<void>;
+}
+
+export interface FaultLog {
+  faultStart(id: string, fault: string, target: Record<string, unknown>): void;
+  faultStop(id: string, fault: string, target: Record<string, unknown>): void;
+}
+
+/**
+ * Plays a fault schedule against a lab while the workload runs: each window starts its fault when its moment
+ * comes and stops it when it ends, or when the workload ends. Returns once every started fault is stopped.
+ */
+export async function playSchedule(lab: Lab, windows: FaultWindow[], progress: WorkloadProgress, log: FaultLog): Promise<number> {
+  const workloadStart = performance.now();
+  const reached = (when: When) =>
+    typeof when === 'number' ? sleep(Math.max(0, workloadStart + when - performance.now())) : progress.invoked(when.ops);
+  let started = 0;
+  const play = async (window: FaultWindow, id: string) => {
+    if ((await Promise.race([reached(window.at).then(() => true), progress.finished.then(() => false)])) === false) return;
+    await window.fault.start(lab, id);
+    started++;
+    log.faultStart(id, window.fault.kind, window.fault.target);
+    const ends = [progress.finished];
+    if (window.until !== undefined) ends.push(reached(window.until));
+    if (window.duration !== undefined) ends.push(sleep(window.duration));
+    await Promise.race(ends);
+    await window.fault.stop(lab, id);
+    log.faultStop(id, window.fault.kind, window.fault.target);
+  };
+  await Promise.all(windows.map((window, i) => play(window, `f${i}`)));
+  return started;
+}
+
+/** Faults a lab cannot run, with the reason, so that a scenario is reported skipped rather than failed. */
+export function unsupportedFaults(faults: Fault[], frameToxics: boolean): string | undefined {
+  const frame = faults.filter((fault) => fault.needs === 'frame-toxics' && !frameToxics);
+  if (frame.length === 0) return undefined;
+  const kinds = [...new Set(frame.map((fault) => fault.kind))].join(', ');
+  return `needs frame toxics (${kinds}), which only chaoslab's own proxy has`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

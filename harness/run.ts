@@ -1,0 +1,279 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Backend } from './backends/backend.ts';
+import { ProcessBackend } from './backends/process.ts';
+import { checkRun, compareWithExpected, type Result, type Verdict } from './checkers/index.ts';
+import { writeVerdictFile } from './checkers/verdict-file.ts';
+import { runFiles, writeExecutions, type Execution } from './history/index.ts';
+import { HistoryRecorder } from './history/recorder.ts';
+import { Lab, type LabNodeSpec } from './lab.ts';
+import { playSchedule, unsupportedFaults } from './nemesis/nemesis.ts';
+import type { FaultWindow } from './nemesis/fault.ts';
+import { defaultPrograms, nodeNames, type Scenario, type ScenarioContext } from './scenario.ts';
+import { planOps } from './workload/generator.ts';
+import { Rng, randomSeed } from './workload/rng.ts';
+import { Workload } from './workload/workload.ts';
+
+export type BackendName = 'process' | 'docker';
+
+export interface RunOptions {
+  backend?: BackendName;
+  /** Replays a run: the same seed draws the same workload and fault schedule. */
+  seed?: number;
+  /** An external Toxiproxy (standard toxics only). */
+  toxiproxyUrl?: string;
+  /** Where run folders go (default ./runs). */
+  runsDir?: string;
+  /** Live progress lines (the CLI prints them on stderr). */
+  onProgress?: (line: string) => void;
+}
+
+/** One scenario's entry in `chaoslab run --json` (issue 6). */
+export interface ScenarioOutcome {
+  name: string;
+  backend: BackendName;
+  seed: number;
+  expected: Record<string, Verdict>;
+  observed: Record<string, Verdict>;
+  ok: boolean;
+  ops: number;
+  faults: number;
+  durationMs: number;
+  dir: string;
+  replay: string;
+  results: Result[];
+  skipped?: string;
+  error?: string;
+}
+
+/** How long the ground truth must stay unchanged before the run trusts that in-flight work has drained. */
+const QUIET_MS = 400;
+const DRAIN_LIMIT_MS = 20_000;
+
+const activeLabs = new Set<Lab>();
+
+/** Stops every lab still running (on SIGINT/SIGTERM or an uncaught failure), so nothing outlives the harness. */
+export async function closeActiveLabs(): Promise<void> {
+  await Promise.allSettled([...activeLabs].map((lab) => lab.close()));
+}
+
+export function replayCommand(name: string, seed: number, backend: BackendName): string {
+  return `npx chaoslab run ${name} --seed ${seed}${backend === 'process' ? '' : ` --backend ${backend}`}`;
+}
+
+/** Runs one scenario: lab -> workload + nemesis -> heal and drain -> ground truth -> checkers -> run folder. */
+export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<ScenarioOutcome> {
+  const startedAt = performance.now();
+  const backendName = options.backend ?? 'process';
+  const seed = options.seed ?? randomSeed();
+  const rng = new Rng(seed);
+  const progress = options.onProgress ?? (() => {});
+  const expected = scenario.expect as Record<string, Verdict>;
+  const dir = runFolder(options.runsDir ?? 'runs', scenario.name);
+  const outcome: ScenarioOutcome = {
+    name: scenario.name,
+    backend: backendName,
+    seed,
+    expected,
+    observed: {},
+    ok: false,
+    ops: 0,
+    faults: 0,
+    durationMs: 0,
+    dir,
+    replay: replayCommand(scenario.name, seed, backendName),
+    results: [],
+  };
+  const finish = () => ({ ...outcome, durationMs: Math.round(performance.now() - startedAt) });
+
+  const backend = await createBackend(backendName, options, rng.fork('proxy').int(1, 2 ** 31 - 1));
+  const windows = typeof scenario.faults === 'function' ? scenario.faults(rng.fork('faults')) : (scenario.faults ?? []);
+  const skipped =
+    scenario.needs?.includes('frame-toxics') && !backend.frameToxics
+      ? "needs frame toxics, which only chaoslab's own proxy has"
+      : unsupportedFaults(windows.map((window) => window.fault), backend.frameToxics);
+  if (skipped) {
+    await backend.close();
+    progress(`${scenario.name}: skipped (${skipped})`);
+    return { ...finish(), ok: true, skipped };
+  }
+
+  progress(`${scenario.name}: starting ${scenario.nodes.count} nodes on ${backendName} (seed ${seed})`);
+  let lab: Lab | undefined;
+  try {
+    lab = await Lab.start(backend, { runDir: dir, nodes: labNodes(scenario, seed) });
+    activeLabs.add(lab);
+    const recorder = new HistoryRecorder({ dir });
+    try {
+      outcome.faults = await drive(lab, scenario, windows, recorder, rng, progress);
+      progress(`${scenario.name}: healing and draining`);
+      await lab.heal();
+      const executions = await drainExecutions(lab, scenario, recorder);
+      await writeExecutions(join(dir, runFiles.executions), executions);
+      outcome.ops = recorder.ops.filter((op) => op.type === 'invoke').length;
+      const eventual = scenario.eventual ?? scenario.nodes.semantics !== 'at-most-once';
+      const input = { history: recorder.ops, executions, faults: recorder.faults, healed: true, options: { eventual } };
+      const results = checkRun(input, [...Object.keys(expected), 'availability']);
+      const comparison = compareWithExpected(results, expected);
+      Object.assign(outcome, { results, observed: comparison.observed, ok: comparison.ok });
+      const availability = results.find((result) => result.checker === 'availability')?.stats ?? {};
+      const done = finish();
+      await writeVerdictFile(dir, {
+        scenario: scenario.name,
+        backend: backendName,
+        seed,
+        expected,
+        observed: done.observed,
+        results,
+        availability,
+        ok: done.ok,
+        ops: done.ops,
+        faults: done.faults,
+        durationMs: done.durationMs,
+        replay: done.replay,
+        healed: true,
+        options: { eventual },
+      });
+    } finally {
+      await recorder.close();
+    }
+  } catch (error) {
+    outcome.ok = false;
+    outcome.error = error instanceof Error ? error.message : String(error);
+  } finally {
+    if (lab) {
+      await lab.close();
+      activeLabs.delete(lab);
+    } else {
+      await backend.close();
+    }
+  }
+  await writeRunReport(dir, progress);
+  const done = finish();
+  progress(`${scenario.name}: ${done.error ? `error: ${done.error}` : done.ok ? 'as expected' : 'NOT as expected'} (${done.durationMs} ms)`);
+  return done;
+}
+
+async function drive(
+  lab: Lab,
+  scenario: Scenario,
+  windows: FaultWindow[],
+  recorder: HistoryRecorder,
+  rng: Rng,
+  progress: (line: string) => void,
+): Promise<number> {
+  const names = nodeNames(scenario.nodes.count);
+  const clients = names.filter((name) => programsOf(scenario, name).includes('client'));
+  const ops = planOps(scenario.workload.ops, scenario.workload.mix ?? { append: 1 }, clients, rng.fork('workload'));
+  const workload = new Workload(lab, ops, recorder, {
+    concurrency: scenario.workload.concurrency,
+    rate: scenario.workload.rate,
+    mailbox: scenario.workload.mailbox ?? { node: 'n2', mbox: 'inbox' },
+    opTimeoutMs: scenario.workload.opTimeoutMs ?? 30_000,
+  });
+  // Faults end when the last op is invoked, so that ops still in flight can complete once healed.
+  const nemesisView = { invoked: (count: number) => workload.invoked(count), finished: workload.allInvoked };
+  const context: ScenarioContext = {
+    lab,
+    rng: rng.fork('script'),
+    invoked: (count) => workload.invoked(count),
+    allInvoked: workload.allInvoked,
+    record: (fault, target) => {
+      const id = recorder.startFault(fault, target);
+      return () => recorder.stopFault(id);
+    },
+  };
+  progress(`${scenario.name}: ${ops.length} ops, ${windows.length} fault windows`);
+  workload.start();
+  await Promise.all([
+    workload.finished,
+    playSchedule(lab, windows, nemesisView, {
+      faultStart: (_id, fault, target) => recorder.startFault(fault, target),
+      faultStop: (id) => recorder.stopFault(id),
+    }),
+    scenario.script?.(context),
+  ]);
+  return recorder.faults.filter((event) => event.type === 'start').length;
+}
+
+/**
+ * Reads the ground truth from every node that keeps a log, until it stops changing: retransmissions and
+ * redeliveries still in flight when the faults healed land first.
+ */
+async function drainExecutions(lab: Lab, scenario: Scenario, recorder: HistoryRecorder): Promise<Execution[]> {
+  const logNodes = nodeNames(scenario.nodes.count).filter((name) => programsOf(scenario, name).includes('log'));
+  const deadline = performance.now() + DRAIN_LIMIT_MS;
+  let last = -1;
+  let stableSince = performance.now();
+  for (;;) {
+    const executions = (await Promise.all(logNodes.map((node) => readLog(lab, node, recorder)))).flat();
+    const now = performance.now();
+    if (executions.length !== last) {
+      last = executions.length;
+      stableSince = now;
+    } else if (now - stableSince >= QUIET_MS || now >= deadline) {
+      return executions.sort((a, b) => a.time - b.time);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+interface NodeExecution extends Omit<Execution, 'time'> {
+  time: number;
+}
+
+async function readLog(lab: Lab, node: string, recorder: HistoryRecorder): Promise<Execution[]> {
+  const { executions } = await lab.call<{ executions: NodeExecution[] }>(node, 'log', 'read', {});
+  // Nodes stamp wall-clock epoch ms; the history's time line starts at the run's start.
+  return executions.map((execution) => ({
+    ...execution,
+    time: recorder.fromEpoch(execution.time),
+    ...(execution.takenAt !== undefined ? { takenAt: recorder.fromEpoch(execution.takenAt) } : {}),
+    ...(execution.leaseUntil !== undefined ? { leaseUntil: recorder.fromEpoch(execution.leaseUntil) } : {}),
+  }));
+}
+
+function programsOf(scenario: Scenario, name: string): string[] {
+  return scenario.nodes.programs?.[name] ?? defaultPrograms(name);
+}
+
+function labNodes(scenario: Scenario, seed: number): LabNodeSpec[] {
+  const { semantics, bug, config, configOf } = scenario.nodes;
+  return nodeNames(scenario.nodes.count).map((name, i) => {
+    const own = configOf?.[name] ?? {};
+    const options = { ...(config?.options as object), ...(own.options as object), seed: seed + i };
+    return {
+      name,
+      programs: programsOf(scenario, name),
+      config: { semantics, ...(bug ? { bug } : {}), ...config, ...own, options },
+    };
+  });
+}
+
+async function createBackend(name: BackendName, options: RunOptions, proxySeed: number): Promise<Backend> {
+  if (name === 'process') return new ProcessBackend({ toxiproxyUrl: options.toxiproxyUrl, proxySeed });
+  const { DockerBackend } = await import('./backends/docker.ts');
+  return new DockerBackend({ toxiproxyUrl: options.toxiproxyUrl, proxySeed });
+}
+
+/** `runs/<yyyymmdd-hhmmss>-<scenario>`, with a counter when the same scenario ran twice in one second. */
+function runFolder(runsDir: string, scenario: string): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  let dir = resolve(runsDir, `${stamp}-${scenario}`);
+  for (let n = 2; existsSync(dir); n++) dir = resolve(runsDir, `${stamp}-${scenario}-${n}`);
+  mkdirSync(join(dir, 'nodes'), { recursive: true });
+  return dir;
+}
+
+/** The HTML report is another part's work (harness/report); a run without it still has its verdict. */
+async function writeRunReport(dir: string, progress: (line: string) => void): Promise<void> {
+  if (!existsSync(join(dir, runFiles.verdict))) return;
+  const module = join(import.meta.dirname, 'report', 'index.ts');
+  if (!existsSync(module)) return;
+  try {
+    const report = (await import(module)) as { writeReport?: (runDir: string) => Promise<string> };
+    await report.writeReport?.(dir);
+  } catch (error) {
+    progress(`report not written: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

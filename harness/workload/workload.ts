@@ -1,0 +1,132 @@
+import type { HistoryRecorder } from '../history/recorder.ts';
+import type { Lab } from '../lab.ts';
+import type { WorkloadProgress } from '../nemesis/nemesis.ts';
+import { ServiceConnection } from './call.ts';
+import type { PlannedOp } from './generator.ts';
+
+export interface WorkloadOptions {
+  concurrency: number;
+  /** Operations per second over all processes; as fast as the nodes answer when absent. */
+  rate?: number;
+  /** Destination of 1-way sends. */
+  mailbox: { node: string; mbox: string };
+  /** The harness's own cap on one op; the node's semantics decide the outcome well before it. */
+  opTimeoutMs: number;
+}
+
+interface WorkloadAnswer {
+  outcome: 'ok' | 'fail' | 'info';
+  error?: string;
+}
+
+/**
+ * Concurrent clients: `concurrency` processes take the planned ops in order and ask their client node to
+ * perform each one (service `workload`), recording invoke and completion. The client node applies its
+ * semantics and says ok, fail or info; the harness only adds what it sees itself (a client it cannot reach
+ * certainly did nothing: fail; a client that stops answering mid-op may have done it: info).
+ */
+export class Workload implements WorkloadProgress {
+  readonly finished: Promise<void>;
+  /** Resolves once the last op is invoked: faults stop then, so that in-flight ops can finish after healing. */
+  readonly allInvoked: Promise<void>;
+  private invokedCount = 0;
+  private readonly waiters: { count: number; resolve: () => void }[] = [];
+  private resolveAllInvoked!: () => void;
+  private startFn!: () => void;
+
+  constructor(
+    private readonly lab: Lab,
+    private readonly ops: PlannedOp[],
+    private readonly recorder: HistoryRecorder,
+    private readonly options: WorkloadOptions,
+  ) {
+    this.allInvoked = new Promise((resolve) => (this.resolveAllInvoked = resolve));
+    if (ops.length === 0) this.resolveAllInvoked();
+    const started = new Promise<void>((resolve) => (this.startFn = resolve));
+    this.finished = started.then(() => this.runProcesses());
+  }
+
+  start(): void {
+    this.startFn();
+  }
+
+  invoked(count: number): Promise<void> {
+    if (count <= this.invokedCount) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ count, resolve }));
+  }
+
+  get invokedSoFar(): number {
+    return this.invokedCount;
+  }
+
+  private async runProcesses(): Promise<void> {
+    const startedAt = performance.now();
+    let next = 0;
+    const processes = Array.from({ length: Math.max(1, this.options.concurrency) }, async (_, process) => {
+      const connections = new Map<string, ServiceConnection>();
+      try {
+        while (next < this.ops.length) {
+          const i = next++;
+          if (this.options.rate) await sleepUntil(startedAt + (i * 1000) / this.options.rate);
+          const op = this.ops[i]!;
+          await this.perform(process, op, connections);
+        }
+      } finally {
+        for (const connection of connections.values()) connection.close();
+      }
+    });
+    await Promise.all(processes);
+  }
+
+  private async perform(process: number, op: PlannedOp, connections: Map<string, ServiceConnection>): Promise<void> {
+    const value = op.f === 'send' ? { id: op.id, mbox: this.options.mailbox.mbox, to: this.options.mailbox.node } : { id: op.id };
+    await this.waitUntilRunning(op.client);
+    const index = this.recorder.invoke(process, op.f, value, op.client);
+    this.countInvoke();
+    let connection = connections.get(op.client);
+    if (!connection) {
+      try {
+        connection = await ServiceConnection.open(this.lab.address(op.client));
+        connections.set(op.client, connection);
+      } catch (error) {
+        this.recorder.complete(index, 'fail', { error: `client node unreachable: ${message(error)}` });
+        return;
+      }
+    }
+    const args =
+      op.f === 'send'
+        ? { id: op.id, body: op.body, digest: op.digest, node: this.options.mailbox.node, mbox: this.options.mailbox.mbox }
+        : { id: op.id, body: op.body, digest: op.digest };
+    try {
+      const answer = await connection.call<WorkloadAnswer>('workload', op.f, args, this.options.opTimeoutMs);
+      this.recorder.complete(index, answer.outcome, answer.error ? { error: answer.error } : {});
+    } catch (error) {
+      // The client node took the op and then went silent (crash, pause, lost connection): it may have acted.
+      connections.delete(op.client);
+      connection.close();
+      this.recorder.complete(index, 'info', { error: `client node: ${message(error)}` });
+    }
+  }
+
+  /** A crashed client node issues nothing; its processes wait for the restart instead of burning ops. */
+  private async waitUntilRunning(node: string): Promise<void> {
+    const deadline = performance.now() + this.options.opTimeoutMs;
+    while (this.lab.node(node).state === 'crashed' && performance.now() < deadline) await sleepUntil(performance.now() + 10);
+  }
+
+  private countInvoke(): void {
+    this.invokedCount++;
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      if (this.waiters[i]!.count <= this.invokedCount) this.waiters.splice(i, 1)[0]!.resolve();
+    }
+    if (this.invokedCount === this.ops.length) this.resolveAllInvoked();
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function sleepUntil(time: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, time - performance.now())));
+}
