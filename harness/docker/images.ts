@@ -1,0 +1,155 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { appInputsHash, dockerDir, writeAppContext } from './app-context.ts';
+import { buildImage, localImageId } from './build.ts';
+import { LABEL } from './labels.ts';
+import { offlineBaseHash, offlineBaseInputs, writeOfflineBaseContext } from './offline-base.ts';
+
+/**
+ * Which images a docker run uses, and building them. Tags carry a digest of their inputs, so a warm run finds
+ * every tag present and builds nothing. Nothing here ever pulls: a base or Toxiproxy image that is not present
+ * locally is an error that says how to get it.
+ */
+export const OFFICIAL_BASE = 'node:20-slim';
+export const TOXIPROXY_IMAGE = 'ghcr.io/shopify/toxiproxy:2.12.0';
+export const BUILD_COMMAND = 'npx chaoslab images';
+
+/** `offline`: chaoslab's own base from this host's node (no registry needed); otherwise a node image to build on. */
+export type BaseSetting = { kind: 'offline' } | { kind: 'official'; image: string };
+/** chaoslab's own proxy (frame toxics too), or the real Toxiproxy (standard toxics only). */
+export type ProxySetting = { kind: 'chaoslab' } | { kind: 'toxiproxy'; image: string };
+
+export class ImageMissingError extends Error {
+  constructor(
+    readonly image: string,
+    howToGetIt: string,
+  ) {
+    super(`image ${image} is not present on this Docker engine; ${howToGetIt}`);
+    this.name = 'ImageMissingError';
+  }
+}
+
+/**
+ * `choice` is `offline`, `official` (node:20-slim) or any node image reference; by default (CHAOSLAB_DOCKER_BASE
+ * unset) the official base when it is already present locally, else offline: a machine without a registry never
+ * finds that tag, and chaoslab never asks a registry whether one answers.
+ */
+export async function resolveBase(choice = process.env.CHAOSLAB_DOCKER_BASE): Promise<BaseSetting> {
+  if (choice === 'offline') return { kind: 'offline' };
+  if (choice === 'official') return { kind: 'official', image: OFFICIAL_BASE };
+  if (choice !== undefined && choice !== '') return { kind: 'official', image: choice };
+  return (await localImageId(OFFICIAL_BASE)) === undefined ? { kind: 'offline' } : { kind: 'official', image: OFFICIAL_BASE };
+}
+
+/** `choice` is `chaoslab` (default, CHAOSLAB_DOCKER_PROXY), `toxiproxy`, or a Toxiproxy image reference. */
+export function resolveProxy(choice = process.env.CHAOSLAB_DOCKER_PROXY): ProxySetting {
+  if (choice === undefined || choice === '' || choice === 'chaoslab') return { kind: 'chaoslab' };
+  if (choice === 'toxiproxy') return { kind: 'toxiproxy', image: TOXIPROXY_IMAGE };
+  return { kind: 'toxiproxy', image: choice };
+}
+
+export interface ImagePlan {
+  base: string;
+  node: string;
+  proxy: string;
+  /** The base is chaoslab's to build (offline), rather than one to find locally. */
+  buildsBase: boolean;
+}
+
+/** The tags the current sources and settings call for (computing them reads the tree; it builds nothing). */
+export async function planImages(base: BaseSetting): Promise<ImagePlan> {
+  let baseTag: string;
+  let baseIdentity: string;
+  if (base.kind === 'offline') {
+    baseTag = `chaoslab-base:${offlineBaseHash(offlineBaseInputs())}`;
+    baseIdentity = baseTag;
+  } else {
+    const id = await localImageId(base.image);
+    if (id === undefined) throw missingOfficialBase(base.image);
+    baseTag = base.image;
+    baseIdentity = id;
+  }
+  const appHash = appInputsHash([baseIdentity, ...['node.Dockerfile', 'proxy.Dockerfile'].map((f) => join(dockerDir, f))]);
+  return { base: baseTag, node: `chaoslab-node:${appHash}`, proxy: `chaoslab-proxy:${appHash}`, buildsBase: base.kind === 'offline' };
+}
+
+export interface ImageOutcome {
+  image: string;
+  action: 'built' | 'reused';
+  ms: number;
+}
+
+/** Build whatever of base, node and proxy image is missing, in that order; report each with its time. */
+export async function buildImages(base: BaseSetting, proxy: ProxySetting = { kind: 'chaoslab' }): Promise<ImageOutcome[]> {
+  const plan = await planImages(base);
+  const outcomes: ImageOutcome[] = [];
+  const step = async (image: string, build: (contextDir: string) => Promise<void>): Promise<void> => {
+    const started = performance.now();
+    if ((await localImageId(image)) !== undefined) {
+      outcomes.push({ image, action: 'reused', ms: performance.now() - started });
+      return;
+    }
+    const contextDir = mkdtempSync(join(tmpdir(), 'chaoslab-image-'));
+    try {
+      await build(contextDir);
+    } finally {
+      rmSync(contextDir, { recursive: true, force: true });
+    }
+    outcomes.push({ image, action: 'built', ms: performance.now() - started });
+  };
+  const labels = { [LABEL]: '1' };
+  if (plan.buildsBase) {
+    await step(plan.base, async (contextDir) => {
+      writeOfflineBaseContext(contextDir, offlineBaseInputs());
+      await buildImage({ tag: plan.base, contextDir, labels });
+    });
+  }
+  await step(plan.node, async (contextDir) => {
+    writeAppContext(contextDir);
+    await buildImage({ tag: plan.node, contextDir, buildArgs: { BASE: plan.base }, labels });
+  });
+  await step(plan.proxy, async (contextDir) => {
+    cpSync(join(dockerDir, 'proxy.Dockerfile'), join(contextDir, 'Dockerfile'));
+    await buildImage({ tag: plan.proxy, contextDir, buildArgs: { APP: plan.node }, labels });
+  });
+  if (proxy.kind === 'toxiproxy') await requireImage(proxy.image, missingToxiproxyHint(proxy.image));
+  return outcomes;
+}
+
+export interface RunImages {
+  node: string;
+  proxy: string;
+}
+
+/** The images a run starts from; every one must already be built (a missing tag would make the engine pull). */
+export async function requireImages(base: BaseSetting, proxy: ProxySetting): Promise<RunImages> {
+  const plan = await planImages(base);
+  const hint = `build it with \`${BUILD_COMMAND}\``;
+  await requireImage(plan.node, hint);
+  if (proxy.kind === 'toxiproxy') {
+    await requireImage(proxy.image, missingToxiproxyHint(proxy.image));
+    return { node: plan.node, proxy: proxy.image };
+  }
+  await requireImage(plan.proxy, hint);
+  return { node: plan.node, proxy: plan.proxy };
+}
+
+async function requireImage(image: string, howToGetIt: string): Promise<void> {
+  if ((await localImageId(image)) === undefined) throw new ImageMissingError(image, howToGetIt);
+}
+
+function missingOfficialBase(image: string): ImageMissingError {
+  return new ImageMissingError(
+    image,
+    `on a machine that reaches a registry fetch it first (\`docker pull ${image}\`), or build on chaoslab's own ` +
+      `base with \`${BUILD_COMMAND} --base offline\` (chaoslab never pulls by itself)`,
+  );
+}
+
+function missingToxiproxyHint(image: string): string {
+  return (
+    `on a machine that reaches a registry fetch it first (\`docker pull ${image}\`), or use chaoslab's own proxy ` +
+    '(CHAOSLAB_DOCKER_PROXY=chaoslab, the default; chaoslab never pulls by itself)'
+  );
+}
