@@ -5,7 +5,6 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Address, Backend, CrashedNode, NodeSpec, ProxyEndpoint, RunningNode } from './backend.ts';
-import { openToxiproxy } from '../toxiproxy.ts';
 
 const binPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'bin.mjs');
 const HOST = '127.0.0.1';
@@ -39,6 +38,7 @@ export class ProcessBackend implements Backend {
   }
 
   async startProxy(_runDir: string): Promise<ProxyEndpoint> {
+    const { openToxiproxy } = await import('../toxiproxy.ts');
     const toxiproxy = await openToxiproxy(
       this.options.toxiproxyUrl === undefined
         ? { kind: 'embedded', seed: this.options.proxySeed }

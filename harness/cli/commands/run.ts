@@ -1,8 +1,7 @@
 import Table from 'cli-table3';
 import { Option, type Command } from 'commander';
-import { selectScenarios } from '../../catalogue.ts';
 import { formatCounterexamples } from '../../checkers/table.ts';
-import { closeActiveLabs, runScenario, type BackendName, type ScenarioOutcome } from '../../run.ts';
+import type { BackendName, ScenarioOutcome } from '../../run.ts';
 
 interface RunFlags {
   backend: BackendName;
@@ -27,6 +26,9 @@ export function register(program: Command): void {
     .option('--junit <file>', 'also write a JUnit XML file (one test case per scenario and guarantee)')
     .option('--summary <file>', 'also write a Markdown summary')
     .action(async (names: string[], flags: RunFlags) => {
+      // Loaded here, not at the top: every command file is imported for every command, `chaoslab node` included.
+      const { selectScenarios } = await import('../../catalogue.ts');
+      const { closeActiveLabs, runScenario } = await import('../../run.ts');
       const stopOnSignal = (signal: NodeJS.Signals) => {
         process.stderr.write(`\n${signal}: stopping every node and proxy...\n`);
         void closeActiveLabs().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
