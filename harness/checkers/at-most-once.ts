@@ -45,7 +45,7 @@ export function checkAtMostOnce(input: CheckInput): Result {
       enough: input.executions.length >= MIN_EXECUTIONS_FOR_AT_MOST_ONCE,
       holds: `${plural(byId.size, 'id')} executed, none more than once`,
       tooShort: 'no execution recorded: nothing could have run twice',
-      violated: `${plural(counterexamples.length, 'id')} executed more than once (${extraExecutions} extra executions)`,
+      violated: `${plural(counterexamples.length, 'id')} executed more than once (${plural(extraExecutions, 'extra execution')})`,
     },
     {
       executions: input.executions.length,

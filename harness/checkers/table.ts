@@ -8,7 +8,7 @@ export function formatVerdictTable(rows: readonly Comparison[]): string {
   const table = new Table({
     head: ['guarantee', 'expected', 'observed', 'match', 'reason'],
     style: { head: [], border: [] },
-    colWidths: [19, 10, 10, 7, 70],
+    colWidths: [19, 10, 10, 7, 56],
     wordWrap: true,
   });
   for (const row of rows) {

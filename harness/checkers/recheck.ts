@@ -1,0 +1,31 @@
+import { allFaultsHealed } from '../history/faults.ts';
+import { readRunRecords } from '../history/run-folder.ts';
+import { compareWithExpected, type Outcome } from './expectations.ts';
+import { checkRun, checkerNames } from './index.ts';
+import type { Result } from './result.ts';
+import { readVerdictFile, type StoredVerdict } from './verdict-file.ts';
+
+export interface Recheck {
+  dir: string;
+  stored: StoredVerdict | undefined;
+  healed: boolean;
+  results: Result[];
+  availability: Result;
+  outcome: Outcome;
+}
+
+/**
+ * Re-checks a stored run folder offline with the scenario's stored expectations and check options: the
+ * guarantees it expected verdicts for, or every guarantee when the run left no verdict.json. `healed` comes
+ * from verdict.json, else from faults.jsonl (every fault that started also stopped).
+ */
+export async function recheckRunFolder(dir: string): Promise<Recheck> {
+  const [records, stored] = await Promise.all([readRunRecords(dir), readVerdictFile(dir)]);
+  const expected = stored?.expected ?? {};
+  const guarantees = Object.keys(expected).length > 0 ? Object.keys(expected) : checkerNames.filter((name) => name !== 'availability');
+  const healed = stored?.healed ?? allFaultsHealed(records.faults);
+  const input = { ...records, healed, options: stored?.options ?? {} };
+  const results = checkRun(input, guarantees);
+  const availability = results.find((result) => result.checker === 'availability') ?? checkRun(input, ['availability'])[0]!;
+  return { dir, stored, healed, results, availability, outcome: compareWithExpected(results, expected) };
+}
