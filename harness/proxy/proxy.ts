@@ -1,0 +1,141 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import type { ToxicSetting } from './chain.ts';
+import { ProxyError, toxicAlreadyExists, toxicNotFound } from './errors.ts';
+import { Link } from './link.ts';
+import type { Attributes, StreamDirection, ToxicKind } from './toxic.ts';
+import { formatAddress, parseAddress } from './address.ts';
+
+export interface Toxic extends ToxicSetting {
+  readonly stream: StreamDirection;
+}
+
+export interface ToxicSpec {
+  name: string;
+  kind: ToxicKind;
+  stream: StreamDirection;
+  toxicity: number;
+  attributes: Attributes;
+}
+
+/**
+ * One proxy: listens on `listen`, and for each connection it accepts opens one to `upstream` and pipes both
+ * ways through the proxy's toxics. Disabled, it neither listens nor keeps connections (the cut wire).
+ */
+export class Proxy {
+  listen: string;
+  upstream: string;
+  private server: Server | undefined;
+  private readonly links = new Set<Link>();
+  private toxicList: Toxic[] = [];
+  private accepted = 0;
+
+  constructor(
+    readonly name: string,
+    listen: string,
+    upstream: string,
+    private readonly seed: number,
+  ) {
+    this.listen = listen;
+    this.upstream = upstream;
+  }
+
+  get enabled(): boolean {
+    return this.server !== undefined;
+  }
+
+  /** Upstream toxics first, then downstream, each in the order added (as Toxiproxy lists them). */
+  get toxics(): readonly Toxic[] {
+    return [...this.toxicList.filter((t) => t.stream === 'upstream'), ...this.toxicList.filter((t) => t.stream === 'downstream')];
+  }
+
+  get connectionCount(): number {
+    return this.links.size;
+  }
+
+  async start(): Promise<void> {
+    if (this.server) return;
+    const { host, port } = parseAddress(this.listen, 'listen');
+    const server = createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (socket) =>
+      this.accept(socket),
+    );
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(this.listen, error)));
+      server.listen({ host, port, exclusive: true }, () => resolve());
+    });
+    server.on('error', () => {});
+    const bound = server.address();
+    if (bound && typeof bound === 'object') this.listen = formatAddress(bound.address, bound.port);
+    this.server = server;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const link of this.links) link.destroy();
+    this.links.clear();
+    await closed;
+  }
+
+  toxic(name: string): Toxic {
+    const toxic = this.toxicList.find((t) => t.name === name);
+    if (!toxic) throw toxicNotFound();
+    return toxic;
+  }
+
+  addToxic(spec: ToxicSpec): Toxic {
+    if (this.toxicList.some((t) => t.name === spec.name)) throw toxicAlreadyExists();
+    const toxic: Toxic = { ...spec };
+    this.toxicList.push(toxic);
+    for (const link of this.links) link.addToxic(toxic, toxic.stream);
+    return toxic;
+  }
+
+  updateToxic(name: string, change: { toxicity?: number; attributes?: Attributes }): Toxic {
+    const toxic = this.toxic(name);
+    if (change.attributes) toxic.attributes = { ...toxic.attributes, ...change.attributes };
+    if (change.toxicity !== undefined) toxic.toxicity = change.toxicity;
+    for (const link of this.links) link.updateToxic(toxic, toxic.stream);
+    return toxic;
+  }
+
+  removeToxic(name: string): void {
+    const toxic = this.toxic(name);
+    this.toxicList = this.toxicList.filter((t) => t !== toxic);
+    for (const link of this.links) link.removeToxic(toxic, toxic.stream);
+  }
+
+  removeAllToxics(): void {
+    for (const toxic of [...this.toxicList]) this.removeToxic(toxic.name);
+  }
+
+  private accept(client: Socket): void {
+    let upstream;
+    try {
+      upstream = parseAddress(this.upstream, 'upstream');
+    } catch {
+      client.destroy();
+      return;
+    }
+    const link = new Link(client, {
+      proxyName: this.name,
+      number: this.accepted++,
+      seed: this.seed,
+      upstream,
+      toxics: () => this.toxicList,
+      onClosed: (closed) => this.links.delete(closed),
+    });
+    this.links.add(link);
+  }
+}
+
+function listenError(listen: string, error: NodeJS.ErrnoException): ProxyError {
+  // Toxiproxy reports the operating system's bind error as Go words it.
+  const reason: Record<string, string> = {
+    EADDRINUSE: 'bind: address already in use',
+    EADDRNOTAVAIL: 'bind: cannot assign requested address',
+    EACCES: 'bind: permission denied',
+  };
+  return new ProxyError('internal', `listen tcp ${listen}: ${reason[error.code ?? ''] ?? error.message}`);
+}

@@ -1,0 +1,54 @@
+import type { Random } from './random.ts';
+import type { FramePosition } from './frames.ts';
+
+/** `upstream` carries what the client sends to the server, `downstream` the server's answers. */
+export type StreamDirection = 'upstream' | 'downstream';
+
+export type Attributes = Record<string, number>;
+
+/** How one attribute is read from JSON: its default, whether it must be whole, and its allowed range. */
+export interface AttributeSpec {
+  default: number;
+  integer: boolean;
+  min?: number;
+  max?: number;
+}
+
+/**
+ * What a toxic's stage may do to its connection. Bytes leave a stage only through `emit`; bytes a stage throws
+ * away are reported with `discard`, so the direction knows how much is still in flight (for backpressure).
+ */
+export interface StageContext<A extends Attributes> {
+  /** The toxic's current attributes (they can change while the connection lives). */
+  readonly attributes: () => A;
+  /** Decisions of this toxic on this connection (seeded from the proxy's seed, proxy, toxic and connection). */
+  readonly random: Random;
+  /** Where the byte stream stood, frame-wise, when the stage joined the chain. */
+  readonly position: FramePosition;
+  emit(chunk: Buffer): void;
+  /** The source has ended and everything before was emitted: end the next stage. */
+  emitEnd(): void;
+  discard(bytes: number): void;
+  /** Close the whole connection (both sockets, orderly). */
+  close(): void;
+  /** Reset the whole connection (TCP RST on both sockets). */
+  reset(): void;
+}
+
+/** One toxic at work on one direction of one connection. */
+export interface ToxicStage {
+  push(chunk: Buffer): void;
+  /** The source has ended: pass on what is held, then `emitEnd` (or close the connection, as the toxic says). */
+  end(): void;
+  /** The toxic is being removed: hand everything held to the next stage now, synchronously, and stop timers. */
+  detach(): void;
+}
+
+/** A toxic type, registered by name (one file per type in toxics/). */
+export interface ToxicKind<A extends Attributes = Attributes> {
+  readonly type: string;
+  /** chaoslab's own: understands the node wire protocol's frames (a real Toxiproxy rejects these types). */
+  readonly frameAware: boolean;
+  readonly attributes: { readonly [K in keyof A]: AttributeSpec };
+  open(context: StageContext<A>): ToxicStage;
+}

@@ -1,0 +1,55 @@
+import type { ToxicKind } from '../toxic.ts';
+import { frameStage } from './frame-stage.ts';
+
+/**
+ * chaoslab's own: reorders frames. With `probability` a frame is held back until `window` later frames have
+ * passed it (or `max_delay` ms have gone by, so that a quiet stream does not keep it forever).
+ */
+export const delayFrames: ToxicKind<{ probability: number; window: number; max_delay: number }> = {
+  type: 'delay_frames',
+  frameAware: true,
+  attributes: {
+    probability: { default: 1, integer: false, min: 0, max: 1 },
+    window: { default: 1, integer: true, min: 1 },
+    max_delay: { default: 100, integer: true, min: 0 },
+  },
+  open(context) {
+    const held: { frame: Buffer; framesToWait: number; due: number }[] = [];
+    let timer: NodeJS.Timeout | undefined;
+
+    const releaseDue = (): void => {
+      const now = Date.now();
+      for (let i = 0; i < held.length; ) {
+        if (held[i]!.framesToWait <= 0 || held[i]!.due <= now) context.emit(held.splice(i, 1)[0]!.frame);
+        else i++;
+      }
+      schedule();
+    };
+    const schedule = (): void => {
+      clearTimeout(timer);
+      timer = undefined;
+      if (held.length === 0) return;
+      const soonest = Math.min(...held.map((h) => h.due));
+      timer = setTimeout(releaseDue, Math.max(0, soonest - Date.now()));
+    };
+
+    return frameStage(context, {
+      frame(frame) {
+        const { probability, window, max_delay: maxDelay } = context.attributes();
+        if (context.random() < probability) {
+          held.push({ frame, framesToWait: window, due: Date.now() + maxDelay });
+          schedule();
+          return;
+        }
+        context.emit(frame);
+        for (const h of held) h.framesToWait--;
+        releaseDue();
+      },
+      release() {
+        clearTimeout(timer);
+        timer = undefined;
+        for (const h of held.splice(0)) context.emit(h.frame);
+      },
+    });
+  },
+};

@@ -1,0 +1,24 @@
+import type { ToxicKind, ToxicStage } from '../toxic.ts';
+import { TimedQueue } from './timed-queue.ts';
+
+/** Delays every chunk by `latency` ms, plus or minus up to `jitter` ms, keeping the order of the bytes. */
+export const latency: ToxicKind<{ latency: number; jitter: number }> = {
+  type: 'latency',
+  frameAware: false,
+  attributes: {
+    latency: { default: 0, integer: true, min: 0 },
+    jitter: { default: 0, integer: true, min: 0 },
+  },
+  open(context): ToxicStage {
+    const queue = new TimedQueue(context);
+    return {
+      push(chunk) {
+        const { latency, jitter } = context.attributes();
+        const spread = jitter > 0 ? Math.round((context.random() * 2 - 1) * jitter) : 0;
+        queue.add(chunk, Date.now() + Math.max(0, latency + spread));
+      },
+      end: () => queue.end(),
+      detach: () => queue.releaseAll(),
+    };
+  },
+};

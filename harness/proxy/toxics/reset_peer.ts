@@ -1,0 +1,25 @@
+import type { ToxicKind, ToxicStage } from '../toxic.ts';
+
+/** When data (or the end) arrives, waits `timeout` ms and resets the connection with a TCP RST; data is dropped. */
+export const resetPeer: ToxicKind<{ timeout: number }> = {
+  type: 'reset_peer',
+  frameAware: false,
+  attributes: { timeout: { default: 0, integer: true, min: 0 } },
+  open(context): ToxicStage {
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      timer ??= setTimeout(() => context.reset(), context.attributes().timeout);
+    };
+    return {
+      push(chunk) {
+        context.discard(chunk.length);
+        arm();
+      },
+      end: arm,
+      detach() {
+        clearTimeout(timer);
+        timer = undefined;
+      },
+    };
+  },
+};

@@ -1,0 +1,26 @@
+import type { ToxicKind, ToxicStage } from '../toxic.ts';
+
+/** Passes data as it comes, but holds the end of the stream (the FIN) for `delay` ms. */
+export const slowClose: ToxicKind<{ delay: number }> = {
+  type: 'slow_close',
+  frameAware: false,
+  attributes: { delay: { default: 0, integer: true, min: 0 } },
+  open(context): ToxicStage {
+    let timer: NodeJS.Timeout | undefined;
+    return {
+      push: (chunk) => context.emit(chunk),
+      end() {
+        timer = setTimeout(() => {
+          timer = undefined;
+          context.emitEnd();
+        }, context.attributes().delay);
+      },
+      detach() {
+        if (!timer) return;
+        clearTimeout(timer);
+        timer = undefined;
+        context.emitEnd();
+      },
+    };
+  },
+};

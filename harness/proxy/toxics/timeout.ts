@@ -1,0 +1,23 @@
+import type { ToxicKind, ToxicStage } from '../toxic.ts';
+
+/**
+ * Stops all data (it is dropped) and closes the connection `timeout` ms after the toxic meets it; with 0 the
+ * connection stays open and data is dropped until the toxic is removed.
+ */
+export const timeout: ToxicKind<{ timeout: number }> = {
+  type: 'timeout',
+  frameAware: false,
+  attributes: { timeout: { default: 0, integer: true, min: 0 } },
+  open(context): ToxicStage {
+    const after = context.attributes().timeout;
+    let timer = after > 0 ? setTimeout(() => context.close(), after) : undefined;
+    return {
+      push: (chunk) => context.discard(chunk.length),
+      end: () => context.close(),
+      detach() {
+        clearTimeout(timer);
+        timer = undefined;
+      },
+    };
+  },
+};
