@@ -1,0 +1,13 @@
+import { crash, defineScenario, loseReplies } from '../harness/scenario.ts';
+
+export default defineScenario({
+  name: 'receiver-crash-at-most-once',
+  description: 'n2 is killed (SIGKILL) and restarted while its replies are lost. Never sent twice, nothing runs twice.',
+  nodes: { count: 2, semantics: 'at-most-once' },
+  workload: { ops: 200, concurrency: 4 },
+  faults: [
+    { fault: loseReplies('n1->n2'), at: { ops: 50 }, duration: 400 },
+    { fault: crash('n2'), at: { ops: 50 }, duration: 200 },
+  ],
+  expect: { 'at-most-once': 'holds' },
+});
