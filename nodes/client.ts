@@ -1,0 +1,108 @@
+import type { Address } from './config.ts';
+import { MailboxFull, Timeout } from './errors.ts';
+import { OutboundConnection } from './transport/outbound.ts';
+import { DEFAULT_MAX_FRAME_BYTES } from './wire/frame.ts';
+import type { Answer, MessageId } from './wire/messages.ts';
+import type { Delivery, SendUntil } from './node.ts';
+
+// A connection to one node from the outside (harness, tests, tools): the same wire protocol nodes use among
+// themselves, without being a node. Failures are the node runtime's typed errors (nodes/errors.ts).
+
+export interface ClientOptions {
+  /** Who we say we are in hello; also the `from` of our message ids. */
+  identity?: string;
+  credential?: string;
+  maxFrameBytes?: number;
+  connectTimeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const FULL_MAILBOX_BACKOFF_MS = { initial: 25, max: 500 };
+
+export class NodeClient {
+  private seq = Date.now() * 1000;
+
+  private constructor(
+    readonly identity: string,
+    private readonly connection: OutboundConnection,
+  ) {}
+
+  /** Connect and say hello; rejects NotSent when the node cannot be reached. */
+  static async connect(address: Address, options: ClientOptions = {}): Promise<NodeClient> {
+    const identity = options.identity ?? `client-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    const connection = await OutboundConnection.open(address, {
+      hello: { node: identity, credential: options.credential },
+      maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+      connectTimeoutMs: options.connectTimeoutMs,
+    });
+    return new NodeClient(identity, connection);
+  }
+
+  get isOpen(): boolean {
+    return this.connection.isOpen;
+  }
+
+  /** Send any request; resolves with its answer (an `error` answer rejects with a typed error). */
+  request(message: object, { timeoutMs = DEFAULT_TIMEOUT_MS }: { timeoutMs?: number } = {}): Promise<Answer> {
+    return this.connection.request(message, timeoutMs);
+  }
+
+  /**
+   * Put `body` in mailbox `to` of the node we are connected to. `local`: resolves once written to the socket
+   * (we have no outbox: nothing retries it); `remote`: once the node buffered it; `received`: once a receiver took
+   * it. A full mailbox is retried until the timeout, then MailboxFull.
+   */
+  async send(to: string | { node?: string; mbox: string }, body: unknown, options: { until?: SendUntil; timeoutMs?: number; id?: MessageId } = {}): Promise<MessageId> {
+    const target = typeof to === 'string' ? { mbox: to } : to;
+    const until = options.until ?? 'remote';
+    const id = options.id ?? { from: this.identity, seq: this.seq++ };
+    const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const notify = until === 'received' ? 'received' : 'remote';
+    const accept = (answer: Answer) => answer.type === 'ack' && (until !== 'received' || answer.stage === 'received');
+    if (until === 'local') {
+      this.connection.request({ type: 'send', id, to: target, body, notify }, deadline - Date.now(), accept).catch(() => {});
+      return id;
+    }
+    let backoff = FULL_MAILBOX_BACKOFF_MS.initial;
+    for (;;) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Timeout(`send to '${target.mbox}' timed out`);
+      try {
+        await this.connection.request({ type: 'send', id, to: target, body, notify }, remaining, accept);
+        return id;
+      } catch (error) {
+        if (!(error instanceof MailboxFull) || deadline - Date.now() <= 0) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(backoff, deadline - Date.now())));
+        backoff = Math.min(backoff * 2, FULL_MAILBOX_BACKOFF_MS.max);
+      }
+    }
+  }
+
+  /** Take one message from a mailbox of the node under a lease. Rejects ReceiveTimeout when none comes in time. */
+  async receive(mbox: string, { timeoutMs = DEFAULT_TIMEOUT_MS, leaseMs }: { timeoutMs?: number; leaseMs?: number } = {}): Promise<Delivery> {
+    // The node answers receive-timeout itself; our own timer is only the backstop for a lost answer.
+    const answer = await this.connection.request({ type: 'receive', mbox, timeoutMs, leaseMs }, timeoutMs + 5_000);
+    const id = answer.id as MessageId;
+    return {
+      id,
+      from: answer.from as string,
+      body: answer.body,
+      mbox,
+      receiver: answer.receiver as string,
+      takenAt: answer.takenAt as number,
+      leaseUntil: answer.leaseUntil as number,
+      done: async () => {
+        await this.connection.request({ type: 'done', mbox, id }, DEFAULT_TIMEOUT_MS);
+      },
+    };
+  }
+
+  /** The node's counters and mailbox sizes. */
+  async stats(): Promise<Answer> {
+    return this.request({ type: 'stats' });
+  }
+
+  close(): void {
+    this.connection.close();
+  }
+}

@@ -1,0 +1,167 @@
+import { open as openFile, rename, mkdir, type FileHandle } from 'node:fs/promises';
+import { dirname, basename } from 'node:path';
+import { encodeFrame, FrameDecoder } from '../wire/frame.ts';
+
+// A durable append-only record log: each record is one frame (length + CRC-32C + JSON), fsynced before append()
+// resolves. Appends that arrive while an fsync is running are written and fsynced together (group commit), so
+// durability costs one fsync per batch rather than one per record.
+
+const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+
+export interface Recovery {
+  journal: Journal;
+  records: unknown[];
+  /** Bytes of a torn or corrupt tail that were cut off on open. */
+  droppedBytes: number;
+}
+
+interface PendingAppend {
+  frame: Buffer;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+export class Journal {
+  private queue: PendingAppend[] = [];
+  private closed = false;
+  private failure: Error | undefined;
+
+  private constructor(
+    readonly path: string,
+    private file: FileHandle,
+    private size: number,
+  ) {}
+
+  /** Open (creating) the journal at `path`, recover every whole, checksum-valid record, cut off a bad tail. */
+  static async open(path: string): Promise<Recovery> {
+    await mkdir(dirname(path), { recursive: true });
+    const file = await openFile(path, 'a+');
+    const contents = await file.readFile();
+    const decoder = new FrameDecoder({ maxFrameBytes: MAX_RECORD_BYTES });
+    const records: unknown[] = [];
+    let validBytes = 0;
+    // Records are decoded one at a time so the first bad record marks the end of the trustworthy prefix.
+    let offset = 0;
+    while (offset + 8 <= contents.length) {
+      const length = contents.readUInt32BE(offset);
+      if (offset + 8 + length > contents.length) break;
+      const [result] = decoder.push(contents.subarray(offset, offset + 8 + length));
+      if (!result || !result.ok) break;
+      records.push(result.message);
+      offset += 8 + length;
+      validBytes = offset;
+    }
+    const droppedBytes = contents.length - validBytes;
+    if (droppedBytes > 0) {
+      await file.truncate(validBytes);
+      await file.sync();
+    }
+    return { journal: new Journal(path, file, validBytes), records, droppedBytes };
+  }
+
+  /** Bytes currently in the file. */
+  get bytes(): number {
+    return this.size;
+  }
+
+  /** Append one record; resolves once it is on disk (fsynced). */
+  append(record: unknown): Promise<void> {
+    if (this.closed) return Promise.reject(new Error(`journal ${this.path} is closed`));
+    if (this.failure) return Promise.reject(this.failure);
+    const frame = encodeFrame(record);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ frame, resolve, reject });
+      this.kick();
+    });
+  }
+
+  private flushing: Promise<void> | undefined;
+  private compacting = false;
+
+  private kick(): void {
+    if (!this.flushing && !this.compacting && this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      this.flushing = this.flush(batch).finally(() => {
+        this.flushing = undefined;
+        this.kick();
+      });
+    }
+  }
+
+  /** Write and fsync one batch of appends. */
+  private async flush(batch: PendingAppend[]): Promise<void> {
+    try {
+      const data = batch.length === 1 ? batch[0]!.frame : Buffer.concat(batch.map((p) => p.frame));
+      await this.file.write(data, 0, data.length, null);
+      await this.file.datasync();
+      this.size += data.length;
+      for (const p of batch) p.resolve();
+    } catch (error) {
+      // A failed write leaves the file's tail unknown: refuse further appends rather than pretend.
+      this.failure = error as Error;
+      for (const p of [...batch, ...this.queue]) p.reject(this.failure);
+      this.queue = [];
+    }
+  }
+
+  /** Wait until every append issued so far is on disk. */
+  async sync(): Promise<void> {
+    while (this.flushing || (this.queue.length > 0 && !this.compacting && !this.failure)) {
+      this.kick();
+      await this.flushing;
+    }
+  }
+
+  /**
+   * Replace the whole journal by `records`, atomically: write a new file, fsync it, rename it over the old one,
+   * fsync the directory so the rename itself survives a crash. `records` must describe the state as of this
+   * call: appends issued before it are flushed to the old file first, appends issued after it land in the new one.
+   */
+  async compact(records: unknown[]): Promise<void> {
+    const data = Buffer.concat(records.map((r) => encodeFrame(r)));
+    const before = this.queue;
+    this.queue = [];
+    this.compacting = true;
+    try {
+      await this.flushing;
+      if (before.length > 0) await this.flush(before);
+      const tmpPath = `${this.path}.compact`;
+      const tmp = await openFile(tmpPath, 'w');
+      try {
+        await tmp.write(data, 0, data.length, 0);
+        await tmp.sync();
+      } finally {
+        await tmp.close();
+      }
+      await rename(tmpPath, this.path);
+      await syncDirectory(dirname(this.path));
+      await this.file.close();
+      this.file = await openFile(this.path, 'a');
+      this.size = data.length;
+    } finally {
+      this.compacting = false;
+      this.kick();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.sync();
+    this.closed = true;
+    await this.file.close();
+  }
+
+  get name(): string {
+    return basename(this.path, '.journal');
+  }
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await openFile(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,40 @@
+// One JSON line per event on stdout: {"ts": <epoch ms>, "node": "<id>", "event": "...", ...fields}.
+// Lines are batched and written once per event-loop turn, because per-message events sit on the hot path;
+// flushLog() writes what is pending synchronously (on stop), so nothing is lost on a clean exit.
+
+let nodeId = '-';
+let pending: string[] = [];
+let scheduled = false;
+let sink: (text: string) => void = (text) => process.stdout.write(text);
+
+export function setLogNode(id: string): void {
+  nodeId = id;
+}
+
+/** Redirect log lines (tests, embedding several nodes in one process). */
+export function setLogSink(write: (text: string) => void): void {
+  sink = write;
+}
+
+export function log(event: string, fields?: object): void {
+  logAs(nodeId, event, fields);
+}
+
+/** Log for a given node id (several nodes embedded in one process, e.g. in tests). */
+export function logAs(node: string, event: string, fields?: object): void {
+  const head = `{"ts":${Date.now()},"node":${JSON.stringify(node)},"event":${JSON.stringify(event)}`;
+  const rest = fields ? JSON.stringify(fields) : '{}';
+  pending.push(rest.length > 2 ? `${head},${rest.slice(1)}\n` : `${head}}\n`);
+  if (!scheduled) {
+    scheduled = true;
+    setImmediate(flushLog);
+  }
+}
+
+export function flushLog(): void {
+  scheduled = false;
+  if (pending.length === 0) return;
+  const text = pending.join('');
+  pending = [];
+  sink(text);
+}

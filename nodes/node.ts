@@ -1,0 +1,707 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { parseNodeConfig, type Address, type NodeConfig, type NodeConfigInput } from './config.ts';
+import { ChaoslabError, MailboxFull, NodeStopped, NotSent, Timeout } from './errors.ts';
+import { Journal, type Recovery } from './journal/journal.ts';
+import { logAs } from './log.ts';
+import { Mailbox, idKey, type Envelope, type Lease } from './mailbox/mailbox.ts';
+import { MailboxStore } from './mailbox/store.ts';
+import { FramedConnection, type FrameDrop } from './transport/connection.ts';
+import { OutboundConnection } from './transport/outbound.ts';
+import {
+  AnyRequest,
+  errorAnswer,
+  isRegisteredMessage,
+  parseMessage,
+  registerMessage,
+  type DoneMessage,
+  type HelloMessage,
+  type MessageId,
+  type ReceiveMessage,
+  type SendMessage,
+} from './wire/messages.ts';
+
+export type { MessageId } from './wire/messages.ts';
+export type SendUntil = 'local' | 'remote' | 'received';
+
+export interface SendOptions {
+  /** When send() resolves: buffered in our outbox, buffered by the destination, or taken by a receiver. */
+  until?: SendUntil;
+  timeoutMs?: number;
+  /** Reuse an id (a retransmission); otherwise a fresh one is allocated. */
+  id?: MessageId;
+}
+
+export interface ReceiveOptions {
+  timeoutMs?: number;
+  leaseMs?: number;
+  /** Name of the receiver, for logs and histories; unique per call by default. */
+  receiver?: string;
+}
+
+export interface Delivery {
+  id: MessageId;
+  from: string;
+  body: unknown;
+  mbox: string;
+  receiver: string;
+  takenAt: number;
+  leaseUntil: number;
+  /** Consume the message. Rejects LeaseExpired when the lease ran out (it went back to the mailbox). */
+  done(): Promise<void>;
+}
+
+export interface HandlerContext {
+  /** Identity the other side gave in its hello (after authentication). */
+  peer: string;
+  /** Answer on the connection the request came in on, tagged with its rid; lost if that connection died. */
+  reply(answer: object): void;
+  connectionId: number;
+}
+export type Handler = (message: { type: string; rid?: number } & Record<string, unknown>, ctx: HandlerContext) => Promise<unknown> | unknown;
+export type Resolver = (node: string) => Promise<Address>;
+export type Authenticator = (hello: HelloMessage) => { identity: string } | Error;
+export type Admission = (message: SendMessage) => 'deliver' | 'duplicate';
+
+const DEFAULT_SEND_TIMEOUT_MS = 10_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+const COMPACT_AFTER_BYTES = 16 * 1024 * 1024;
+
+/** Counters logged on stop and answered to `stats`. */
+export interface NodeCounters {
+  connections: number;
+  messagesIn: number;
+  messagesOut: number;
+  acks: number;
+  takes: number;
+  dones: number;
+  redeliveries: number;
+  rejectedFrames: number;
+  drops: Record<string, number>;
+}
+
+interface InboundState {
+  connection: FramedConnection;
+  identity: string | undefined;
+  receivers: AbortController;
+}
+
+/** The runtime a program runs in: named mailboxes, send/receive, request/answer over framed TCP. */
+export class Node {
+  readonly id: string;
+  readonly config: NodeConfig;
+  /** Durable journals under the data dir (undefined without one). */
+  readonly journal: Journals | undefined;
+  readonly counters: NodeCounters = {
+    connections: 0,
+    messagesIn: 0,
+    messagesOut: 0,
+    acks: 0,
+    takes: 0,
+    dones: 0,
+    redeliveries: 0,
+    rejectedFrames: 0,
+    drops: {},
+  };
+
+  private server!: Server;
+  private boundPort = 0;
+  private mailboxes = new Map<string, Mailbox>();
+  private handlers = new Map<string, Handler>();
+  private inbound = new Set<InboundState>();
+  private outbound = new Map<string, Promise<OutboundConnection>>();
+  private outboxSize = 0;
+  private outboxWaiters: (() => void)[] = [];
+  private receiverCount = 0;
+  private volatileSeq: number;
+  private store: MailboxStore | undefined;
+  private compacting = false;
+  private stopping = false;
+  private background = new Set<Promise<unknown>>();
+
+  private resolver: Resolver;
+  private authenticator: Authenticator = (hello) => ({ identity: hello.node });
+  private admission: Admission = () => 'deliver';
+
+  private constructor(config: NodeConfig) {
+    this.id = config.id;
+    this.config = config;
+    this.journal = config.data ? new Journals(config.data) : undefined;
+    // Without a data dir nothing survives a restart, so sequence numbers start from the clock: a restarted node
+    // must not reuse the ids of its previous life (receivers may filter duplicates by id).
+    this.volatileSeq = Date.now() * 1000;
+    this.resolver = async (node) => {
+      const address = this.config.peers[node];
+      if (!address) throw new NotSent(`no address for node '${node}' (not in peers)`);
+      return address;
+    };
+  }
+
+  /** Validate the config, recover durable mailboxes, listen. Resolves once the port is bound. */
+  static async start(input: NodeConfigInput | NodeConfig): Promise<Node> {
+    const node = new Node(parseNodeConfig(input));
+    await node.recover();
+    await node.listen();
+    return node;
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  log(event: string, fields?: object): void {
+    logAs(this.id, event, fields);
+  }
+
+  /** Get or create a local mailbox. */
+  mailbox(name: string, { capacity }: { capacity?: number } = {}): Mailbox {
+    let mailbox = this.mailboxes.get(name);
+    if (!mailbox) {
+      mailbox = new Mailbox(name, capacity ?? this.config.mailboxCapacity, {
+        take: (lease) => this.onTake(lease),
+        done: (lease) => this.onDone(lease),
+        redeliver: (lease, reason) => this.onRedeliver(lease, reason),
+      });
+      this.mailboxes.set(name, mailbox);
+    }
+    return mailbox;
+  }
+
+  setResolver(resolver: Resolver): void {
+    this.resolver = resolver;
+  }
+
+  setAuthenticator(authenticator: Authenticator): void {
+    this.authenticator = authenticator;
+  }
+
+  setAdmission(admission: Admission): void {
+    this.admission = admission;
+  }
+
+  /** Serve requests of `type`. A handler's return value (if not undefined) is the answer, unless it replied itself. */
+  handle(type: string, handler: Handler): void {
+    if (!isRegisteredMessage(type)) registerMessage(type, AnyRequest);
+    this.handlers.set(type, handler);
+  }
+
+  // ---- sending ------------------------------------------------------------------------------------------------
+
+  async send(to: { node: string; mbox: string }, body: unknown, options: SendOptions = {}): Promise<MessageId> {
+    if (this.stopping) throw new NodeStopped();
+    const until = options.until ?? 'remote';
+    const timeoutMs = options.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
+    const id = options.id ?? (await this.allocateId());
+    if (to.node === this.id) {
+      await this.sendToSelf(to.mbox, body, id, until, timeoutMs);
+    } else if (until === 'local') {
+      await this.bufferInOutbox(to, body, id, timeoutMs);
+    } else {
+      await this.transmit(to, body, id, until, Date.now() + timeoutMs);
+    }
+    return id;
+  }
+
+  /** Send a request to another node and wait for the answer carrying its rid. */
+  async request(toNode: string, message: object, { timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS }: { timeoutMs?: number } = {}): Promise<unknown> {
+    if (this.stopping) throw new NodeStopped();
+    const connection = await this.connectionTo(toNode);
+    this.counters.messagesOut++;
+    return connection.request(message, timeoutMs);
+  }
+
+  private async allocateId(): Promise<MessageId> {
+    const seq = this.store ? await this.store.allocateSeq() : this.volatileSeq++;
+    return { from: this.id, seq };
+  }
+
+  /** One message to another node, retried while the destination pushes back, until `deadline`. */
+  private async transmit(to: { node: string; mbox: string }, body: unknown, id: MessageId, until: 'remote' | 'received', deadline: number): Promise<void> {
+    let backoff = this.config.retransmit.initialMs;
+    for (;;) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Timeout(`send ${idKey(id)} to ${to.node}/${to.mbox} timed out`);
+      const connection = await this.connectionTo(to.node);
+      const message = { type: 'send', id, to, body, notify: until };
+      this.counters.messagesOut++;
+      this.log('msg-out', { id, to, until });
+      try {
+        await connection.request(message, remaining, (answer) => answer.type === 'ack' && (until === 'remote' || answer.stage === 'received'));
+        return;
+      } catch (error) {
+        if (!(error instanceof MailboxFull)) throw error;
+        const left = deadline - Date.now();
+        if (left <= 0) throw new MailboxFull(`mailbox ${to.node}/${to.mbox} stayed full; ${idKey(id)} not delivered`);
+        await sleep(Math.min(backoff, left));
+        backoff = Math.min(backoff * this.config.retransmit.multiplier, this.config.retransmit.maxMs);
+      }
+    }
+  }
+
+  /** `local` mode: the outbox (bounded) owns the message and delivers it in the background. */
+  private async bufferInOutbox(to: { node: string; mbox: string }, body: unknown, id: MessageId, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.outboxSize >= this.config.mailboxCapacity) {
+      const left = deadline - Date.now();
+      if (left <= 0 || !(await this.waitForOutbox(left))) throw new MailboxFull(`outbox full (${this.outboxSize} messages); ${idKey(id)} not buffered`);
+    }
+    this.outboxSize++;
+    this.track(
+      this.deliverFromOutbox(to, body, id).finally(() => {
+        this.outboxSize--;
+        this.outboxWaiters.shift()?.();
+      }),
+    );
+  }
+
+  /**
+   * Background delivery of an outbox message. It retries (same id) on any failure with the configured backoff,
+   * so a message may arrive twice; under at-most-once it is tried once. Giving up is logged, never silent.
+   */
+  private async deliverFromOutbox(to: { node: string; mbox: string }, body: unknown, id: MessageId): Promise<void> {
+    const { initialMs, maxMs, multiplier, jitter, maxAttempts, giveUpMs } = this.config.retransmit;
+    const attempts = this.config.semantics === 'at-most-once' ? 1 : maxAttempts;
+    const giveUpAt = Date.now() + giveUpMs;
+    let backoff = initialMs;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= attempts && !this.stopping; attempt++) {
+      try {
+        await this.transmit(to, body, id, 'remote', Math.min(giveUpAt, Date.now() + maxMs * 4));
+        return;
+      } catch (error) {
+        lastError = error;
+        if (Date.now() >= giveUpAt) break;
+        await sleep(backoff * (1 + jitter * (Math.random() * 2 - 1)));
+        backoff = Math.min(backoff * multiplier, maxMs);
+      }
+    }
+    this.drop(this.stopping ? 'stopping' : 'gave-up', { id, to, error: describe(lastError) });
+  }
+
+  private waitForOutbox(timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.outboxWaiters = this.outboxWaiters.filter((w) => w !== wake);
+        resolve(false);
+      }, timeoutMs);
+      this.outboxWaiters.push(wake);
+    });
+  }
+
+  private async sendToSelf(mbox: string, body: unknown, id: MessageId, until: SendUntil, timeoutMs: number): Promise<void> {
+    const mailbox = this.mailbox(mbox);
+    const deadline = Date.now() + timeoutMs;
+    let taken: (() => void) | undefined;
+    const received = until === 'received' ? new Promise<void>((resolve) => (taken = resolve)) : undefined;
+    const envelope: Envelope = { id, from: this.id, body, mbox, deliveries: 0, onTaken: taken };
+    while (!mailbox.offer(envelope)) {
+      const left = deadline - Date.now();
+      if (left <= 0 || !(await mailbox.waitForSpace(left))) throw new MailboxFull(`mailbox '${mbox}' stayed full; ${idKey(id)} not delivered`);
+    }
+    this.log('msg-in', { id, mbox, from: this.id, local: true });
+    await this.store?.enqueued(envelope);
+    if (received) await withTimeout(received, deadline - Date.now(), () => new Timeout(`${idKey(id)} not taken from '${mbox}' in time`));
+  }
+
+  // ---- receiving ----------------------------------------------------------------------------------------------
+
+  /** Take one message from a local mailbox under a lease; rejects ReceiveTimeout after `timeoutMs`. */
+  async receive(mbox: string, options: ReceiveOptions = {}): Promise<Delivery> {
+    if (this.stopping) throw new NodeStopped();
+    const receiver = options.receiver ?? `${this.id}/r${++this.receiverCount}`;
+    const mailbox = this.mailbox(mbox);
+    const lease = await mailbox.take({ receiver, timeoutMs: options.timeoutMs, leaseMs: options.leaseMs ?? this.config.leaseMs });
+    const { envelope } = lease;
+    return {
+      id: envelope.id,
+      from: envelope.from,
+      body: envelope.body,
+      mbox,
+      receiver,
+      takenAt: lease.takenAt,
+      leaseUntil: lease.leaseUntil,
+      done: async () => {
+        mailbox.done(envelope.id, receiver);
+      },
+    };
+  }
+
+  private onTake(lease: Lease): void {
+    this.counters.takes++;
+    this.log('take', { id: lease.envelope.id, mbox: lease.envelope.mbox, receiver: lease.receiver, delivery: lease.envelope.deliveries });
+  }
+
+  private onDone(lease: Lease): void {
+    this.counters.dones++;
+    this.log('done', { id: lease.envelope.id, mbox: lease.envelope.mbox, receiver: lease.receiver });
+    const store = this.store;
+    if (store) {
+      this.track(store.consumed(lease.envelope).catch((error) => this.log('journal-error', { error: describe(error) })));
+      if (store.journal.bytes > COMPACT_AFTER_BYTES && !this.compacting) {
+        this.compacting = true;
+        const live = [...this.mailboxes.values()].flatMap((m) => m.snapshot());
+        this.track(store.compact(live).finally(() => (this.compacting = false)));
+      }
+    }
+  }
+
+  private onRedeliver(lease: Lease, reason: string): void {
+    this.counters.redeliveries++;
+    this.log('redeliver', { id: lease.envelope.id, mbox: lease.envelope.mbox, receiver: lease.receiver, reason });
+  }
+
+  // ---- connections ----------------------------------------------------------------------------------------------
+
+  private async connectionTo(node: string): Promise<OutboundConnection> {
+    const existing = this.outbound.get(node);
+    if (existing) {
+      const connection = await existing.catch(() => undefined);
+      if (connection?.isOpen) return connection;
+      if (this.outbound.get(node) === existing) this.outbound.delete(node);
+      return this.connectionTo(node);
+    }
+    const opening = (async () => {
+      const address = await this.resolver(node).catch((error) => {
+        throw error instanceof NotSent ? error : new NotSent(`cannot resolve node '${node}': ${describe(error)}`);
+      });
+      const connection = await OutboundConnection.open(address, {
+        hello: { node: this.id, credential: this.config.security?.credential },
+        maxFrameBytes: this.config.maxFrameBytes,
+        onDrop: (reason, detail) => this.onFrameDrop(reason, detail, node),
+        onClose: () => {
+          if (this.outbound.get(node) === opening) this.outbound.delete(node);
+          this.log('disconnect', { peer: node, direction: 'out' });
+        },
+      });
+      this.counters.connections++;
+      this.log('connect', { peer: node, direction: 'out', address });
+      return connection;
+    })();
+    this.outbound.set(node, opening);
+    opening.catch(() => {
+      if (this.outbound.get(node) === opening) this.outbound.delete(node);
+    });
+    return opening;
+  }
+
+  private async recover(): Promise<void> {
+    if (!this.config.data) return;
+    const { store, messages, nextSeq, droppedBytes } = await MailboxStore.open(this.config.data);
+    this.store = store;
+    if (droppedBytes > 0) this.log('journal-truncated', { journal: 'mailboxes', droppedBytes });
+    for (const m of messages) {
+      const mailbox = this.mailbox(m.mbox);
+      const envelope: Envelope = { id: m.id, from: m.from, body: m.body, mbox: m.mbox, deliveries: 0 };
+      mailbox.restore(envelope);
+    }
+    this.log('recovered', { messages: messages.length, nextSeq });
+  }
+
+  private listen(): Promise<void> {
+    this.server = createServer((socket) => this.onInbound(socket));
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen({ host: this.config.host, port: this.config.port }, () => {
+        this.server.off('error', reject);
+        this.boundPort = (this.server.address() as { port: number }).port;
+        this.log('listening', { port: this.boundPort, host: this.config.host });
+        resolve();
+      });
+    });
+  }
+
+  private onInbound(socket: Socket): void {
+    if (this.stopping) {
+      socket.destroy();
+      return;
+    }
+    const state: InboundState = {
+      identity: undefined,
+      receivers: new AbortController(),
+      connection: undefined as unknown as FramedConnection,
+    };
+    state.connection = new FramedConnection(socket, this.config.maxFrameBytes, {
+      message: (raw) => this.onInboundMessage(state, raw),
+      drop: (reason, detail) => this.onFrameDrop(reason, detail, state.identity ?? state.connection.remote),
+      close: () => {
+        this.inbound.delete(state);
+        state.receivers.abort();
+        const receiverName = this.remoteReceiverName(state);
+        for (const mailbox of this.mailboxes.values()) mailbox.releaseReceiver(receiverName);
+        this.log('disconnect', { peer: state.identity ?? null, direction: 'in', connection: state.connection.id });
+      },
+    });
+    this.inbound.add(state);
+    this.counters.connections++;
+    this.log('connect', { direction: 'in', remote: state.connection.remote, connection: state.connection.id });
+  }
+
+  private onFrameDrop(reason: FrameDrop, detail: string, peer: string): void {
+    this.counters.rejectedFrames++;
+    this.drop(reason, { peer, detail });
+  }
+
+  private drop(reason: string, fields: object): void {
+    this.counters.drops[reason] = (this.counters.drops[reason] ?? 0) + 1;
+    this.log('drop', { reason, ...fields });
+  }
+
+  private onInboundMessage(state: InboundState, raw: unknown): void {
+    const parsed = parseMessage(raw);
+    const { connection } = state;
+    if (!parsed.ok) {
+      this.drop('invalid', { peer: state.identity ?? connection.remote, detail: parsed.error });
+      connection.write(errorAnswer('invalid', parsed.error, { rid: parsed.rid }));
+      return;
+    }
+    const message = parsed.message;
+    if (state.identity === undefined) {
+      this.onHello(state, message);
+      return;
+    }
+    this.counters.messagesIn++;
+    switch (message.type) {
+      case 'send':
+        this.onSend(state, message as unknown as SendMessage);
+        return;
+      case 'receive':
+        this.onRemoteReceive(state, message as unknown as ReceiveMessage);
+        return;
+      case 'done':
+        this.onRemoteDone(state, message as unknown as DoneMessage);
+        return;
+      case 'ping':
+        connection.write({ type: 'pong', rid: message.rid, node: this.id });
+        return;
+      case 'stats':
+        connection.write({ type: 'stats-result', rid: message.rid, node: this.id, counters: this.counters, mailboxes: this.mailboxStats() });
+        return;
+      case 'hello':
+        connection.write(errorAnswer('invalid', 'hello was already said on this connection', { rid: message.rid }));
+        return;
+    }
+    this.dispatchToHandler(state, message);
+  }
+
+  private onHello(state: InboundState, message: { type: string; rid?: number } & Record<string, unknown>): void {
+    const { connection } = state;
+    if (message.type !== 'hello') {
+      this.drop('unauthenticated', { remote: connection.remote, type: message.type });
+      connection.write(errorAnswer('unauthenticated', 'a connection starts with hello'));
+      connection.end();
+      return;
+    }
+    const hello = message as unknown as HelloMessage;
+    let verdict: { identity: string } | Error;
+    try {
+      verdict = this.authenticator(hello);
+    } catch (error) {
+      verdict = error instanceof Error ? error : new Error(String(error));
+    }
+    if (verdict instanceof Error) {
+      this.drop('unauthenticated', { remote: connection.remote, claimed: hello.node, detail: verdict.message });
+      connection.write(errorAnswer('unauthenticated', verdict.message));
+      connection.end();
+      return;
+    }
+    state.identity = verdict.identity;
+    this.log('hello', { peer: verdict.identity, connection: connection.id });
+    connection.write({ type: 'welcome', node: this.id });
+  }
+
+  private onSend(state: InboundState, message: SendMessage): void {
+    const { connection } = state;
+    const { id, rid, to } = message;
+    this.log('msg-in', { id, mbox: to.mbox, peer: state.identity });
+    if (to.node !== undefined && to.node !== this.id) {
+      connection.write(errorAnswer('wrong-node', `this is node '${this.id}', not '${to.node}'`, { rid, id }));
+      return;
+    }
+    const ack = (stage: 'remote' | 'received', extra: object = {}) => {
+      this.counters.acks++;
+      this.log('ack', { id, stage, ...extra });
+      connection.write({ type: 'ack', rid, id, stage, ...extra });
+    };
+    if (this.admission(message) === 'duplicate') {
+      // Already had it: acknowledge again (the first ack may have been lost), do not enqueue a second copy.
+      ack('remote', { duplicate: true });
+      if (message.notify === 'received') ack('received', { duplicate: true });
+      return;
+    }
+    const mailbox = this.mailbox(to.mbox);
+    let acked = false;
+    let takenEarly = false;
+    const envelope: Envelope = {
+      id,
+      from: id.from,
+      body: message.body,
+      mbox: to.mbox,
+      deliveries: 0,
+      onTaken:
+        message.notify === 'received'
+          ? () => {
+              envelope.onTaken = undefined;
+              // The 'received' ack only follows the 'remote' one, so a sender never sees them out of order.
+              if (acked) ack('received');
+              else takenEarly = true;
+            }
+          : undefined,
+    };
+    if (!mailbox.offer(envelope)) {
+      this.drop('mailbox-full', { id, mbox: to.mbox, size: mailbox.size });
+      connection.write(errorAnswer('mailbox-full', `mailbox '${to.mbox}' is full (${mailbox.capacity})`, { rid, id }));
+      return;
+    }
+    const acknowledge = () => {
+      acked = true;
+      ack('remote');
+      if (takenEarly) ack('received');
+    };
+    if (!this.store) acknowledge();
+    else {
+      this.store.enqueued(envelope).then(acknowledge, (error) => {
+        this.log('journal-error', { error: describe(error) });
+        connection.write(errorAnswer('journal-failed', `could not journal ${idKey(id)}`, { rid, id }));
+      });
+    }
+  }
+
+  private remoteReceiverName(state: InboundState): string {
+    return `${state.identity ?? 'anonymous'}@c${state.connection.id}`;
+  }
+
+  private onRemoteReceive(state: InboundState, message: ReceiveMessage): void {
+    const { connection } = state;
+    const receiver = this.remoteReceiverName(state);
+    const mailbox = this.mailbox(message.mbox);
+    mailbox
+      .take({ receiver, timeoutMs: message.timeoutMs, leaseMs: message.leaseMs ?? this.config.leaseMs, signal: state.receivers.signal })
+      .then(
+        (lease) => {
+          const { envelope } = lease;
+          connection.write({
+            type: 'delivery',
+            rid: message.rid,
+            id: envelope.id,
+            from: envelope.from,
+            body: envelope.body,
+            mbox: envelope.mbox,
+            receiver,
+            takenAt: lease.takenAt,
+            leaseUntil: lease.leaseUntil,
+          });
+        },
+        (error) => {
+          if (connection.isOpen) connection.write(errorAnswer(codeOf(error), describe(error), { rid: message.rid }));
+        },
+      );
+  }
+
+  private onRemoteDone(state: InboundState, message: DoneMessage): void {
+    const receiver = this.remoteReceiverName(state);
+    try {
+      this.mailbox(message.mbox).done(message.id, receiver);
+      state.connection.write({ type: 'ok', rid: message.rid });
+    } catch (error) {
+      state.connection.write(errorAnswer(codeOf(error), describe(error), { rid: message.rid, id: message.id }));
+    }
+  }
+
+  private dispatchToHandler(state: InboundState, message: { type: string; rid?: number } & Record<string, unknown>): void {
+    const { connection } = state;
+    const handler = this.handlers.get(message.type);
+    if (!handler) {
+      connection.write(errorAnswer('no-handler', `node '${this.id}' does not serve '${message.type}'`, { rid: message.rid }));
+      return;
+    }
+    this.log('msg-in', { type: message.type, rid: message.rid, peer: state.identity });
+    let replied = false;
+    const ctx: HandlerContext = {
+      peer: state.identity!,
+      connectionId: connection.id,
+      reply: (answer) => {
+        replied = true;
+        connection.write({ ...answer, rid: message.rid });
+      },
+    };
+    Promise.resolve()
+      .then(() => handler(message, ctx))
+      .then(
+        (result) => {
+          if (result !== undefined && !replied) ctx.reply(result as object);
+        },
+        (error) => {
+          if (!replied) ctx.reply(errorAnswer(codeOf(error, 'handler-failed'), describe(error)));
+        },
+      );
+  }
+
+  private mailboxStats(): Record<string, { queued: number; leased: number; capacity: number }> {
+    return Object.fromEntries([...this.mailboxes].map(([name, m]) => [name, { queued: m.queued, leased: m.leased, capacity: m.capacity }]));
+  }
+
+  private track(promise: Promise<unknown>): void {
+    const tracked = promise.catch(() => {}).finally(() => this.background.delete(tracked));
+    this.background.add(tracked);
+  }
+
+  /** Close the listener and every connection, stop mailboxes, flush journals, log the counters. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.log('stopping', { counters: this.counters });
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const state of this.inbound) state.connection.destroy();
+    for (const opening of this.outbound.values()) void opening.then((c) => c.destroy(), () => {});
+    for (const mailbox of this.mailboxes.values()) mailbox.stop();
+    for (const wake of this.outboxWaiters) wake();
+    await Promise.race([Promise.all(this.background), sleep(2000)]);
+    await closed;
+    await this.store?.close();
+    await this.journal?.closeAll();
+  }
+}
+
+/** Named durable journals in the node's data dir: `<data>/<name>.journal`. */
+export class Journals {
+  private open_ = new Map<string, Journal>();
+  constructor(readonly dir: string) {}
+
+  /** Open (once) `<dir>/<name>.journal`, returning the records recovered from it. */
+  async open(name: string): Promise<Recovery> {
+    if (!/^[A-Za-z0-9._-]+$/.test(name) || name === 'mailboxes') throw new Error(`bad journal name '${name}'`);
+    if (this.open_.has(name)) throw new Error(`journal '${name}' is already open`);
+    const recovery = await Journal.open(join(this.dir, `${name}.journal`));
+    this.open_.set(name, recovery.journal);
+    return recovery;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.open_.values()].map((j) => j.close()));
+    this.open_.clear();
+  }
+}
+
+function codeOf(error: unknown, fallback = 'internal'): string {
+  return error instanceof ChaoslabError ? error.code : fallback;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+function withTimeout<T>(promise: Promise<T>, ms: number, error: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(error()), Math.max(0, ms));
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,52 @@
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Node } from '../node.ts';
+
+// What a node runs, by name. Each file in this folder registers its programs when imported, so adding a
+// program never touches this file: `chaoslab node --program NAME` loads them all, then starts the named ones.
+
+export type ProgramStart = (node: Node) => Promise<void> | void;
+
+const programs = new Map<string, ProgramStart>();
+
+export function registerProgram(name: string, start: ProgramStart): void {
+  if (programs.has(name)) throw new Error(`program '${name}' is already registered`);
+  programs.set(name, start);
+}
+
+export function programNames(): string[] {
+  return [...programs.keys()].sort();
+}
+
+/**
+ * Import every program file next to this one (modules are evaluated once). A file that fails to load only
+ * matters if one of its programs is asked for, so failures are returned rather than thrown.
+ */
+export async function loadPrograms(): Promise<Map<string, Error>> {
+  const dir = dirname(fileURLToPath(import.meta.url));
+  const failures = new Map<string, Error>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'index.ts').sort()) {
+    try {
+      await import(pathToFileURL(join(dir, file)).href);
+    } catch (error) {
+      failures.set(file, error as Error);
+    }
+  }
+  return failures;
+}
+
+/** Start the named programs on a listening node, in order. Unknown names throw before anything starts. */
+export async function startPrograms(node: Node, names: string[]): Promise<void> {
+  if (names.length === 0) return;
+  const failures = await loadPrograms();
+  const unknown = names.filter((name) => !programs.has(name));
+  if (unknown.length > 0) {
+    const broken = [...failures].map(([file, error]) => `\n  ${file} failed to load: ${error.message}`).join('');
+    throw new Error(`unknown program(s): ${unknown.join(', ')}; known: ${programNames().join(', ')}${broken}`);
+  }
+  for (const name of names) {
+    await programs.get(name)!(node);
+    node.log('program-started', { program: name });
+  }
+}

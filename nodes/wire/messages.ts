@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+// Every message is a JSON object with a `type`. Requests flow on a connection from the side that opened it to
+// the side that accepted it; answers flow back on the same connection and carry the request's `rid`.
+// PROTOCOL.md is the prose of these schemas.
+
+export const MessageId = z.object({ from: z.string().min(1), seq: z.number().int().nonnegative() });
+export type MessageId = z.infer<typeof MessageId>;
+
+const rid = z.number().int().nonnegative();
+const mboxName = z.string().min(1).max(200);
+
+export const HelloMessage = z.object({ type: z.literal('hello'), node: z.string().min(1), credential: z.string().optional() });
+export type HelloMessage = z.infer<typeof HelloMessage>;
+
+export const SendMessage = z.object({
+  type: z.literal('send'),
+  rid,
+  id: MessageId,
+  to: z.object({ node: z.string().min(1).optional(), mbox: mboxName }),
+  body: z.unknown(),
+  /** 'received': also acknowledge (stage 'received') once a receiver takes the message. */
+  notify: z.enum(['remote', 'received']).default('remote'),
+});
+export type SendMessage = z.infer<typeof SendMessage>;
+
+export const ReceiveMessage = z.object({
+  type: z.literal('receive'),
+  rid,
+  mbox: mboxName,
+  timeoutMs: z.number().nonnegative().optional(),
+  leaseMs: z.number().positive().optional(),
+});
+export type ReceiveMessage = z.infer<typeof ReceiveMessage>;
+
+export const DoneMessage = z.object({ type: z.literal('done'), rid, mbox: mboxName, id: MessageId });
+export type DoneMessage = z.infer<typeof DoneMessage>;
+
+export const PingMessage = z.object({ type: z.literal('ping'), rid });
+export const StatsMessage = z.object({ type: z.literal('stats'), rid });
+
+/** Fields every request may carry; a handled type without a registered schema is checked against this. */
+export const AnyRequest = z.looseObject({ type: z.string().min(1), rid: rid.optional() });
+
+const registry = new Map<string, z.ZodType>([
+  ['hello', HelloMessage],
+  ['send', SendMessage],
+  ['receive', ReceiveMessage],
+  ['done', DoneMessage],
+  ['ping', PingMessage],
+  ['stats', StatsMessage],
+]);
+
+/** Add a message type (RPC, name service, ...). Registering a type twice with different schemas is a bug. */
+export function registerMessage(type: string, schema: z.ZodType): void {
+  const existing = registry.get(type);
+  if (existing && existing !== schema) throw new Error(`message type '${type}' is already registered`);
+  registry.set(type, schema);
+}
+
+export function isRegisteredMessage(type: string): boolean {
+  return registry.has(type);
+}
+
+export type ParsedMessage = { ok: true; message: { type: string; rid?: number } & Record<string, unknown> } | { ok: false; error: string; rid?: number };
+
+/** Validate an incoming request against the schema of its type. Never throws. */
+export function parseMessage(raw: unknown): ParsedMessage {
+  const base = AnyRequest.safeParse(raw);
+  const ridOf = (value: unknown) => {
+    const r = (value as { rid?: unknown } | null)?.rid;
+    return typeof r === 'number' && Number.isInteger(r) && r >= 0 ? r : undefined;
+  };
+  if (!base.success) return { ok: false, error: 'a message is a JSON object with a string `type`', rid: ridOf(raw) };
+  const schema = registry.get(base.data.type);
+  if (!schema) return { ok: false, error: `unknown message type '${base.data.type}'`, rid: base.data.rid };
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    return { ok: false, error: `invalid '${base.data.type}': ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`, rid: base.data.rid };
+  }
+  return { ok: true, message: parsed.data as { type: string; rid?: number } & Record<string, unknown> };
+}
+
+/** Answers (the other direction) only need to be objects with a type; they are matched by `rid`. */
+export type Answer = { type: string; rid?: number } & Record<string, unknown>;
+export function asAnswer(raw: unknown): Answer | undefined {
+  const parsed = AnyRequest.safeParse(raw);
+  return parsed.success ? (parsed.data as Answer) : undefined;
+}
+
+/** Error codes a node answers with (PROTOCOL.md has the table). */
+export type ErrorCode =
+  | 'invalid'
+  | 'unauthenticated'
+  | 'mailbox-full'
+  | 'receive-timeout'
+  | 'lease-expired'
+  | 'unknown-delivery'
+  | 'wrong-node'
+  | 'no-handler'
+  | 'handler-failed'
+  | 'stopping';
+
+export function errorAnswer(code: ErrorCode | string, message: string, extra: { rid?: number; id?: MessageId } = {}) {
+  return { type: 'error' as const, code, message, ...extra };
+}
