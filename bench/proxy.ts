@@ -1,0 +1,151 @@
+// Throughput and round-trip latency through chaoslab's proxy (no toxics) against a direct loopback connection,
+// side by side in one run. Three processes, as in a lab: the upstream (sink + echo), the proxy, and this client.
+// Run: node --import tsx bench/proxy.ts [--megabytes 512] [--round-trips 5000]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import Table from 'cli-table3';
+import { Toxiproxy } from 'toxiproxy-node-client';
+
+const HOST = '127.0.0.1';
+const CHUNK = Buffer.alloc(64 * 1024, 7);
+const REQUEST = Buffer.alloc(32, 1);
+const RUN_LIMIT_MS = 120_000;
+
+if (process.argv.includes('--upstream')) runUpstream();
+else await runBench();
+
+/** The upstream process: a sink that answers with the byte count when the client ends, and an echo. */
+function runUpstream(): void {
+  const sink = createServer({ allowHalfOpen: true }, (socket) => {
+    let bytes = 0;
+    socket.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    socket.on('end', () => socket.end(String(bytes)));
+  });
+  const echo = createServer((socket) => {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk) => socket.write(chunk));
+  });
+  sink.listen(0, HOST, () =>
+    echo.listen(0, HOST, () => {
+      const port = (s: typeof sink) => (s.address() as AddressInfo).port;
+      process.stdout.write(`${JSON.stringify({ sink: port(sink), echo: port(echo) })}\n`);
+    }),
+  );
+  process.on('disconnect', () => process.exit(0));
+}
+
+async function runBench(): Promise<void> {
+  const { values } = parseArgs({
+    options: { megabytes: { type: 'string', default: '512' }, 'round-trips': { type: 'string', default: '5000' } },
+  });
+  const megabytes = Number(values.megabytes);
+  const roundTrips = Number(values['round-trips']);
+  const children: ChildProcess[] = [];
+  const deadline = setTimeout(() => {
+    console.error(`bench/proxy: gave up after ${RUN_LIMIT_MS} ms`);
+    for (const child of children) child.kill();
+    process.exit(1);
+  }, RUN_LIMIT_MS);
+  try {
+    const self = fileURLToPath(import.meta.url);
+    const upstream = spawn(process.execPath, ['--import', 'tsx', self, '--upstream'], {
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    });
+    children.push(upstream);
+    const ports = JSON.parse(await firstLine(upstream)) as { sink: number; echo: number };
+
+    const bin = fileURLToPath(new URL('../harness/cli/bin.mjs', import.meta.url));
+    const proxyServer = spawn(process.execPath, [bin, 'proxy', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(proxyServer);
+    const apiUrl = /API on (\S+)/.exec(await firstLine(proxyServer))![1]!;
+    const client = new Toxiproxy(apiUrl);
+    const listenPort = async (name: string, port: number) => {
+      const proxy = await client.createProxy({ name, listen: `${HOST}:0`, upstream: `${HOST}:${port}` });
+      return Number(proxy.listen.split(':').at(-1));
+    };
+    const proxied = { sink: await listenPort('bench_sink', ports.sink), echo: await listenPort('bench_echo', ports.echo) };
+
+    const bytes = megabytes * 1024 * 1024;
+    const rows: { path: string; mbps: number; p50: number; p99: number }[] = [];
+    for (const [path, target] of [
+      ['direct', ports],
+      ['through proxy', proxied],
+    ] as const) {
+      await throughput(target.sink, bytes / 8); // warm-up
+      const mbps = await throughput(target.sink, bytes);
+      await roundTripsTo(target.echo, Math.min(500, roundTrips)); // warm-up
+      const times = (await roundTripsTo(target.echo, roundTrips)).sort((a, b) => a - b);
+      rows.push({ path, mbps, p50: percentile(times, 0.5), p99: percentile(times, 0.99) });
+    }
+
+    const table = new Table({
+      head: ['path', 'throughput MB/s', 'round trip p50 us', 'round trip p99 us'],
+      style: { head: [], border: [] },
+    });
+    for (const row of rows) table.push([row.path, row.mbps.toFixed(0), row.p50.toFixed(0), row.p99.toFixed(0)]);
+    console.log(`bench/proxy: ${megabytes} MiB one way, ${roundTrips} sequential 32-byte round trips, Node ${process.version}`);
+    console.log(table.toString());
+    const [direct, proxy] = rows;
+    console.log(
+      `proxy/direct: throughput ${((proxy!.mbps / direct!.mbps) * 100).toFixed(0)}%, ` +
+        `p50 +${(proxy!.p50 - direct!.p50).toFixed(0)} us`,
+    );
+  } finally {
+    clearTimeout(deadline);
+    for (const child of children) child.kill();
+  }
+}
+
+/** MB/s (1 MB = 2^20 bytes) of `bytes` sent one way and counted by the sink. */
+async function throughput(port: number, bytes: number): Promise<number> {
+  const socket = await open(port);
+  const started = process.hrtime.bigint();
+  let sent = 0;
+  while (sent < bytes) {
+    sent += CHUNK.length;
+    if (!socket.write(CHUNK)) await once(socket, 'drain');
+  }
+  socket.end();
+  const [answer] = (await once(socket, 'data')) as [Buffer];
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  socket.destroy();
+  if (Number(answer.toString()) !== sent) throw new Error(`sink counted ${answer.toString()} of ${sent} bytes`);
+  return sent / 1024 / 1024 / seconds;
+}
+
+/** Microseconds of each sequential 32-byte request/response. */
+async function roundTripsTo(port: number, count: number): Promise<number[]> {
+  const socket = await open(port);
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = process.hrtime.bigint();
+    socket.write(REQUEST);
+    let received = 0;
+    while (received < REQUEST.length) received += ((await once(socket, 'data')) as [Buffer])[0].length;
+    times.push(Number(process.hrtime.bigint() - started) / 1000);
+  }
+  socket.destroy();
+  return times;
+}
+
+async function open(port: number): Promise<Socket> {
+  const socket = connect({ port, host: HOST, noDelay: true });
+  await once(socket, 'connect');
+  return socket;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+}
+
+async function firstLine(child: ChildProcess): Promise<string> {
+  let text = '';
+  for await (const chunk of child.stdout!) {
+    text += String(chunk);
+    if (text.includes('\n')) return text.split('\n')[0]!;
+  }
+  throw new Error('child exited before it printed its first line');
+}
