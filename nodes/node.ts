@@ -687,7 +687,10 @@ export class Journals {
 }
 
 function codeOf(error: unknown, fallback = 'internal'): string {
-  return error instanceof ChaoslabError ? error.code : fallback;
+  if (error instanceof ChaoslabError) return error.code;
+  // A handler validating its request with zod: the request was bad, not the handler.
+  if (error instanceof Error && error.name === 'ZodError') return 'invalid';
+  return fallback;
 }
 
 function describe(error: unknown): string {
