@@ -1,0 +1,103 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Toxiproxy } from 'toxiproxy-node-client';
+import { encodeFrame, FrameDecoder, type DecodeResult } from '../../nodes/wire/frame.ts';
+import { Fixtures, portOf, Received, sleep } from './fixtures.ts';
+
+const fixtures = new Fixtures();
+afterEach(() => fixtures.close());
+
+async function echoThroughProxy(seed = 1, client?: Toxiproxy) {
+  const toxiproxy = client ?? (await fixtures.proxyServer(seed)).client;
+  const upstream = await fixtures.echo();
+  const proxy = await toxiproxy.createProxy({ name: 'link_a_b', listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstream}` });
+  return { proxy, connect: async () => new Received(await fixtures.connect(portOf(proxy.listen))) };
+}
+
+const frames = (count: number) => Array.from({ length: count }, (_, seq) => encodeFrame({ type: 'msg', id: { from: 'a', seq } }));
+const all = (list: Buffer[]) => Buffer.concat(list);
+
+/** Waits until no more bytes come for a while, then decodes everything received. */
+async function decodeWhenQuiet(client: Received): Promise<DecodeResult[]> {
+  let last = -1;
+  while (client.bytes.length !== last) {
+    last = client.bytes.length;
+    await sleep(150);
+  }
+  return new FrameDecoder().push(client.bytes);
+}
+const seqs = (results: DecodeResult[]) => results.map((r) => (r.ok ? (r.message as { id: { seq: number } }).id.seq : -1));
+
+describe('frame-aware toxics on real frames', () => {
+  it('drop_frames with probability 1 loses every message, with 0 none', async () => {
+    const { proxy, connect } = await echoThroughProxy();
+    const toxic = await proxy.addToxic({ type: 'drop_frames', stream: 'upstream', attributes: { probability: 1 } } as never);
+    const client = await connect();
+    client.socket.write(all(frames(5)));
+    expect(await decodeWhenQuiet(client)).toEqual([]);
+    await toxic.update({ attributes: { probability: 0 } } as never);
+    client.socket.write(all(frames(5)));
+    expect(seqs(await decodeWhenQuiet(client))).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('drop_frames with probability p loses about p of the messages, the same ones for the same seed', async () => {
+    const lost = async (seed: number) => {
+      const { proxy, connect } = await echoThroughProxy(seed);
+      await proxy.addToxic({ type: 'drop_frames', stream: 'downstream', attributes: { probability: 0.25 } } as never);
+      const client = await connect();
+      // Written in small pieces, so frames straddle TCP chunks.
+      const bytes = all(frames(200));
+      for (let i = 0; i < bytes.length; i += 37) client.socket.write(bytes.subarray(i, i + 37));
+      const received = await decodeWhenQuiet(client);
+      expect(received.every((r) => r.ok)).toBe(true);
+      const kept = new Set(seqs(received));
+      return Array.from({ length: 200 }, (_, i) => i).filter((i) => !kept.has(i));
+    };
+    const first = await lost(7);
+    expect(first.length).toBeGreaterThanOrEqual(25);
+    expect(first.length).toBeLessThanOrEqual(75);
+    await fixtures.close();
+    expect(await lost(7)).toEqual(first);
+  });
+
+  it('duplicate_frames delivers each message twice', async () => {
+    const { proxy, connect } = await echoThroughProxy();
+    await proxy.addToxic({ type: 'duplicate_frames', stream: 'upstream', attributes: { probability: 1 } } as never);
+    const client = await connect();
+    client.socket.write(all(frames(3)));
+    expect(seqs(await decodeWhenQuiet(client))).toEqual([0, 0, 1, 1, 2, 2]);
+  });
+
+  it('corrupt_frames flips bits the CRC catches, and the stream stays in step', async () => {
+    const { proxy, connect } = await echoThroughProxy();
+    const toxic = await proxy.addToxic({ type: 'corrupt_frames', stream: 'upstream', attributes: { probability: 1 } } as never);
+    const client = await connect();
+    client.socket.write(all(frames(4)));
+    await sleep(200);
+    await toxic.remove();
+    client.socket.write(all(frames(2)));
+    const results = await decodeWhenQuiet(client);
+    expect(results.slice(0, 4).map((r) => (r.ok ? 'ok' : r.reason))).toEqual(['corrupt', 'corrupt', 'corrupt', 'corrupt']);
+    expect(seqs(results.slice(4))).toEqual([0, 1]);
+  });
+
+  it('delay_frames reorders messages within the window and loses none', async () => {
+    const { proxy, connect } = await echoThroughProxy(3);
+    await proxy.addToxic({ type: 'delay_frames', stream: 'upstream', attributes: { probability: 0.3, window: 2, max_delay: 200 } } as never);
+    const client = await connect();
+    client.socket.write(all(frames(50)));
+    const order = seqs(await decodeWhenQuiet(client));
+    expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(order).not.toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+
+  it('a frame toxic added in the middle of a frame lets that frame finish and acts from the next one', async () => {
+    const { proxy, connect } = await echoThroughProxy();
+    const client = await connect();
+    const [first, second] = frames(2) as [Buffer, Buffer];
+    client.socket.write(first.subarray(0, 5)); // inside the header
+    await sleep(100);
+    await proxy.addToxic({ type: 'drop_frames', stream: 'upstream', attributes: { probability: 1 } } as never);
+    client.socket.write(Buffer.concat([first.subarray(5), second]));
+    expect(seqs(await decodeWhenQuiet(client))).toEqual([0]);
+  });
+});

@@ -1,0 +1,201 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Toxiproxy } from 'toxiproxy-node-client';
+import { Fixtures, portOf, Received, sleep } from './fixtures.ts';
+
+const fixtures = new Fixtures();
+afterEach(() => fixtures.close());
+
+/** A proxy in front of an echo upstream, and a connected client that collects what comes back. */
+async function echoThroughProxy(client?: Toxiproxy) {
+  const toxiproxy = client ?? (await fixtures.proxyServer()).client;
+  const upstream = await fixtures.echo();
+  const proxy = await toxiproxy.createProxy({ name: 'echo', listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstream}` });
+  return { toxiproxy, proxy, connect: async () => new Received(await fixtures.connect(portOf(proxy.listen))) };
+}
+
+const pattern = (length: number) => Buffer.from(Array.from({ length }, (_, i) => i % 251));
+
+describe('standard toxics on real TCP traffic', () => {
+  it('latency delays the answer by about the latency', async () => {
+    const { proxy, connect } = await echoThroughProxy();
+    await proxy.addToxic({ type: 'latency', stream: 'downstream', attributes: { latency: 300, jitter: 0 } } as never);
+    const client = await connect();
+    const started = Date.now();
+    client.socket.write('ping');
+    await client.until(4);
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    expect(elapsed).toBeLessThan(1500);
+  });
+
+  it('bandwidth limits the rate', async () => {
+    const { proxy, connect } = await echoThroughProxy();
+    await proxy.addToxic({ type: 'bandwidth', stream: 'downstream', attributes: { rate: 100 } } as never);
+    const client = await connect();
+    const started = Date.now();
+    client.socket.write(pattern(50_000)); // 50 KB at 100 KB/s: about 500 ms
+    const bytes = await client.until(50_000);
+    const elapsed = Date.now() - started;
+    expect(bytes.equals(pattern(50_000))).toBe(true);
+    expect(elapsed).toBeGreaterThanOrEqual(400);
+    expect(elapsed).toBeLessThan(3000);
+  });
+
+  it('timeout holds all data and closes the connection after the timeout', async () => {
+    const { proxy, connect } = await echoThroughProxy();
+    await proxy.addToxic({ type: 'timeout', stream: 'upstream', attributes: { timeout: 400 } } as never);
+    const client = await connect();
+    const started = Date.now();
+    client.socket.write('lost');
+    expect(await client.closedWithin(5000)).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+    expect(client.bytes.length).toBe(0);
+  });
+
+  it('timeout 0 holds data forever, and traffic flows again once the toxic is removed', async () => {
+    const { proxy, connect } = await echoThroughProxy();
+    const toxic = await proxy.addToxic({ type: 'timeout', stream: 'upstream', attributes: { timeout: 0 } } as never);
+    const client = await connect();
+    client.socket.write('dropped');
+    expect(await client.closedWithin(800)).toBe(false);
+    expect(client.bytes.length).toBe(0);
+    await toxic.remove();
+    client.socket.write('after');
+    expect((await client.until(5)).toString()).toBe('after');
+  });
+
+  it('reset_peer resets the connection', async () => {
+    const { proxy, connect } = await echoThroughProxy();
+    await proxy.addToxic({ type: 'reset_peer', stream: 'upstream', attributes: { timeout: 100 } } as never);
+    const client = await connect();
+    client.socket.write('boom');
+    expect(await client.closedWithin(5000)).toBe(true);
+    expect(client.ended).toBe('error');
+    expect(client.error?.code).toBe('ECONNRESET');
+  });
+
+  it('limit_data lets exactly that many bytes through, then closes', async () => {
+    const { proxy, connect } = await echoThroughProxy();
+    await proxy.addToxic({ type: 'limit_data', stream: 'downstream', attributes: { bytes: 1000 } } as never);
+    const client = await connect();
+    client.socket.write(pattern(3000));
+    expect(await client.closedWithin(5000)).toBe(true);
+    expect(client.bytes.equals(pattern(1000))).toBe(true);
+  });
+
+  it('slicer delivers the same bytes in many pieces', async () => {
+    const { proxy, connect } = await echoThroughProxy();
+    await proxy.addToxic({
+      type: 'slicer',
+      stream: 'downstream',
+      attributes: { average_size: 100, size_variation: 40, delay: 1000 },
+    } as never);
+    const client = await connect();
+    client.socket.write(pattern(5000));
+    const bytes = await client.until(5000);
+    expect(bytes.equals(pattern(5000))).toBe(true);
+    expect(client.chunks.length).toBeGreaterThanOrEqual(10);
+    expect(Math.max(...client.chunks.map((c) => c.bytes.length))).toBeLessThanOrEqual(140 * 5);
+  });
+
+  it('slow_close delays the close of the connection', async () => {
+    const { client: toxiproxy } = await fixtures.proxyServer();
+    // An upstream that answers and then closes at once.
+    const upstream = await fixtures.listen((socket) => socket.end('bye'));
+    const proxy = await toxiproxy.createProxy({ name: 'closer', listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstream}` });
+    await proxy.addToxic({ type: 'slow_close', stream: 'downstream', attributes: { delay: 500 } } as never);
+    const started = Date.now();
+    const client = new Received(await fixtures.connect(portOf(proxy.listen)));
+    expect(await client.closedWithin(5000)).toBe(true);
+    expect(client.bytes.toString()).toBe('bye');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+  });
+
+  it('toxicity 0 never applies and 1 always applies', async () => {
+    const { proxy, connect } = await echoThroughProxy();
+    const toxic = await proxy.addToxic({ type: 'timeout', stream: 'upstream', toxicity: 0, attributes: { timeout: 0 } } as never);
+    for (let i = 0; i < 5; i++) {
+      const client = await connect();
+      client.socket.write('x');
+      expect((await client.until(1)).toString()).toBe('x');
+      client.socket.destroy();
+    }
+    await toxic.update({ toxicity: 1 } as never);
+    for (let i = 0; i < 3; i++) {
+      const client = await connect();
+      client.socket.write('x');
+      await sleep(150);
+      expect(client.bytes.length).toBe(0);
+      client.socket.destroy();
+    }
+  });
+
+  it('toxicity p applies to about p of the connections, the same ones for the same seed', async () => {
+    const affected = async (seed: number) => {
+      const { client: toxiproxy } = await fixtures.proxyServer(seed);
+      const { proxy, connect } = await echoThroughProxy(toxiproxy);
+      await proxy.addToxic({ type: 'timeout', stream: 'upstream', toxicity: 0.3, attributes: { timeout: 0 } } as never);
+      const hit: number[] = [];
+      const clients: Received[] = [];
+      // Connections are numbered in the order the proxy accepts them: open them one after the other.
+      for (let i = 0; i < 60; i++) clients.push(await connect());
+      for (const client of clients) client.socket.write('x');
+      await sleep(400);
+      clients.forEach((client, i) => client.bytes.length === 0 && hit.push(i));
+      for (const client of clients) client.socket.destroy();
+      await proxy.remove();
+      return hit;
+    };
+    const first = await affected(42);
+    expect(first.length).toBeGreaterThanOrEqual(8);
+    expect(first.length).toBeLessThanOrEqual(30);
+    expect(await affected(42)).toEqual(first);
+    expect(await affected(43)).not.toEqual(first);
+  });
+
+  it('a disabled proxy closes its connections and refuses new ones; enabled again, it listens on the same port', async () => {
+    const { proxy, connect } = await echoThroughProxy();
+    const client = await connect();
+    client.socket.write('a');
+    await client.until(1);
+    const disabled = await proxy.update({ enabled: false } as never);
+    expect(await client.closedWithin(3000)).toBe(true);
+    await expect(fixtures.connect(portOf(proxy.listen))).rejects.toThrow(/ECONNREFUSED/);
+    const enabled = await disabled.update({ enabled: true } as never);
+    expect(enabled.listen).toBe(proxy.listen);
+    const again = await connect();
+    again.socket.write('b');
+    expect((await again.until(1)).toString()).toBe('b');
+  });
+
+  it('adding, updating and removing toxics on a live connection drops no byte', async () => {
+    const { proxy, connect } = await echoThroughProxy();
+    const client = await connect();
+    const total = 400_000;
+    const data = pattern(total);
+    let sent = 0;
+    const sender = (async () => {
+      while (sent < total) {
+        client.socket.write(data.subarray(sent, sent + 4000));
+        sent += 4000;
+        await sleep(2);
+      }
+    })();
+    for (let round = 0; round < 4; round++) {
+      const latency = await proxy.addToxic({ name: 'lat', type: 'latency', stream: 'downstream', attributes: { latency: 20, jitter: 10 } } as never);
+      const slicer = await proxy.addToxic({ name: 'cut', type: 'slicer', stream: 'upstream', attributes: { average_size: 500, size_variation: 100, delay: 0 } } as never);
+      await sleep(30);
+      await latency.update({ attributes: { latency: 5 } } as never);
+      const bandwidth = await proxy.addToxic({ name: 'bw', type: 'bandwidth', stream: 'downstream', attributes: { rate: 2000 } } as never);
+      await sleep(30);
+      await latency.remove();
+      await sleep(10);
+      await bandwidth.remove();
+      await slicer.remove();
+    }
+    await sender;
+    const bytes = await client.until(total, 20_000);
+    expect(bytes.length).toBe(total);
+    expect(bytes.equals(data)).toBe(true);
+  });
+});
