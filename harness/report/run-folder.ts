@@ -1,0 +1,100 @@
+import { createReadStream, existsSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import { readVerdictFile } from '../checkers/verdict-file.ts';
+import { verdicts } from '../checkers/result.ts';
+import { RecordFileError, readExecutions, readFaults, readHistory, runFiles } from '../history/index.ts';
+import type { Execution, FaultEvent, Op } from '../history/index.ts';
+
+export type { Counterexample, Result as CheckerResult } from '../checkers/result.ts';
+export type { Execution, FaultEvent, MessageKey, Op } from '../history/index.ts';
+export type { Verdict as VerdictValue } from '../checkers/result.ts';
+
+/**
+ * Everything a report shows, read from one run folder (docs/ARCHITECTURE.md, "Run folder").
+ * The record files are read with harness/history's validating readers; a missing record file is an empty list,
+ * so a run that died early still gets a report of what it did.
+ */
+
+const verdictView = z.looseObject({
+  scenario: z.string().default('unnamed'),
+  backend: z.string().default('process'),
+  seed: z.union([z.number(), z.string()]).optional(),
+  expected: z.record(z.string(), z.enum(verdicts)).default({}),
+  observed: z.record(z.string(), z.enum(verdicts)).default({}),
+  results: z
+    .array(
+      z.object({
+        checker: z.string(),
+        verdict: z.enum(verdicts),
+        reason: z.string(),
+        counterexamples: z.array(z.object({ id: z.string(), ops: z.array(z.number()), times: z.array(z.number()), what: z.string() })),
+        stats: z.record(z.string(), z.number()).optional(),
+      }),
+    )
+    .default([]),
+  availability: z.record(z.string(), z.unknown()).optional(),
+  ok: z.boolean().optional(),
+  durationMs: z.number().optional(),
+  replay: z.string().optional(),
+  /** Epoch ms of the run's time 0; lets node logs (epoch `ts`) line up with the history. */
+  startedAt: z.number().optional(),
+});
+export type VerdictFile = z.infer<typeof verdictView>;
+
+const nodeLogLine = z.looseObject({ ts: z.number(), event: z.string(), node: z.string().optional() });
+export type NodeLogLine = z.infer<typeof nodeLogLine>;
+
+export interface RunFolder {
+  dir: string;
+  verdict: VerdictFile;
+  history: Op[];
+  faults: FaultEvent[];
+  executions: Execution[];
+  /** Node name -> its log lines (only lines that parse as events; a node's stray output is not an event). */
+  nodeLogs: Map<string, NodeLogLine[]>;
+}
+
+export async function readRunFolder(dir: string): Promise<RunFolder> {
+  const orEmpty = <T>(file: string, read: (file: string) => Promise<T[]>) =>
+    existsSync(join(dir, file)) ? read(join(dir, file)) : Promise.resolve([]);
+  const [verdict, history, faults, executions, nodeLogs] = await Promise.all([
+    readVerdict(dir),
+    orEmpty(runFiles.history, readHistory),
+    orEmpty(runFiles.faults, readFaults),
+    orEmpty(runFiles.executions, readExecutions),
+    readNodeLogs(join(dir, 'nodes')),
+  ]);
+  return { dir, verdict, history, faults, executions, nodeLogs };
+}
+
+/** verdict.json as the report reads it: H5's lenient reading, with defaults for what a report can do without. */
+export async function readVerdict(dir: string): Promise<VerdictFile> {
+  const stored = await readVerdictFile(dir);
+  if (stored === undefined) throw new RecordFileError(join(dir, runFiles.verdict), undefined, 'missing: not a run folder');
+  const parsed = verdictView.safeParse(stored);
+  if (!parsed.success) {
+    throw new RecordFileError(join(dir, runFiles.verdict), undefined, z.prettifyError(parsed.error));
+  }
+  return parsed.data;
+}
+
+async function readNodeLogs(dir: string): Promise<Map<string, NodeLogLine[]>> {
+  const logs = new Map<string, NodeLogLine[]>();
+  if (!existsSync(dir)) return logs;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.log')).sort()) {
+    const lines: NodeLogLine[] = [];
+    for await (const line of createInterface({ input: createReadStream(join(dir, file)), crlfDelay: Infinity })) {
+      if (!line.startsWith('{')) continue;
+      try {
+        const parsed = nodeLogLine.safeParse(JSON.parse(line));
+        if (parsed.success) lines.push(parsed.data);
+      } catch {
+        // A node killed mid-write leaves a torn last line: it is not an event.
+      }
+    }
+    logs.set(basename(file, '.log'), lines);
+  }
+  return logs;
+}
