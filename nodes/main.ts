@@ -140,6 +140,8 @@ export async function runNodeWithFlags(flags: NodeFlags): Promise<void> {
       return;
     }
     await startPrograms(node, config.programs);
+    // The harness waits for this line: before it, a program's services may not be served yet.
+    log('ready', { programs: config.programs });
   } catch (error) {
     process.stderr.write(`chaoslab node ${config.id}: ${(error as Error).message}\n`);
     log('fatal', { error: (error as Error).message });
