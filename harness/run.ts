@@ -201,7 +201,9 @@ async function drive(
  * redeliveries still in flight when the faults healed land first.
  */
 async function drainExecutions(lab: Lab, scenario: Scenario, recorder: HistoryRecorder): Promise<Execution[]> {
-  const logNodes = nodeNames(scenario.nodes.count).filter((name) => programsOf(scenario, name).includes('log'));
+  const logNodes = nodeNames(scenario.nodes.count).filter((name) =>
+    programsOf(scenario, name).some((program) => program === 'log' || program === 'consumer'),
+  );
   const deadline = performance.now() + DRAIN_LIMIT_MS;
   let last = -1;
   let stableSince = performance.now();
@@ -223,7 +225,12 @@ interface NodeExecution extends Omit<Execution, 'time'> {
 }
 
 async function readLog(lab: Lab, node: string, recorder: HistoryRecorder): Promise<Execution[]> {
-  const { executions } = await lab.call<{ executions: NodeExecution[] }>(node, 'log', 'read', {});
+  const executions: NodeExecution[] = [];
+  for (;;) {
+    const page = await lab.call<{ executions: NodeExecution[]; total: number }>(node, 'log', 'read', { offset: executions.length });
+    executions.push(...page.executions);
+    if (page.executions.length === 0 || executions.length >= page.total) break;
+  }
   // Nodes stamp wall-clock epoch ms; the history's time line starts at the run's start.
   return executions.map((execution) => ({
     ...execution,

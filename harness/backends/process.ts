@@ -94,7 +94,7 @@ class ProcessNode implements RunningNode {
     return this.spec.name;
   }
 
-  /** Start `chaoslab node` and wait for its `listening` line; a restart asks for the port it had before. */
+  /** Start `chaoslab node` and wait for its `ready` line; a restart asks for the port it had before. */
   static async spawn(spec: NodeSpec, dataDir: string, port: number, owner: Set<ProcessNode>): Promise<ProcessNode> {
     const args = [binPath, 'node', '--id', spec.name, '--host', HOST, '--port', String(port), '--data', dataDir, ...spec.args];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -107,18 +107,21 @@ class ProcessNode implements RunningNode {
     });
     const lines = createInterface({ input: child.stdout! });
     const listening = new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`node ${spec.name} did not report listening within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+      const timer = setTimeout(() => reject(new Error(`node ${spec.name} did not report ready within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+      let boundPort: number | undefined;
       lines.on('line', (line) => {
         log.write(line + '\n');
         const event = parseLogLine(line);
-        if (event?.event === 'listening' && typeof event.port === 'number') {
+        if (event?.event === 'listening' && typeof event.port === 'number') boundPort = event.port;
+        // `ready` follows `listening` once every program serves: only then can the harness call them.
+        if (event?.event === 'ready' && boundPort !== undefined) {
           clearTimeout(timer);
-          resolve(event.port);
+          resolve(boundPort);
         }
       });
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
-        reject(new Error(`node ${spec.name} exited (${signal ?? `code ${code}`}) before listening:\n${stderr.trim()}`));
+        reject(new Error(`node ${spec.name} exited (${signal ?? `code ${code}`}) before it was ready:\n${stderr.trim()}`));
       });
     });
     try {
