@@ -1,0 +1,59 @@
+// Harness benchmark (not a test): `node --import tsx bench/harness.ts [--skip-catalogue]`.
+// Times one standard scenario (3 nodes, 1,000 ops, two fault windows), the whole catalogue, and labs of 3, 9 and
+// 27 nodes from start to stop. Bounded: every run stops by itself.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProcessBackend } from '../harness/backends/process.ts';
+import { loadCatalogue } from '../harness/catalogue.ts';
+import { Lab } from '../harness/lab.ts';
+import { closeActiveLabs, runScenario } from '../harness/run.ts';
+import { crash, defineScenario, loseReplies } from '../harness/scenario.ts';
+
+const runsDir = mkdtempSync(join(tmpdir(), 'chaoslab-bench-'));
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+const standard = defineScenario({
+  name: 'standard-exactly-once',
+  description: '3 nodes, 1,000 appends, lost replies then a receiver crash.',
+  nodes: { count: 3, semantics: 'exactly-once', config: { options: { target: 'n2' } } },
+  workload: { ops: 1000, concurrency: 8 },
+  faults: [
+    { fault: loseReplies('n1->n2'), at: { ops: 200 }, duration: 300 },
+    { fault: crash('n2'), at: { ops: 600 }, duration: 200 },
+  ],
+  expect: { 'exactly-once': 'holds' },
+});
+
+async function timeLab(count: number): Promise<{ start: number; stop: number }> {
+  const t0 = performance.now();
+  const lab = await Lab.start(new ProcessBackend(), {
+    runDir: join(runsDir, `lab-${count}`),
+    nodes: Array.from({ length: count }, (_, i) => ({ name: `n${i + 1}`, programs: ['log'], config: {} })),
+  });
+  const t1 = performance.now();
+  await lab.close();
+  return { start: t1 - t0, stop: performance.now() - t1 };
+}
+
+try {
+  const run = await runScenario(standard, { runsDir, seed: 1 });
+  console.log(
+    `standard scenario (3 nodes, 1,000 ops, 2 fault windows): ${seconds(run.durationMs)} ` +
+      `(${run.ok ? 'verdicts as expected' : `NOT as expected: ${run.error ?? JSON.stringify(run.observed)}`})`,
+  );
+  for (const count of [3, 9, 27]) {
+    const { start, stop } = await timeLab(count);
+    console.log(`lab of ${count} nodes (${count * (count - 1)} proxies): start ${seconds(start)}, stop ${seconds(stop)}`);
+  }
+  if (!process.argv.includes('--skip-catalogue')) {
+    const catalogue = await loadCatalogue();
+    const t0 = performance.now();
+    let asExpected = 0;
+    for (const scenario of catalogue) if ((await runScenario(scenario, { runsDir })).ok) asExpected++;
+    console.log(`catalogue: ${catalogue.length} scenarios in ${seconds(performance.now() - t0)} (${asExpected} as expected)`);
+  }
+} finally {
+  await closeActiveLabs();
+  rmSync(runsDir, { recursive: true, force: true });
+}

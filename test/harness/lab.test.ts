@@ -1,0 +1,133 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { ProcessBackend } from '../../harness/backends/process.ts';
+import { Lab, NAME_SERVICE } from '../../harness/lab.ts';
+import { cutWire } from '../../harness/nemesis/cut-wire.ts';
+import { loseReplies } from '../../harness/nemesis/lose-replies.ts';
+
+const runDir = mkdtempSync(join(tmpdir(), 'chaoslab-lab-test-'));
+let lab: Lab | undefined;
+
+afterEach(async () => {
+  await lab?.close();
+  lab = undefined;
+});
+afterAll(() => rmSync(runDir, { recursive: true, force: true }));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Pids of the `chaoslab node` processes this test process started. */
+function childNodePids(parent = process.pid): number[] {
+  const out = execFileSync('ps', ['-o', 'pid=', '--ppid', String(parent)], { encoding: 'utf8' });
+  return out.split('\n').map((line) => Number(line.trim())).filter((pid) => pid > 0);
+}
+
+describe('a lab on the process backend', () => {
+  it('puts one proxy on each directed link, controls nodes, and leaves no process behind', async () => {
+    const before = new Set(childNodePids());
+    lab = await Lab.start(new ProcessBackend(), {
+      runDir,
+      nodes: [
+        { name: 'n1', programs: ['client'], config: { semantics: 'exactly-once', options: { target: 'n2' } } },
+        { name: 'n2', programs: ['log'], config: { semantics: 'exactly-once' } },
+        { name: 'n3', programs: ['log'], config: { semantics: 'exactly-once' } },
+      ],
+    });
+    const proxies = Object.keys(await lab.toxiproxy.getAll()).sort();
+    expect(proxies).toEqual(['link_n1_n2', 'link_n1_n3', 'link_n2_n1', 'link_n2_n3', 'link_n3_n1', 'link_n3_n2']);
+    const started = childNodePids().filter((pid) => !before.has(pid));
+    expect(started).toHaveLength(4); // n1, n2, n3 and the name service
+
+    const append = (id: string) =>
+      lab!.call<{ outcome: string }>('n1', 'workload', 'append', { id, body: id, digest: 'x' }, 10_000);
+    expect((await append('a')).outcome).toBe('ok');
+
+    const port = lab.address('n2').port;
+    await lab.crash('n2');
+    expect(lab.node('n2').state).toBe('crashed');
+    await lab.restart('n2');
+    expect(lab.address('n2').port).toBe(port);
+    expect((await append('b')).outcome).toBe('ok');
+    const { executions } = await lab.call<{ executions: { id: string }[] }>('n2', 'log', 'read', {});
+    expect(executions.map((e) => e.id).sort()).toEqual(['a', 'b']);
+
+    await lab.pause('n3');
+    expect(lab.node('n3').state).toBe('paused');
+    await lab.resume('n3');
+    expect(lab.node('n3').state).toBe('running');
+    expect(lab.node(NAME_SERVICE).state).toBe('running');
+
+    await lab.close();
+    lab = undefined;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(started.filter(alive)).toEqual([]);
+  });
+
+  it('starts and stops toxics and cut wires through the Toxiproxy API, and heal removes every one', async () => {
+    lab = await Lab.start(new ProcessBackend(), {
+      runDir,
+      nodes: [
+        { name: 'n1', programs: [], config: {} },
+        { name: 'n2', programs: [], config: {} },
+      ],
+    });
+    const fault = loseReplies('n1->n2');
+    await fault.start(lab, 'f0');
+    expect((await lab.toxiproxy.get('link_n1_n2')).toJson()).toBeDefined();
+    const toxics = await (await fetch(`${lab.toxiproxy.host}/proxies/link_n1_n2/toxics`)).json();
+    expect(toxics).toMatchObject([{ name: 'f0-lose-replies', stream: 'downstream', type: 'drop_frames' }]);
+    await cutWire('n2->n1').start(lab, 'f1');
+    expect((await lab.toxiproxy.get('link_n2_n1')).enabled).toBe(false);
+    await lab.heal();
+    expect((await lab.toxiproxy.get('link_n2_n1')).enabled).toBe(true);
+    expect(await (await fetch(`${lab.toxiproxy.host}/proxies/link_n1_n2/toxics`)).json()).toEqual([]);
+  });
+
+  it('refuses bad node names and bad links with a clear error', async () => {
+    await expect(
+      Lab.start(new ProcessBackend(), { runDir, nodes: [{ name: 'n1', programs: [] }, { name: 'n1', programs: [] }] }),
+    ).rejects.toThrow(/node name "n1" is used twice/);
+    lab = await Lab.start(new ProcessBackend(), { runDir, nodes: [{ name: 'n1', programs: [] }, { name: 'n2', programs: [] }] });
+    expect(() => lab!.link('n1-n2')).toThrow(/bad link "n1-n2"/);
+    expect(() => lab!.link('n1->n9')).toThrow(/no link "n1->n9"/);
+  });
+});
+
+describe('chaoslab run interrupted', () => {
+  it('stops every node it started on SIGINT', async () => {
+    const runsDir = mkdtempSync(join(tmpdir(), 'chaoslab-sigint-'));
+    const child = spawn(process.execPath, ['harness/cli/bin.mjs', 'run', 'baseline-exactly-once', '--runs-dir', runsDir], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    try {
+      let stderr = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          if (stderr.includes('fault windows')) resolve();
+        });
+        child.once('exit', () => reject(new Error(`run exited before its workload started:\n${stderr}`)));
+      });
+      const nodes = childNodePids(child.pid!);
+      expect(nodes.length).toBeGreaterThanOrEqual(4);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(nodes.filter(alive)).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(runsDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

@@ -1,0 +1,30 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadCatalogue } from '../../harness/catalogue.ts';
+import { closeActiveLabs, runScenario } from '../../harness/run.ts';
+import '../harness/matchers.ts';
+
+// The regression suite: every scenario of the catalogue, on the process backend, gets its expected verdicts.
+const runsDir = mkdtempSync(join(tmpdir(), 'chaoslab-catalogue-'));
+const catalogue = await loadCatalogue();
+
+afterAll(async () => {
+  await closeActiveLabs();
+  rmSync(runsDir, { recursive: true, force: true });
+});
+
+describe('the scenario catalogue', () => {
+  for (const scenario of catalogue) {
+    it(scenario.name, async () => {
+      const run = await runScenario(scenario, { runsDir });
+      expect(run.error).toBeUndefined();
+      for (const [guarantee, verdict] of Object.entries(scenario.expect)) {
+        if (verdict === 'holds') expect(run).toSatisfy(guarantee);
+        else expect(run).toViolate(guarantee);
+      }
+      expect(run.ok).toBe(true);
+    }, 180_000);
+  }
+});
