@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { useNameService } from '../names/client.ts';
+import { staticBinder, type Binder } from '../rpc/binder.ts';
+import { callerFromNode } from '../rpc/caller.ts';
+import { resumeCall, type CallSetup } from '../rpc/call.ts';
+import { outcomeOf } from '../rpc/outcome.ts';
+import { serveService } from '../rpc/server.ts';
+import { defineService } from '../rpc/service.ts';
+import { clientStub, DEFAULT_DEADLINE_MS } from '../rpc/stub.ts';
+import { semanticsOf } from '../semantics/node-semantics.ts';
+import { resumeOneWay, sendOneWay } from '../semantics/one-way.ts';
+import { registerProgram } from './index.ts';
+import { logService } from './log.ts';
+
+// Program `client`: the workload driver the harness calls directly. `workload.append` calls `log.append` on the
+// server bound through the name service (or options.target) under this node's delivery setting; `workload.send`
+// sends a 1-way message. Each returns what the history records: ok (answered), fail (certainly not executed) or
+// info (may have been executed). Under exactly-once, calls left unsettled by a crash are resent after a restart.
+
+const Outcome = z.object({ outcome: z.enum(['ok', 'fail', 'info']), error: z.string().optional() });
+const Op = z.object({ id: z.string().min(1), body: z.string(), digest: z.string() });
+
+export const workloadService = defineService('workload', {
+  append: { args: Op, result: Outcome },
+  send: { args: Op.extend({ node: z.string().min(1), mbox: z.string().min(1).default('inbox') }), result: Outcome },
+});
+
+const Options = z.object({
+  /** Fixed server node for `log` (else the name service binds). */
+  target: z.string().min(1).optional(),
+  /** Deadline of each inner call (also bounded by the harness's own deadline). */
+  deadlineMs: z.number().int().positive().default(DEFAULT_DEADLINE_MS),
+  /** Concurrent workload operations this node runs. */
+  workloadWorkers: z.number().int().positive().default(64),
+});
+
+/** Time kept back from the harness's deadline, so our answer reaches it before it gives up. */
+const ANSWER_MARGIN_MS = 250;
+
+registerProgram('client', async (node) => {
+  const options = Options.parse(node.config.options);
+  const semantics = await semanticsOf(node);
+  const names = useNameService(node);
+  const binder: Binder = options.target ? staticBinder(options.target) : names ? names.binder : missingBinder();
+  const setupFor = (deadlineMs: number): CallSetup => ({
+    caller: callerFromNode(node),
+    binder,
+    behaviour: semantics.behaviour,
+    policy: semantics.policy,
+    random: semantics.random,
+    outbox: semantics.outbox,
+    deadlineMs,
+    rtt: semantics.rtt,
+  });
+  const innerDeadline = (outer: number) => Math.max(1, Math.min(options.deadlineMs, outer - Date.now() - ANSWER_MARGIN_MS));
+
+  await serveService(
+    node,
+    workloadService,
+    {
+      append: async (op, call) => {
+        const log = clientStub(logService, callerFromNode(node), { ...setupFor(innerDeadline(call.deadline)), binder });
+        try {
+          await log.append(op);
+          return { outcome: 'ok' as const };
+        } catch (error) {
+          return { outcome: outcomeOf(error, semantics.behaviour), error: (error as Error).message };
+        }
+      },
+      send: async ({ id, body, digest, node: to, mbox }, call) => {
+        try {
+          await sendOneWay(node, semantics, { node: to, mbox }, { id, body, digest }, innerDeadline(call.deadline));
+          return { outcome: 'ok' as const };
+        } catch (error) {
+          return { outcome: outcomeOf(error, semantics.behaviour), error: (error as Error).message };
+        }
+      },
+    },
+    { semantics: false, workers: options.workloadWorkers },
+  );
+
+  for (const entry of semantics.outbox.recovered) {
+    if (entry.message.type === 'call') void resumeCall(setupFor(semantics.policy.giveUpMs), entry.seq, entry.target, entry.message);
+    else void resumeOneWay(node, semantics, entry.seq, entry.message);
+  }
+  if (semantics.outbox.recovered.length > 0) node.log('outbox-resumed', { unsettled: semantics.outbox.recovered.length });
+});
+
+function missingBinder(): Binder {
+  return {
+    candidates: async (service) => {
+      throw new Error(`no server for ${service}: set options.target or config.nameService`);
+    },
+    suspect: () => {},
+  };
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { NodeStopped, ReceiveTimeout } from '../errors.ts';
+import type { Node } from '../node.ts';
+import { installAdmission, lowWaterOf } from '../semantics/admission.ts';
+import { isIntact } from '../semantics/integrity.ts';
+import { semanticsOf, type NodeSemantics } from '../semantics/node-semantics.ts';
+import { registerProgram } from './index.ts';
+import { serveLog } from './log.ts';
+
+// Program `consumer`: competing receivers on one mailbox (options.consumers, default 2, on options.mbox,
+// default 'inbox'). Each takes a message under a lease, records an execution in the node's log and then says
+// done. Under the deduplicating settings a message whose id was already acted on is only marked done: under
+// exactly-once the check and the record are one durable step, so a copy redelivered after a crash is dropped.
+
+const Options = z.object({
+  consumers: z.number().int().positive().max(64).default(2),
+  mbox: z.string().min(1).default('inbox'),
+  /** Lease of each take; a consumer that does not finish in time loses the message to another one. */
+  consumerLeaseMs: z.number().int().positive().optional(),
+  /** Simulated work per message, so leases and competition show. */
+  workMs: z.number().nonnegative().default(0),
+});
+
+const Body = z.object({ id: z.string(), body: z.string(), digest: z.string() });
+
+registerProgram('consumer', async (node) => {
+  const options = Options.parse(node.config.options);
+  const semantics = await semanticsOf(node);
+  installAdmission(node, semantics);
+  await serveLog(node);
+  for (let i = 1; i <= options.consumers; i++) void consume(node, semantics, options, `${node.id}/consumer-${i}`);
+  node.log('consuming', { mbox: options.mbox, consumers: options.consumers });
+});
+
+async function consume(node: Node, semantics: NodeSemantics, options: z.infer<typeof Options>, receiver: string): Promise<void> {
+  const dedup = semantics.executions.dedup;
+  for (;;) {
+    let delivery;
+    try {
+      delivery = await node.receive(options.mbox, { receiver, timeoutMs: 1000, leaseMs: options.consumerLeaseMs });
+    } catch (error) {
+      if (error instanceof NodeStopped) return;
+      if (!(error instanceof ReceiveTimeout)) node.log('consumer-error', { receiver, error: (error as Error).message });
+      continue;
+    }
+    try {
+      const parsed = Body.safeParse(delivery.body);
+      const admission = dedup?.admit(delivery.id, lowWaterOf(delivery.body));
+      if (!parsed.success) {
+        node.log('consumer-skip', { receiver, id: delivery.id, reason: 'body is not {id, body, digest}' });
+      } else if (admission && admission.kind !== 'new') {
+        node.log('duplicate', { receiver, key: delivery.id, kind: admission.kind });
+      } else {
+        if (options.workMs > 0) await new Promise((resolve) => setTimeout(resolve, options.workMs));
+        const execution = {
+          id: parsed.data.id,
+          node: node.id,
+          by: receiver,
+          key: delivery.id,
+          time: Date.now(),
+          intact: isIntact(parsed.data.body, parsed.data.digest),
+          takenAt: delivery.takenAt,
+          leaseUntil: delivery.leaseUntil,
+        };
+        await semantics.executions.commit(delivery.id, {}, [execution], lowWaterOf(delivery.body));
+      }
+      if (admission?.kind === 'new') admission.finish({});
+      await delivery.done();
+    } catch (error) {
+      node.log('consumer-error', { receiver, id: delivery.id, error: (error as Error).message });
+    }
+  }
+}

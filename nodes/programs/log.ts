@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import type { Node } from '../node.ts';
+import { useNameService } from '../names/client.ts';
+import { serveService } from '../rpc/server.ts';
+import { defineService } from '../rpc/service.ts';
+import { isIntact } from '../semantics/integrity.ts';
+import { semanticsOf } from '../semantics/node-semantics.ts';
+import { registerProgram } from './index.ts';
+
+// Program `log`: the append-only log whose effects are countable. Every execution of `append` is recorded
+// durably (in every delivery setting), so the log read back whole is the ground truth the checkers count.
+
+export const Execution = z.object({
+  id: z.string(),
+  node: z.string(),
+  by: z.string(),
+  key: z.object({ from: z.string(), seq: z.number() }),
+  time: z.number(),
+  intact: z.boolean(),
+  takenAt: z.number().optional(),
+  leaseUntil: z.number().optional(),
+});
+
+const READ_PAGE = 2000;
+
+export const logService = defineService('log', {
+  append: {
+    args: z.object({ id: z.string().min(1), body: z.string(), digest: z.string() }),
+    result: z.object({ ok: z.literal(true) }),
+  },
+  /** Executions in the order they were recorded, a page at a time (a frame holds at most ~1 MiB). */
+  read: {
+    args: z.object({ offset: z.number().int().nonnegative().default(0), limit: z.number().int().positive().max(READ_PAGE).default(READ_PAGE) }).default({ offset: 0, limit: READ_PAGE }),
+    result: z.object({ executions: z.array(Execution), total: z.number().int() }),
+    readOnly: true,
+  },
+});
+
+const served = new WeakSet<Node>();
+
+/** Serve the log on this node (once): the log program does, and so does the consumer, to be read back. */
+export async function serveLog(node: Node): Promise<void> {
+  if (served.has(node)) return;
+  served.add(node);
+  const { executions } = await semanticsOf(node);
+  await serveService(node, logService, {
+    append: ({ id, body, digest }, call) => {
+      call.record({ id, intact: isIntact(body, digest) });
+      return { ok: true as const };
+    },
+    read: ({ offset, limit }) => {
+      const all = executions.list();
+      return { executions: all.slice(offset, offset + limit), total: all.length };
+    },
+  });
+}
+
+registerProgram('log', async (node) => {
+  await serveLog(node);
+  await useNameService(node)?.register('log');
+});

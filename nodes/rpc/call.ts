@@ -1,0 +1,240 @@
+import { z } from 'zod';
+import { ConnectionLost, NotSent, RemoteError, Timeout } from '../errors.ts';
+import { retransmitDelay, type RetransmitPolicy } from '../semantics/backoff.ts';
+import type { CallKey } from '../semantics/dedup.ts';
+import type { Outbox } from '../semantics/outbox.ts';
+import type { Random } from '../semantics/random.ts';
+import type { RttEstimator } from '../semantics/rtt.ts';
+import type { Behaviour } from '../semantics/settings.ts';
+import type { Binder } from './binder.ts';
+import type { Caller } from './caller.ts';
+import { CallGaveUp, CallNotSent, CallTimeout, NOT_EXECUTED_CODES } from './errors.ts';
+
+// One remote call under a delivery setting: the notes' request/acknowledge protocol with the reply as the
+// acknowledgement. The call keeps one key (from, seq) for all its transmissions, so a deduplicating server can
+// recognise them; a retransmission timer (exponential backoff with jitter) sends it again until a reply arrives,
+// the attempts or time run out (indeterminate), or the deadline passes (CallTimeout). Earlier transmissions stay
+// in flight, so a late reply to any of them still completes the call.
+
+export const CallRequest = z.object({
+  type: z.literal('call'),
+  rid: z.number().int().nonnegative(),
+  call: z.object({
+    service: z.string().min(1),
+    proc: z.string().min(1),
+    args: z.unknown(),
+    key: z.object({ from: z.string().min(1), seq: z.number().int().nonnegative() }),
+    /** Epoch ms: the caller stops waiting then, so the server does not start the call after it. */
+    deadline: z.number(),
+    /** Every seq of this sender below it is settled: the server may forget them. */
+    lowWater: z.number().int().nonnegative().optional(),
+  }),
+});
+export type CallRequest = z.infer<typeof CallRequest>;
+
+const ReplyAnswer = z.object({
+  type: z.literal('reply'),
+  result: z.unknown().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+
+export interface CallSetup {
+  caller: Caller;
+  binder: Binder;
+  behaviour: Behaviour;
+  policy: RetransmitPolicy;
+  random: Random;
+  /** Where sequence numbers come from and unsettled calls are kept (durably under exactly-once). */
+  outbox: Outbox;
+  deadlineMs: number;
+  /** Shared by the calls of one sender: the retransmission timer never fires before a usual reply time. */
+  rtt?: RttEstimator;
+}
+
+export interface CallTarget {
+  service: string;
+  procedure: string;
+  args: unknown;
+  resultSchema: z.ZodType;
+}
+
+export async function performCall(setup: CallSetup, target: CallTarget): Promise<unknown> {
+  const deadline = Date.now() + setup.deadlineMs;
+  const candidates = await setup.binder.candidates(target.service);
+  const seq = await setup.outbox.next();
+  const key = { from: setup.caller.identity, seq };
+  const call = { service: target.service, proc: target.procedure, args: target.args, key, deadline, lowWater: setup.outbox.lowWater() };
+  await setup.outbox.track({ seq, target: candidates[0]!, message: { type: 'call', call } });
+  const run = new Transmissions(setup, target, candidates, call, deadline);
+  return run.outcome;
+}
+
+/** Send again a call that was unsettled when this sender last stopped (exactly-once's durable outbox). */
+export async function resumeCall(setup: CallSetup, seq: number, node: string, message: Record<string, unknown>): Promise<void> {
+  const deadline = Date.now() + setup.deadlineMs;
+  const call = { ...(message.call as CallRequest['call']), deadline, lowWater: setup.outbox.lowWater() };
+  const target: CallTarget = { service: call.service, procedure: call.proc, args: call.args, resultSchema: z.unknown() };
+  const run = new Transmissions(setup, target, [node], call, deadline, seq);
+  await run.outcome.catch(() => {});
+}
+
+class Transmissions {
+  readonly outcome: Promise<unknown>;
+  private resolve!: (value: unknown) => void;
+  private reject!: (error: Error) => void;
+  private finished = false;
+  private attempts = 0;
+  private attemptsOnTarget = 0;
+  private inFlight = 0;
+  private exhausted = false;
+  /** Transmissions per node that may have arrived (launched and not refused with NotSent). */
+  private mayHaveArrived = new Map<string, number>();
+  private refused = new Set<string>();
+  private lastRefusal = '';
+  private seqs: number[];
+  private current: number = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private deadlineTimer: NodeJS.Timeout;
+  private readonly giveUpAt: number;
+  private readonly startedAt = Date.now();
+
+  constructor(
+    private readonly setup: CallSetup,
+    private readonly target: CallTarget,
+    private candidates: string[],
+    private readonly call: CallRequest['call'],
+    private readonly deadline: number,
+    seq = call.key.seq,
+  ) {
+    this.seqs = [seq];
+    this.outcome = new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    this.giveUpAt = setup.behaviour.retransmits ? Math.min(deadline, Date.now() + setup.policy.giveUpMs) : deadline;
+    this.deadlineTimer = setTimeout(() => this.fail(this.unanswered('deadline')), Math.max(0, deadline - Date.now()));
+    void this.launch();
+  }
+
+  private get node(): string {
+    return this.candidates[this.current % this.candidates.length]!;
+  }
+
+  private get maybeDelivered(): boolean {
+    for (const count of this.mayHaveArrived.values()) if (count > 0) return true;
+    return false;
+  }
+
+  private async launch(): Promise<void> {
+    if (this.finished) return;
+    const { behaviour, policy } = this.setup;
+    const cap = behaviour.retransmits ? policy.maxAttempts : this.candidates.length;
+    if (this.attempts >= cap || Date.now() >= this.giveUpAt) {
+      this.exhausted = true;
+      if (this.inFlight === 0) this.fail(this.unanswered('gave-up'));
+      return;
+    }
+    this.chooseNode();
+    this.attempts++;
+    this.attemptsOnTarget++;
+    let key: CallKey = this.call.key;
+    if (behaviour.freshIdPerRetransmit && this.attempts > 1) {
+      key = { from: key.from, seq: await this.setup.outbox.next() };
+      this.seqs.push(key.seq);
+      if (this.finished) return;
+    }
+    const node = this.node;
+    const message = { type: 'call', call: { ...this.call, key } };
+    this.inFlight++;
+    this.mayHaveArrived.set(node, (this.mayHaveArrived.get(node) ?? 0) + 1);
+    this.setup.caller
+      .request(node, message, { timeoutMs: Math.max(1, this.deadline - Date.now()) })
+      .then(
+        (answer) => this.onAnswer(node, answer),
+        (error: Error) => this.onError(node, error),
+      );
+    if (behaviour.retransmits) {
+      const delay = Math.max(retransmitDelay(policy, this.attempts, this.setup.random), this.setup.rtt?.backoff(this.attempts, policy) ?? 0);
+      this.timer = setTimeout(() => void this.launch(), delay);
+    }
+  }
+
+  /**
+   * Rebinding to another replica is safe only while no transmission may have reached a server, except under
+   * at-least-once, which accepts running the call on two replicas. Elsewhere a call that may have arrived stays
+   * with its server: a different replica has a different dedup table.
+   */
+  private chooseNode(): void {
+    if (this.attempts === 0 || this.candidates.length < 2) return;
+    const free = this.setup.behaviour.semantics === 'at-least-once' || !this.maybeDelivered;
+    const stuck = this.refused.has(this.node) || this.attemptsOnTarget >= 3;
+    if (free && stuck) {
+      this.current++;
+      this.attemptsOnTarget = 0;
+    }
+  }
+
+  private onAnswer(node: string, raw: unknown): void {
+    this.inFlight--;
+    if (this.attempts === 1) this.setup.rtt?.sample(Date.now() - this.startedAt);
+    const reply = ReplyAnswer.safeParse(raw);
+    if (!reply.success) return this.fail(new RemoteError('invalid-reply', `${this.label(node)}: malformed reply`));
+    if (reply.data.error) return this.onRemoteError(node, new RemoteError(reply.data.error.code, reply.data.error.message));
+    const result = this.target.resultSchema.safeParse(reply.data.result);
+    if (!result.success) return this.fail(new RemoteError('invalid-result', `${this.label(node)}: result does not match the declaration`));
+    this.finish(() => this.resolve(result.data));
+  }
+
+  private onError(node: string, error: Error): void {
+    this.inFlight--;
+    if (error instanceof NotSent) {
+      this.mayHaveArrived.set(node, (this.mayHaveArrived.get(node) ?? 1) - 1);
+      this.refused.add(node);
+      this.lastRefusal = error.message;
+      this.setup.binder.suspect(node);
+      if (!this.setup.behaviour.retransmits) return void this.launch();
+    } else if (error instanceof RemoteError) {
+      return this.onRemoteError(node, error);
+    } else if (!(error instanceof ConnectionLost) && !(error instanceof Timeout)) {
+      return this.fail(error);
+    } else if (!this.setup.behaviour.retransmits) {
+      return this.fail(this.unanswered('lost'));
+    }
+    if (this.exhausted && this.inFlight === 0) this.fail(this.unanswered('gave-up'));
+  }
+
+  /** An answer that is an error: final. It proves "not executed" only if no other transmission may have run. */
+  private onRemoteError(node: string, error: RemoteError): void {
+    if (NOT_EXECUTED_CODES.has(error.code)) {
+      this.mayHaveArrived.set(node, (this.mayHaveArrived.get(node) ?? 1) - 1);
+      if (this.maybeDelivered) {
+        return this.fail(new CallGaveUp(this.target.service, this.target.procedure, node, this.attempts, `${error.code} on a retransmission`));
+      }
+    }
+    this.fail(error);
+  }
+
+  private unanswered(why: 'deadline' | 'gave-up' | 'lost'): Error {
+    const { service, procedure } = this.target;
+    if (!this.maybeDelivered) return new CallNotSent(service, procedure, [...this.refused], this.lastRefusal || 'no transmission left');
+    if (why === 'deadline') return new CallTimeout(service, procedure, this.node, this.setup.deadlineMs);
+    return new CallGaveUp(service, procedure, this.node, this.attempts, why === 'lost' ? 'connection lost' : 'retransmission cap');
+  }
+
+  private label(node: string): string {
+    return `${this.target.service}.${this.target.procedure} on node ${node}`;
+  }
+
+  private fail(error: Error): void {
+    this.finish(() => this.reject(error));
+  }
+
+  private finish(settle: () => void): void {
+    if (this.finished) return;
+    this.finished = true;
+    clearTimeout(this.timer);
+    clearTimeout(this.deadlineTimer);
+    for (const seq of this.seqs) this.setup.outbox.settle(seq);
+    settle();
+  }
+}

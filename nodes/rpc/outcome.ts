@@ -1,0 +1,17 @@
+import { NotSent, RemoteError } from '../errors.ts';
+import type { Behaviour } from '../semantics/settings.ts';
+import { NOT_EXECUTED_CODES } from './errors.ts';
+
+export type Outcome = 'ok' | 'fail' | 'info';
+
+/**
+ * What a failed call or send means for a history: `fail` only when it certainly did not take effect (it never
+ * left, or was refused before running); anything that may have run is `info`. The `give-up-as-fail` bug reports
+ * the unknown as failed, which is the classic way to lie in a history.
+ */
+export function outcomeOf(error: unknown, behaviour: Behaviour): Exclude<Outcome, 'ok'> {
+  if (behaviour.unknownReportedAsFail) return 'fail';
+  if (error instanceof NotSent) return 'fail';
+  if (error instanceof RemoteError && NOT_EXECUTED_CODES.has(error.code)) return 'fail';
+  return 'info';
+}

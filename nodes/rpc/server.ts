@@ -1,0 +1,185 @@
+import { NodeStopped } from '../errors.ts';
+import type { Node } from '../node.ts';
+import { secureNode, isPermitted } from '../names/credentials.ts';
+import type { CachedReply, CallKey } from '../semantics/dedup.ts';
+import type { Execution } from '../semantics/executions.ts';
+import { semanticsOf, type NodeSemantics } from '../semantics/node-semantics.ts';
+import { registerMessage } from '../wire/messages.ts';
+import { CallRequest } from './call.ts';
+import { check, type CallContext, type ServiceDecl, type ServiceImpl } from './service.ts';
+
+// The server stub. A call message is checked (service, procedure, permission, deadline) and put in the mailbox
+// `svc:<service>`; N workers take calls from it concurrently, so one slow call does not hold up the others. A
+// worker validates the arguments against the declaration (the procedure never sees bad input), applies the
+// node's delivery setting (dedup table, reply cache), runs the procedure, makes its executions durable and
+// replies on the connection the call came in on.
+
+export interface ServeOptions {
+  /** Concurrent workers (default: the node's `workers`). */
+  workers?: number;
+  /**
+   * Apply the node's delivery setting to this service (dedup, durable execution records). Off for services
+   * that drive the lab rather than being tested by it (workload, name service).
+   */
+  semantics?: boolean;
+}
+
+interface QueuedCall {
+  call: CallRequest['call'];
+  caller: string;
+  reply(answer: object): void;
+}
+
+interface Served {
+  decl: ServiceDecl;
+  impl: Record<string, (args: unknown, context: CallContext) => unknown>;
+  semantics: boolean;
+}
+
+/** Delay of the journal commit under `ack-before-durable`: a crash inside it loses an acknowledged effect. */
+const DEFERRED_COMMIT_MS = 300;
+/** Undone calls are never handed to a second worker: a worker holds its call at most this long. */
+const WORKER_LEASE_MS = 24 * 3600_000;
+
+registerMessage('call', CallRequest);
+
+const servedOn = new WeakMap<Node, Map<string, Served>>();
+
+export async function serveService<S extends ServiceDecl>(node: Node, decl: S, impl: ServiceImpl<S>, options: ServeOptions = {}): Promise<void> {
+  const semantics = await semanticsOf(node);
+  secureNode(node);
+  let services = servedOn.get(node);
+  if (!services) {
+    services = new Map();
+    servedOn.set(node, services);
+    const table = services;
+    node.handle('call', (message, ctx) => admitCall(node, table, message as unknown as CallRequest, ctx));
+  }
+  if (services.has(decl.name)) throw new Error(`service ${decl.name} is already served on node ${node.id}`);
+  services.set(decl.name, { decl, impl: impl as Served['impl'], semantics: options.semantics ?? true });
+  const workers = options.workers ?? node.config.workers;
+  for (let i = 1; i <= workers; i++) void work(node, decl.name, services.get(decl.name)!, semantics, `${node.id}/worker-${i}`);
+  node.log('serving', { service: decl.name, workers, semantics: semantics.behaviour.semantics });
+}
+
+function admitCall(node: Node, services: Map<string, Served>, message: CallRequest, ctx: { peer: string; reply(answer: object): void }): void {
+  const { call } = message;
+  const refuse = (code: string, text: string) => {
+    node.log('call-refused', { service: call.service, proc: call.proc, key: call.key, code });
+    ctx.reply({ type: 'reply', key: call.key, error: { code, message: text } });
+  };
+  const served = services.get(call.service);
+  if (!served) return refuse('no-such-service', `node ${node.id} does not serve ${call.service}`);
+  if (!Object.hasOwn(served.decl.procedures, call.proc)) {
+    return refuse('no-such-procedure', `${call.service} has no procedure ${call.proc} (it has ${Object.keys(served.decl.procedures).join(', ')})`);
+  }
+  if (!isPermitted(node, call.service, ctx.peer)) {
+    return refuse('permission-denied', `${ctx.peer} may not call ${call.service} (not in the access list of node ${node.id})`);
+  }
+  if (call.deadline < Date.now()) return refuse('deadline-exceeded', `${call.service}.${call.proc} arrived after its deadline`);
+  const queued: QueuedCall = { call, caller: ctx.peer, reply: ctx.reply };
+  const accepted = node.mailbox(`svc:${call.service}`).offer({ id: call.key, from: ctx.peer, body: queued, mbox: `svc:${call.service}`, deliveries: 0 });
+  if (!accepted) refuse('overloaded', `the call queue of ${call.service} on node ${node.id} is full`);
+}
+
+async function work(node: Node, service: string, served: Served, semantics: NodeSemantics, worker: string): Promise<void> {
+  for (;;) {
+    let delivery;
+    try {
+      delivery = await node.receive(`svc:${service}`, { receiver: worker, leaseMs: WORKER_LEASE_MS });
+    } catch (error) {
+      if (error instanceof NodeStopped) return;
+      node.log('worker-error', { worker, error: (error as Error).message });
+      continue;
+    }
+    try {
+      await runCall(node, served, semantics, worker, delivery.body as QueuedCall);
+    } catch (error) {
+      node.log('worker-error', { worker, error: (error as Error).message });
+    }
+    await delivery.done().catch(() => {});
+  }
+}
+
+async function runCall(node: Node, served: Served, semantics: NodeSemantics, worker: string, queued: QueuedCall): Promise<void> {
+  const { call } = queued;
+  const send = (answer: CachedReply) => queued.reply({ type: 'reply', key: call.key, ...answer });
+  const procedure = served.decl.procedures[call.proc]!;
+  const args = check(procedure.args, call.args);
+  if (!args.ok) {
+    node.log('call-refused', { service: call.service, proc: call.proc, key: call.key, code: 'invalid-args' });
+    return send({ error: { code: 'invalid-args', message: `${call.service}.${call.proc}: invalid arguments: ${args.message}` } });
+  }
+  const governed = served.semantics && !procedure.readOnly;
+  const dedup = governed ? semantics.executions.dedup : undefined;
+  const admission = dedup?.admit(call.key, call.lowWater);
+  if (admission && admission.kind !== 'new') {
+    node.log('duplicate', { service: call.service, key: call.key, kind: admission.kind });
+    if (admission.kind === 'forgotten') {
+      return send({ error: { code: 'duplicate', message: `${call.key.from}:${call.key.seq} was settled and forgotten (below the sender's low-water mark)` } });
+    }
+    return send(admission.kind === 'done' ? admission.reply : await admission.reply);
+  }
+  const executions: Execution[] = [];
+  const context: CallContext = {
+    service: call.service,
+    procedure: call.proc,
+    caller: queued.caller,
+    key: call.key,
+    deadline: call.deadline,
+    worker,
+    record: (execution) => executions.push({ node: node.id, by: worker, key: call.key, time: Date.now(), ...execution }),
+  };
+  const reply = await execute(served, call.proc, args.value, context);
+  if (governed) {
+    await commit(node, semantics, call.key, reply, executions, call.lowWater, send);
+  } else {
+    send(reply);
+  }
+  if (admission?.kind === 'new') admission.finish(reply);
+}
+
+async function execute(served: Served, proc: string, args: unknown, context: CallContext): Promise<CachedReply> {
+  try {
+    const result = await served.impl[proc]!(args, context);
+    const checked = check(served.decl.procedures[proc]!.result, result);
+    if (!checked.ok) return { error: { code: 'invalid-result', message: `${served.decl.name}.${proc} returned a bad result: ${checked.message}` } };
+    return { result: checked.value };
+  } catch (error) {
+    const code = typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'failed';
+    return { error: { code, message: (error as Error).message ?? String(error) } };
+  }
+}
+
+/**
+ * The reply leaves only after the executions (and the dedup entry) are on disk, in one record; a request that
+ * changed nothing needs no record unless its dedup entry must survive a restart. `ack-before-durable` replies
+ * first and commits later, which is the bug.
+ */
+async function commit(
+  node: Node,
+  semantics: NodeSemantics,
+  key: CallKey,
+  reply: CachedReply,
+  executions: Execution[],
+  lowWater: number | undefined,
+  send: (answer: CachedReply) => void,
+): Promise<void> {
+  const needed = executions.length > 0 || semantics.behaviour.durableDedup;
+  if (!needed) return send(reply);
+  if (semantics.behaviour.ackBeforeDurable) {
+    send(reply);
+    setTimeout(() => {
+      semantics.executions.commit(key, reply, executions, lowWater).catch((error: Error) => node.log('journal-error', { error: error.message }));
+    }, DEFERRED_COMMIT_MS);
+    return;
+  }
+  try {
+    await semantics.executions.commit(key, reply, executions, lowWater);
+  } catch (error) {
+    // Not on disk: no reply, so the caller retransmits or reports the call as indeterminate.
+    node.log('journal-error', { key, error: (error as Error).message });
+    return;
+  }
+  send(reply);
+}

@@ -1,0 +1,51 @@
+import { DEFAULT_RETRANSMIT, type RetransmitPolicy } from '../semantics/backoff.ts';
+import { Outbox } from '../semantics/outbox.ts';
+import type { Random } from '../semantics/random.ts';
+import type { RttEstimator } from '../semantics/rtt.ts';
+import { behaviourOf, type Behaviour } from '../semantics/settings.ts';
+import { staticBinder, type Binder } from './binder.ts';
+import type { Caller } from './caller.ts';
+import { performCall, type CallSetup } from './call.ts';
+import type { ClientStub, ServiceDecl } from './service.ts';
+
+export const DEFAULT_DEADLINE_MS = 5000;
+
+export interface StubOptions {
+  /** Where calls go: a fixed node, or a binder (the name service). */
+  target?: string;
+  binder?: Binder;
+  /** Per call, from its start; exceeding it throws CallTimeout. */
+  deadlineMs?: number;
+  /** Delivery setting of the calls (default at-most-once: one transmission). */
+  behaviour?: Behaviour;
+  retransmit?: RetransmitPolicy;
+  /** Where sequence numbers come from; share one per caller identity (exactly-once: the durable one). */
+  outbox?: Outbox;
+  random?: Random;
+  rtt?: RttEstimator;
+}
+
+/**
+ * The client stub, built at run time from the declaration alone: each procedure becomes an async method that
+ * builds the request, sends it (retransmitting as the setting says), waits for the reply, checks it against
+ * the result schema and returns it, or throws a typed error (CallTimeout, CallGaveUp, CallNotSent, RemoteError).
+ */
+export function clientStub<S extends ServiceDecl>(decl: S, caller: Caller, options: StubOptions = {}): ClientStub<S> {
+  const binder = options.binder ?? (options.target ? staticBinder(options.target) : undefined);
+  if (!binder) throw new Error(`clientStub(${decl.name}): give a target node or a binder`);
+  const setup: CallSetup = {
+    caller,
+    binder,
+    behaviour: options.behaviour ?? behaviourOf('at-most-once'),
+    policy: options.retransmit ?? DEFAULT_RETRANSMIT,
+    random: options.random ?? Math.random,
+    outbox: options.outbox ?? Outbox.inMemory(),
+    deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
+    rtt: options.rtt,
+  };
+  const stub: Record<string, (args: unknown) => Promise<unknown>> = {};
+  for (const [procedure, { result }] of Object.entries(decl.procedures)) {
+    stub[procedure] = (args) => performCall(setup, { service: decl.name, procedure, args, resultSchema: result });
+  }
+  return stub as ClientStub<S>;
+}

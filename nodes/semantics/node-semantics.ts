@@ -1,0 +1,49 @@
+import type { Node } from '../node.ts';
+import type { RetransmitPolicy } from './backoff.ts';
+import { ExecutionStore } from './executions.ts';
+import { Outbox } from './outbox.ts';
+import { RttEstimator } from './rtt.ts';
+import { randomForNode, type Random } from './random.ts';
+import { behaviourOf, type Behaviour } from './settings.ts';
+
+/** Everything delivery semantics keeps per node, shared by every program on it (servers, clients, consumers). */
+export interface NodeSemantics {
+  behaviour: Behaviour;
+  policy: RetransmitPolicy;
+  random: Random;
+  /** The execution log (ground truth) and the dedup table. */
+  executions: ExecutionStore;
+  /** This node as a sender: sequence numbers and unsettled requests. */
+  outbox: Outbox;
+  /** Reply times seen by this node as a caller. */
+  rtt: RttEstimator;
+}
+
+const perNode = new WeakMap<Node, Promise<NodeSemantics>>();
+
+/** Opened once per node (journals can only be opened once), on first use. */
+export function semanticsOf(node: Node): Promise<NodeSemantics> {
+  let opened = perNode.get(node);
+  if (!opened) {
+    opened = open(node);
+    perNode.set(node, opened);
+  }
+  return opened;
+}
+
+async function open(node: Node): Promise<NodeSemantics> {
+  const behaviour = behaviourOf(node.config.semantics, node.config.bug);
+  const [executions, outbox] = await Promise.all([
+    ExecutionStore.open(behaviour, node.journal),
+    Outbox.open(behaviour, node.journal),
+  ]);
+  node.log('semantics', { semantics: behaviour.semantics, bug: behaviour.bug ?? null });
+  return {
+    behaviour,
+    policy: node.config.retransmit,
+    random: randomForNode(node.id, node.config.options.seed),
+    executions,
+    outbox,
+    rtt: new RttEstimator(),
+  };
+}
