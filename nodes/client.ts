@@ -71,8 +71,9 @@ export class NodeClient {
         await this.connection.request({ type: 'send', id, to: target, body, notify }, remaining, accept);
         return id;
       } catch (error) {
-        if (!(error instanceof MailboxFull) || deadline - Date.now() <= 0) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(backoff, deadline - Date.now())));
+        const left = deadline - Date.now();
+        if (!(error instanceof MailboxFull) || left <= backoff) throw error;
+        await new Promise((resolve) => setTimeout(resolve, backoff));
         backoff = Math.min(backoff * 2, FULL_MAILBOX_BACKOFF_MS.max);
       }
     }

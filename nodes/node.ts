@@ -229,10 +229,9 @@ export class Node {
         await connection.request(message, remaining, (answer) => answer.type === 'ack' && (until === 'remote' || answer.stage === 'received'));
         return;
       } catch (error) {
-        if (!(error instanceof MailboxFull)) throw error;
-        const left = deadline - Date.now();
-        if (left <= 0) throw new MailboxFull(`mailbox ${to.node}/${to.mbox} stayed full; ${idKey(id)} not delivered`);
-        await sleep(Math.min(backoff, left));
+        // Only a full mailbox is retried here: it certainly did not take the message, so retrying is safe.
+        if (!(error instanceof MailboxFull) || deadline - Date.now() <= backoff) throw error;
+        await sleep(backoff);
         backoff = Math.min(backoff * this.config.retransmit.multiplier, this.config.retransmit.maxMs);
       }
     }
@@ -324,9 +323,7 @@ export class Node {
       receiver,
       takenAt: lease.takenAt,
       leaseUntil: lease.leaseUntil,
-      done: async () => {
-        mailbox.done(envelope.id, receiver);
-      },
+      done: () => this.consume(mailbox, envelope.id, receiver),
     };
   }
 
@@ -338,15 +335,21 @@ export class Node {
   private onDone(lease: Lease): void {
     this.counters.dones++;
     this.log('done', { id: lease.envelope.id, mbox: lease.envelope.mbox, receiver: lease.receiver });
+  }
+
+  /** done(): consumed in memory at once, and on disk before the promise resolves (when the node is durable). */
+  private async consume(mailbox: Mailbox, id: MessageId, receiver: string): Promise<void> {
+    const lease = mailbox.done(id, receiver);
     const store = this.store;
-    if (store) {
-      this.track(store.consumed(lease.envelope).catch((error) => this.log('journal-error', { error: describe(error) })));
-      if (store.journal.bytes > COMPACT_AFTER_BYTES && !this.compacting) {
-        this.compacting = true;
-        const live = [...this.mailboxes.values()].flatMap((m) => m.snapshot());
-        this.track(store.compact(live).finally(() => (this.compacting = false)));
-      }
+    if (!store) return;
+    const written = store.consumed(lease.envelope);
+    this.track(written);
+    if (store.journal.bytes > COMPACT_AFTER_BYTES && !this.compacting) {
+      this.compacting = true;
+      const live = [...this.mailboxes.values()].flatMap((m) => m.snapshot());
+      this.track(store.compact(live).finally(() => (this.compacting = false)));
     }
+    await written;
   }
 
   private onRedeliver(lease: Lease, reason: string): void {
@@ -603,12 +606,10 @@ export class Node {
 
   private onRemoteDone(state: InboundState, message: DoneMessage): void {
     const receiver = this.remoteReceiverName(state);
-    try {
-      this.mailbox(message.mbox).done(message.id, receiver);
-      state.connection.write({ type: 'ok', rid: message.rid });
-    } catch (error) {
-      state.connection.write(errorAnswer(codeOf(error), describe(error), { rid: message.rid, id: message.id }));
-    }
+    this.consume(this.mailbox(message.mbox), message.id, receiver).then(
+      () => state.connection.write({ type: 'ok', rid: message.rid }),
+      (error) => state.connection.write(errorAnswer(codeOf(error), describe(error), { rid: message.rid, id: message.id })),
+    );
   }
 
   private dispatchToHandler(state: InboundState, message: { type: string; rid?: number } & Record<string, unknown>): void {

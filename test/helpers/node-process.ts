@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -145,7 +146,10 @@ export function nodeArgs(spec: NodeSpec): string[] {
   return args;
 }
 
-/** Spawn `chaoslab node` and wait for its `listening` line. */
+/**
+ * Spawn `chaoslab node` and wait until it is ready: `listening` gives the bound port, `ready` says its programs
+ * have started (their handlers are registered).
+ */
 export async function startNode(spec: NodeSpec): Promise<NodeProcess> {
   const child = spawn(process.execPath, nodeArgs(spec), { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   const node = new NodeProcess(spec.id, child);
@@ -153,10 +157,23 @@ export async function startNode(spec: NodeSpec): Promise<NodeProcess> {
   void node.exited.then(() => spawned.delete(node));
   const listening = await node.waitFor('listening', spec.startTimeoutMs ?? 20_000);
   node.port = listening.port as number;
+  await node.waitFor('ready', spec.startTimeoutMs ?? 20_000);
   return node;
 }
 
 /** Kill every node this test file started (SIGKILL: tests want them gone, not graceful). */
 export async function stopAllNodes(): Promise<void> {
   await Promise.all([...spawned].map((node) => node.kill()));
+}
+
+/** A port that was free a moment ago (for nodes that must know each other's address before both start). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
