@@ -25,6 +25,8 @@ export const TRAILS_PER_CHECKER = 10;
 export const STEPS_PER_TRAIL = 200;
 
 const LOG_EVENT_KINDS: Record<string, string> = {
+  // The dedup table saw the same message key again: a retransmission arrived.
+  duplicate: 'retransmission',
   'msg-out': 'send',
   'msg-in': 'delivery',
   ack: 'ack',

@@ -51,9 +51,13 @@ export async function detailsOf(outcome: ScenarioOutcome): Promise<{ results: Ch
   };
 }
 
-/** Every guarantee the scenario expected or observed, in a stable order, with whether it matched. */
+/**
+ * The guarantees a scenario is judged on: those it expects a verdict for (figures such as availability are
+ * observed but not expected); a scenario that expects nothing is judged on everything observed.
+ */
 export function guaranteesOf(outcome: ScenarioOutcome, results: CheckerResult[]): GuaranteeOutcome[] {
-  const names = [...new Set([...Object.keys(outcome.expected ?? {}), ...Object.keys(outcome.observed ?? {})])];
+  const expectedNames = Object.keys(outcome.expected ?? {});
+  const names = expectedNames.length > 0 ? expectedNames : Object.keys(outcome.observed ?? {});
   return names.map((guarantee) => {
     const expected = outcome.expected?.[guarantee];
     const observed = outcome.observed?.[guarantee];
@@ -61,7 +65,7 @@ export function guaranteesOf(outcome: ScenarioOutcome, results: CheckerResult[])
       guarantee,
       expected,
       observed,
-      matched: expected === undefined || expected === observed,
+      matched: expected === undefined ? observed !== 'violated' : expected === observed,
       result: results.find((r) => r.checker === guarantee),
     };
   });

@@ -14,7 +14,8 @@ export interface SimulatedRun {
   duplicatedId: string;
 }
 
-const EPOCH_OF_ZERO = Date.UTC(2026, 0, 1);
+/** Epoch ms of the simulated run's time 0 (its node logs are stamped from it; verdict.json does not say it). */
+export const EPOCH_OF_ZERO = Date.UTC(2026, 0, 1);
 const RUN_MS = 1_200;
 const LOST_REPLIES = { start: 300, end: 600 };
 const CRASH = { start: 700, end: 900 };

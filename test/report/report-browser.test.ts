@@ -1,0 +1,168 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openOffline, paintedPixels } from './browser.ts';
+
+// A real `chaoslab run` of a bug-zoo scenario (real node processes, proxy, faults, checkers), then its report
+// opened offline in headless Chromium: the timeline, the plots and the counterexample must be there and visible.
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const SCENARIO = 'lost-reply-no-reply-cache';
+const SEED = 3;
+const RUN_TIMEOUT_MS = 150_000;
+
+interface RunEntry {
+  name: string;
+  ok: boolean;
+  dir: string;
+  seed: number;
+}
+
+let workDir: string;
+let child: ChildProcess | undefined;
+let run: RunEntry;
+let browser: Browser | undefined;
+let page: Page;
+let refused: string[];
+let errors: string[];
+
+function chaoslabRun(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    child = spawn(process.execPath, ['harness/cli/bin.mjs', 'run', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk) => (stdout += chunk));
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => child?.kill('SIGTERM'), RUN_TIMEOUT_MS);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      child = undefined;
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`chaoslab run exited ${code}\n${stderr.slice(-3000)}`));
+    });
+  });
+}
+
+beforeAll(async () => {
+  workDir = mkdtempSync(join(tmpdir(), 'chaoslab-report-'));
+  const stdout = await chaoslabRun([
+    SCENARIO,
+    '--seed',
+    String(SEED),
+    '--json',
+    '--runs-dir',
+    workDir,
+    '--junit',
+    join(workDir, 'junit.xml'),
+    '--summary',
+    join(workDir, 'summary.md'),
+  ]);
+  run = (JSON.parse(stdout) as { scenarios: RunEntry[] }).scenarios[0]!;
+  browser = await launchChromium();
+  ({ page, refused, errors } = await openOffline(browser, join(run.dir, 'report.html')));
+}, RUN_TIMEOUT_MS + 30_000);
+
+afterAll(async () => {
+  child?.kill('SIGTERM');
+  await browser?.close();
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+/** Visible once scrolled to: rendered, with a size, not hidden. */
+async function visible(locator: Locator): Promise<boolean> {
+  await locator.scrollIntoViewIfNeeded();
+  const box = await locator.boundingBox();
+  return (await locator.isVisible()) && box !== null && box.width > 0 && box.height > 0;
+}
+
+function knownViolation(): { id: string; what: string } {
+  const verdict = JSON.parse(readFileSync(join(run.dir, 'verdict.json'), 'utf8')) as {
+    results: { checker: string; counterexamples: { id: string; what: string }[] }[];
+  };
+  return verdict.results.find((r) => r.checker === 'at-most-once')!.counterexamples[0]!;
+}
+
+describe(`report of a real run (${SCENARIO})`, () => {
+  it('is written by the run, opens offline and draws without errors', () => {
+    expect(run.ok).toBe(true);
+    expect(existsSync(join(run.dir, 'report.html'))).toBe(true);
+    expect(refused).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the timeline with client and node lanes, painted', async () => {
+    expect(await visible(page.locator('#timeline canvas').first())).toBe(true);
+    expect(await paintedPixels(page, 'timeline')).toBeGreaterThan(5_000);
+    const lanes = await page.evaluate(() => JSON.parse(document.getElementById('report-data')!.textContent!).lanes as string[]);
+    expect(lanes).toEqual(expect.arrayContaining(['client 0', 'n1', 'n2']));
+  });
+
+  it('shows latency and throughput plots, painted', async () => {
+    for (const chart of ['latency', 'throughput']) {
+      expect(await visible(page.locator(`#${chart} canvas`).first())).toBe(true);
+      expect(await paintedPixels(page, chart)).toBeGreaterThan(2_000);
+    }
+  });
+
+  it('shows the verdict table, the seed and the replay command', async () => {
+    const verdicts = await page.locator('#verdicts').innerText();
+    expect(verdicts).toMatch(/at-most-once\s+violated\s+violated/);
+    expect(await page.locator('#seed').innerText()).toBe(String(SEED));
+    expect(await page.locator('#replay').innerText()).toBe(`npx chaoslab run ${SCENARIO} --seed ${SEED}`);
+  });
+
+  it('shows the known violation: the duplicated message with every execution of it', async () => {
+    const { id } = knownViolation();
+    const card = page.locator(`.counterexample[data-id="${id}"]`);
+    expect(await visible(card)).toBe(true);
+    const kinds = await card.locator('td.kind').allInnerTexts();
+    expect(kinds.filter((k) => k === 'execution').length).toBeGreaterThanOrEqual(2);
+    expect(kinds).toContain('invoke');
+  });
+
+  it('links a counterexample step to its place on the timeline', async () => {
+    const { id } = knownViolation();
+    const row = page.locator(`.counterexample[data-id="${id}"] tr[data-time]`).filter({ hasText: 'execution' }).nth(1);
+    const time = Number(await row.getAttribute('data-time'));
+    await row.click();
+    const zoom = await page.waitForFunction(() => {
+      const chart = (window as unknown as { echarts: { getInstanceByDom(e: Element): { getOption(): { dataZoom: { startValue?: number; endValue?: number }[] } } } }).echarts.getInstanceByDom(document.getElementById('timeline')!);
+      const { startValue, endValue } = chart.getOption().dataZoom[0]!;
+      return startValue !== undefined && startValue > 0 ? { startValue, endValue: endValue! } : false;
+    });
+    const { startValue, endValue } = (await zoom.jsonValue()) as { startValue: number; endValue: number };
+    expect(startValue).toBeLessThanOrEqual(time);
+    expect(endValue).toBeGreaterThanOrEqual(time);
+  });
+
+  it('saves a screenshot into the run folder', async () => {
+    const shot = join(run.dir, 'report.png');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: shot, fullPage: true });
+    expect(statSync(shot).size).toBeGreaterThan(20_000);
+    // The README's picture is refreshed on request only, so that test runs leave the tree clean.
+    if (process.env.CHAOSLAB_UPDATE_SCREENSHOT === '1') {
+      await page.screenshot({ path: join(repoRoot, 'docs', 'report.png'), clip: { x: 0, y: 0, width: 1400, height: 1000 } });
+    }
+  });
+
+  it('writes JUnit XML that a browser parses, with one case per guarantee', async () => {
+    const junit = readFileSync(join(workDir, 'junit.xml'), 'utf8');
+    const parsed = await page.evaluate((xml) => {
+      const doc = new DOMParser().parseFromString(xml, 'application/xml');
+      return {
+        error: doc.querySelector('parsererror')?.textContent ?? null,
+        cases: [...doc.querySelectorAll('testcase')].map((c) => c.getAttribute('name')),
+        failures: doc.querySelectorAll('failure').length,
+      };
+    }, junit);
+    expect(parsed.error).toBeNull();
+    expect(parsed.cases).toEqual(['at-most-once', 'exactly-once']);
+    expect(parsed.failures).toBe(0);
+    expect(readFileSync(join(workDir, 'summary.md'), 'utf8')).toContain(`| ✅ | ${SCENARIO} |`);
+  });
+});
