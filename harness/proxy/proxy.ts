@@ -48,10 +48,6 @@ export class Proxy {
     return [...this.toxicList.filter((t) => t.stream === 'upstream'), ...this.toxicList.filter((t) => t.stream === 'downstream')];
   }
 
-  get connectionCount(): number {
-    return this.links.size;
-  }
-
   async start(): Promise<void> {
     if (this.server) return;
     const { host, port } = parseAddress(this.listen, 'listen');

@@ -9,7 +9,7 @@ export interface Answer {
   body?: unknown;
 }
 
-export interface Request {
+export interface ApiRequest {
   params: Record<string, string>;
   body: string;
 }
@@ -17,7 +17,7 @@ export interface Request {
 export interface Route {
   pattern: RegExp;
   params: string[];
-  methods: Record<string, (request: Request) => Promise<Answer> | Answer>;
+  methods: Record<string, (request: ApiRequest) => Promise<Answer> | Answer>;
 }
 
 /** The version a real Toxiproxy of the recorded contract reports; clients may gate features on it. */
@@ -37,10 +37,10 @@ function route(path: string, methods: Route['methods']): Route {
 
 /** Toxiproxy's routes, each parsing its input, calling the core and rendering the result. */
 export function routes(proxies: Proxies): Route[] {
-  const toxicOf = (request: Request) => proxies.get(request.params.proxy!).toxic(request.params.toxic!);
-  const updateProxy = async (request: Request) =>
+  const toxicOf = (request: ApiRequest) => proxies.get(request.params.proxy!).toxic(request.params.toxic!);
+  const updateProxy = async (request: ApiRequest) =>
     ok(renderProxy(await proxies.update(request.params.proxy!, parseProxyChange(parseJson(request.body)))));
-  const updateToxic = (request: Request) => {
+  const updateToxic = (request: ApiRequest) => {
     const change = parseToxicChange(toxicOf(request).kind, parseJson(request.body));
     return ok(renderToxic(proxies.updateToxic(request.params.proxy!, request.params.toxic!, change)));
   };
