@@ -3,8 +3,9 @@
 ARG BASE
 FROM ${BASE}
 WORKDIR /chaoslab
-COPY app/ /chaoslab/
+COPY . /chaoslab/
 ENV NODE_ENV=production
-# tsx compiles each module on first import; doing it once here spares every container start the work.
-RUN node harness/cli/bin.mjs --help >/dev/null 2>&1 || true
+# Both programs must load with the production dependencies alone; loading them here also leaves tsx's compile
+# cache in the image, which spares every container start the work.
+RUN node harness/cli/bin.mjs node --help >/dev/null && node harness/cli/bin.mjs proxy --help >/dev/null
 ENTRYPOINT ["node", "harness/cli/bin.mjs", "node"]

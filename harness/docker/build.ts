@@ -3,8 +3,12 @@ import { dockerode, statusOf } from './engine.ts';
 
 export interface BuildRequest {
   tag: string;
-  /** A folder holding `Dockerfile` and everything it copies. */
+  /** The folder the build context is taken from. */
   contextDir: string;
+  /** Paths in contextDir that make up the context (default: all of it). */
+  entries?: string[];
+  /** Path of the Dockerfile inside the context (default: Dockerfile). */
+  dockerfile?: string;
   buildArgs?: Record<string, string>;
   labels?: Record<string, string>;
 }
@@ -16,17 +20,18 @@ export interface BuildRequest {
  */
 export async function buildImage(request: BuildRequest): Promise<void> {
   const docker = await dockerode();
-  const tar = spawn('tar', ['-C', request.contextDir, '-c', '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const tar = spawn('tar', ['-C', request.contextDir, '-c', '--', ...(request.entries ?? ['.'])], { stdio: ['ignore', 'pipe', 'pipe'] });
   let tarError = '';
   tar.stderr.on('data', (chunk: Buffer) => (tarError += chunk.toString()));
-  const stream = await docker.buildImage(tar.stdout, {
+  const stream: NodeJS.ReadableStream = await docker.buildImage(tar.stdout, {
     t: request.tag,
+    dockerfile: request.dockerfile ?? 'Dockerfile',
     buildargs: request.buildArgs ?? {},
     labels: request.labels ?? {},
     rm: true,
     forcerm: true,
     pull: false,
-  } as never);
+  } as never) as unknown as NodeJS.ReadableStream;
   const output = await new Promise<Array<Record<string, unknown>>>((resolve, reject) => {
     docker.modem.followProgress(stream, (error: Error | null, events: Array<Record<string, unknown>>) =>
       error ? reject(error) : resolve(events),

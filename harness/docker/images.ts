@@ -1,7 +1,7 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appInputsHash, dockerDir, writeAppContext } from './app-context.ts';
+import { appContextEntries, appInputsHash, dockerDir, NODE_DOCKERFILE, projectRoot } from './app-context.ts';
 import { buildImage, localImageId } from './build.ts';
 import { LABEL } from './labels.ts';
 import { offlineBaseHash, offlineBaseInputs, writeOfflineBaseContext } from './offline-base.ts';
@@ -80,41 +80,46 @@ export interface ImageOutcome {
   ms: number;
 }
 
+export interface BuildResult {
+  outcomes: ImageOutcome[];
+  /** The tags just built or found (the tree may change while building: use these, do not plan again). */
+  images: RunImages;
+}
+
 /** Build whatever of base, node and proxy image is missing, in that order; report each with its time. */
-export async function buildImages(base: BaseSetting, proxy: ProxySetting = { kind: 'chaoslab' }): Promise<ImageOutcome[]> {
+export async function buildImages(base: BaseSetting, proxy: ProxySetting = { kind: 'chaoslab' }): Promise<BuildResult> {
   const plan = await planImages(base);
   const outcomes: ImageOutcome[] = [];
-  const step = async (image: string, build: (contextDir: string) => Promise<void>): Promise<void> => {
+  const step = async (image: string, build: () => Promise<void>): Promise<void> => {
     const started = performance.now();
-    if ((await localImageId(image)) !== undefined) {
-      outcomes.push({ image, action: 'reused', ms: performance.now() - started });
-      return;
-    }
-    const contextDir = mkdtempSync(join(tmpdir(), 'chaoslab-image-'));
-    try {
-      await build(contextDir);
-    } finally {
-      rmSync(contextDir, { recursive: true, force: true });
-    }
-    outcomes.push({ image, action: 'built', ms: performance.now() - started });
+    const action = (await localImageId(image)) === undefined ? 'built' : 'reused';
+    if (action === 'built') await build();
+    outcomes.push({ image, action, ms: performance.now() - started });
   };
   const labels = { [LABEL]: '1' };
   if (plan.buildsBase) {
-    await step(plan.base, async (contextDir) => {
-      writeOfflineBaseContext(contextDir, offlineBaseInputs());
-      await buildImage({ tag: plan.base, contextDir, labels });
-    });
+    await step(plan.base, () =>
+      inTemporaryDir(async (contextDir) => {
+        writeOfflineBaseContext(contextDir, offlineBaseInputs());
+        await buildImage({ tag: plan.base, contextDir, labels });
+      }),
+    );
   }
-  await step(plan.node, async (contextDir) => {
-    writeAppContext(contextDir);
-    await buildImage({ tag: plan.node, contextDir, buildArgs: { BASE: plan.base }, labels });
-  });
-  await step(plan.proxy, async (contextDir) => {
-    cpSync(join(dockerDir, 'proxy.Dockerfile'), join(contextDir, 'Dockerfile'));
-    await buildImage({ tag: plan.proxy, contextDir, buildArgs: { APP: plan.node }, labels });
-  });
+  await step(plan.node, () =>
+    buildImage({
+      tag: plan.node,
+      contextDir: projectRoot,
+      entries: appContextEntries(),
+      dockerfile: NODE_DOCKERFILE,
+      buildArgs: { BASE: plan.base },
+      labels,
+    }),
+  );
+  await step(plan.proxy, () =>
+    buildImage({ tag: plan.proxy, contextDir: dockerDir, entries: ['proxy.Dockerfile'], dockerfile: 'proxy.Dockerfile', buildArgs: { APP: plan.node }, labels }),
+  );
   if (proxy.kind === 'toxiproxy') await requireImage(proxy.image, missingToxiproxyHint(proxy.image));
-  return outcomes;
+  return { outcomes, images: { node: plan.node, proxy: proxy.kind === 'toxiproxy' ? proxy.image : plan.proxy } };
 }
 
 export interface RunImages {
@@ -133,6 +138,15 @@ export async function requireImages(base: BaseSetting, proxy: ProxySetting): Pro
   }
   await requireImage(plan.proxy, hint);
   return { node: plan.node, proxy: plan.proxy };
+}
+
+async function inTemporaryDir(work: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'chaoslab-image-'));
+  try {
+    await work(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function requireImage(image: string, howToGetIt: string): Promise<void> {

@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .action(async (options: { base?: string; proxy?: string }) => {
       const started = performance.now();
       const base = await resolveBase(options.base);
-      const outcomes = await buildImages(base, resolveProxy(options.proxy));
+      const { outcomes } = await buildImages(base, resolveProxy(options.proxy));
       for (const { image, action, ms } of outcomes) console.log(`${action.padEnd(6)} ${image}  ${(ms / 1000).toFixed(2)} s`);
       console.log(`images ready (${base.kind} base) in ${((performance.now() - started) / 1000).toFixed(2)} s`);
     });
