@@ -59,15 +59,27 @@ export class Lab {
     const endpoint = await backend.startProxy(options.runDir);
     const lab = new Lab(backend, options, new Toxiproxy(endpoint.apiUrl), endpoint);
     try {
-      const nameService = await backend.startNode({
-        name: NAME_SERVICE,
-        args: ['--config-json', JSON.stringify({ programs: ['name-service'] })],
-        logFile: lab.logFile(NAME_SERVICE),
-      });
-      lab.handles.set(NAME_SERVICE, nameService);
-      const nameServiceAt = nameService.peerAddress();
-      const started = await Promise.all(
-        options.nodes.map((spec) =>
+      const startNameService = () =>
+        backend.startNode({
+          name: NAME_SERVICE,
+          args: ['--config-json', JSON.stringify({ programs: ['name-service'] })],
+          logFile: lab.logFile(NAME_SERVICE),
+        });
+      // With the name service's address known in advance, it boots alongside the nodes instead of before them.
+      let nameServiceAt: Address;
+      let nameServiceStarted: Promise<RunningNode>;
+      if (backend.plannedPeerAddress) {
+        nameServiceAt = await backend.plannedPeerAddress(NAME_SERVICE);
+        nameServiceStarted = startNameService();
+      } else {
+        const nameService = await startNameService();
+        nameServiceAt = nameService.peerAddress();
+        nameServiceStarted = Promise.resolve(nameService);
+      }
+      nameServiceStarted.then((node) => lab.handles.set(NAME_SERVICE, node), () => {});
+      const started = await Promise.all([
+        nameServiceStarted,
+        ...options.nodes.map((spec) =>
           backend.startNode({
             name: spec.name,
             args: [
@@ -79,7 +91,7 @@ export class Lab {
             logFile: lab.logFile(spec.name),
           }),
         ),
-      );
+      ]);
       for (const node of started) lab.handles.set(node.name, node);
       await lab.createLinks();
       return lab;

@@ -59,6 +59,11 @@ export interface Backend {
   readonly frameToxics: boolean;
   startProxy(runDir: string): Promise<ProxyEndpoint>;
   startNode(spec: NodeSpec): Promise<RunningNode>;
+  /**
+   * Optional: the peer address a node of this name will have once started, known before it starts, so that the
+   * lab can start the name service and the nodes that need its address at the same time.
+   */
+  plannedPeerAddress?(name: string): Promise<Address>;
   /** Stop and remove everything this backend started; safe to call twice and after a failure. */
   close(): Promise<void>;
 }

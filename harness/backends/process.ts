@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Address, Backend, CrashedNode, NodeSpec, ProxyEndpoint, RunningNode } from './backend.ts';
@@ -32,6 +33,7 @@ export class ProcessBackend implements Backend {
   private readonly dataRoot = join(tmpdir(), `chaoslab-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
   private readonly nodes = new Set<ProcessNode>();
   private readonly proxies: ProxyEndpoint[] = [];
+  private readonly plannedPorts = new Map<string, number>();
 
   constructor(private readonly options: ProcessBackendOptions = {}) {
     this.frameToxics = options.toxiproxyUrl === undefined;
@@ -58,7 +60,21 @@ export class ProcessBackend implements Backend {
     const dataDir = join(this.dataRoot, spec.name);
     mkdirSync(dataDir, { recursive: true });
     mkdirSync(dirname(spec.logFile), { recursive: true });
-    return ProcessNode.spawn(spec, dataDir, 0, this.nodes);
+    return ProcessNode.spawn(spec, dataDir, this.plannedPorts.get(spec.name) ?? 0, this.nodes);
+  }
+
+  /** Reserves a free loopback port for the node (bound and released at once; the node binds it moments later). */
+  async plannedPeerAddress(name: string): Promise<Address> {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(0, HOST, () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    this.plannedPorts.set(name, port);
+    return { host: HOST, port };
   }
 
   async close(): Promise<void> {

@@ -4,14 +4,13 @@ import type { ScenarioOutcome } from '../../harness/run.ts';
 // `expect(run).toSatisfy('exactly-once')`: a guarantee name checks a scenario run's observed verdict; any other
 // argument keeps vitest's own toSatisfy(predicate).
 
-interface GuaranteeMatchers<R = unknown> {
-  toSatisfy(guarantee: string): R;
-  toViolate(guarantee: string): R;
-}
-
 declare module 'vitest' {
-  interface Assertion<T> extends GuaranteeMatchers<T> {}
-  interface AsymmetricMatchersContaining extends GuaranteeMatchers {}
+  interface Assertion<T = any> {
+    /** The scenario run's observed verdict for this guarantee is `holds`. */
+    toSatisfy(guarantee: string): T;
+    /** The scenario run's observed verdict for this guarantee is `violated`. */
+    toViolate(guarantee: string): T;
+  }
 }
 
 function isOutcome(value: unknown): value is ScenarioOutcome {

@@ -55,7 +55,8 @@ describe('generated fault schedules', () => {
       for (const w of windows) {
         const key = String(w.target.node ?? w.target.link);
         const list = byTarget.get(key) ?? [];
-        for (const other of list) expect(w.at >= other.end || w.at + w.duration! <= other.at).toBe(true);
+        const at = w.at as number;
+        for (const other of list) expect(at >= other.end || at + w.duration! <= other.at).toBe(true);
         list.push({ at: w.at as number, end: (w.at as number) + w.duration! });
         byTarget.set(key, list);
       }
