@@ -1,5 +1,5 @@
 import type { Execution } from '../history/op.ts';
-import { executionsById, formatKey, formatTime, opIndicesById } from './evidence.ts';
+import { executionCounts, executionsOf, formatKey, formatTime, opIndicesOf } from './evidence.ts';
 import { decide, plural, type CheckInput, type Checker, type Counterexample, type Result } from './result.ts';
 
 /** Without a single execution nothing could have run twice. */
@@ -19,21 +19,23 @@ function describeDuplicate(id: string, runs: Execution[]): string {
 }
 
 export function checkAtMostOnce(input: CheckInput): Result {
-  const byId = executionsById(input.executions);
-  const opIndices = opIndicesById(input.history);
+  const counts = executionCounts(input.executions);
+  const duplicated: string[] = [];
+  for (const [id, count] of counts) if (count > 1) duplicated.push(id);
+  const runsById = executionsOf(input.executions, duplicated);
+  const opIndices = opIndicesOf(input.history, duplicated);
   const counterexamples: Counterexample[] = [];
   let extraExecutions = 0;
   let retransmitted = 0;
   let resent = 0;
-  for (const [id, runs] of byId) {
-    if (runs.length < 2) continue;
+  for (const [id, runs] of runsById) {
     extraExecutions += runs.length - 1;
     const keys = new Set(runs.map(formatKey));
     if (keys.size < runs.length) retransmitted += 1;
     if (keys.size > 1) resent += 1;
     counterexamples.push({
       id,
-      ops: opIndices.get(id) ?? [],
+      ops: opIndices.get(id)!,
       times: runs.map((run) => run.time),
       what: describeDuplicate(id, runs),
     });
@@ -43,13 +45,13 @@ export function checkAtMostOnce(input: CheckInput): Result {
     counterexamples,
     {
       enough: input.executions.length >= MIN_EXECUTIONS_FOR_AT_MOST_ONCE,
-      holds: `${plural(byId.size, 'id')} executed, none more than once`,
+      holds: `${plural(counts.size, 'id')} executed, none more than once`,
       tooShort: 'no execution recorded: nothing could have run twice',
       violated: `${plural(counterexamples.length, 'id')} executed more than once (${plural(extraExecutions, 'extra execution')})`,
     },
     {
       executions: input.executions.length,
-      idsExecuted: byId.size,
+      idsExecuted: counts.size,
       duplicatedIds: counterexamples.length,
       extraExecutions,
       duplicatedBySameMessage: retransmitted,

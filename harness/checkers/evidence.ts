@@ -2,8 +2,9 @@ import type { Execution, Op } from '../history/op.ts';
 import { cachedPairs, type OpPair } from '../history/pairs.ts';
 
 /**
- * Indexes shared by the checkers of one check, each built once per input array in linear time: a
- * million-op history is walked a handful of times, never searched.
+ * Indexes shared by the checkers of one check, each built once per input array in linear time. They hold
+ * counts and sets, not per-id arrays: a million-op history would otherwise allocate a million small arrays,
+ * and the few ids that become counterexamples are looked up again afterwards (`opIndicesOf`, `executionsOf`).
  */
 
 /** Ops that observe rather than deliver: their ids name what they saw, not something to execute. */
@@ -24,29 +25,40 @@ function memoize<K extends readonly unknown[], V>(build: (input: K) => V): (inpu
   };
 }
 
-export const executionsById = memoize((executions: readonly Execution[]): Map<string, Execution[]> => {
-  const byId = new Map<string, Execution[]>();
-  for (const execution of executions) {
-    const list = byId.get(execution.id);
-    if (list) list.push(execution);
-    else byId.set(execution.id, [execution]);
-  }
-  return byId;
+/** How many times each op id was executed. */
+export const executionCounts = memoize((executions: readonly Execution[]): Map<string, number> => {
+  const counts = new Map<string, number>();
+  for (const execution of executions) counts.set(execution.id, (counts.get(execution.id) ?? 0) + 1);
+  return counts;
 });
 
-/** History indices (invoke and completion) of every op, by op id. */
-export const opIndicesById = memoize((history: readonly Op[]): Map<string, number[]> => {
-  const byId = new Map<string, number[]>();
-  for (const op of history) {
-    const list = byId.get(op.value.id);
-    if (list) list.push(op.index);
-    else byId.set(op.value.id, [op.index]);
-  }
-  return byId;
+/** Every op id some client invoked. */
+export const invokedIds = memoize((history: readonly Op[]): Set<string> => {
+  const ids = new Set<string>();
+  for (const op of history) if (op.type === 'invoke') ids.add(op.value.id);
+  return ids;
 });
 
 /** The ops that ask for something to be executed, paired with their completions. */
 export const deliveries = memoize((history: readonly Op[]): OpPair[] => cachedPairs(history).filter(isDelivery));
+
+/** History indices (invokes and completions) of the given ids, in one pass. */
+export function opIndicesOf(history: readonly Op[], ids: Iterable<string>): Map<string, number[]> {
+  const found = new Map<string, number[]>();
+  for (const id of ids) found.set(id, []);
+  if (found.size === 0) return found;
+  for (const op of history) found.get(op.value.id)?.push(op.index);
+  return found;
+}
+
+/** The executions of the given ids, in one pass, in file order. */
+export function executionsOf(executions: readonly Execution[], ids: Iterable<string>): Map<string, Execution[]> {
+  const found = new Map<string, Execution[]>();
+  for (const id of ids) found.set(id, []);
+  if (found.size === 0) return found;
+  for (const execution of executions) found.get(execution.id)?.push(execution);
+  return found;
+}
 
 export function pairIndices(pair: OpPair): number[] {
   return pair.completion ? [pair.invoke.index, pair.completion.index] : [pair.invoke.index];

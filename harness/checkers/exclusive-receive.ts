@@ -1,5 +1,5 @@
 import type { Execution } from '../history/op.ts';
-import { formatTime, opIndicesById } from './evidence.ts';
+import { formatTime, opIndicesOf } from './evidence.ts';
 import { decide, plural, type CheckInput, type Checker, type Counterexample, type Result } from './result.ts';
 
 /** Without one consumer execution (one with `takenAt`) no message was received at all. */
@@ -23,7 +23,6 @@ function holdOf(execution: Execution): Hold {
  * other); only consumer executions (those with `takenAt`) take part, procedure runs have no holder.
  */
 export function checkExclusiveReceive(input: CheckInput): Result {
-  const opIndices = opIndicesById(input.history);
   const holdsById = new Map<string, Hold[]>();
   let consumerExecutions = 0;
   for (const execution of input.executions) {
@@ -33,15 +32,17 @@ export function checkExclusiveReceive(input: CheckInput): Result {
     if (list) list.push(holdOf(execution));
     else holdsById.set(execution.id, [holdOf(execution)]);
   }
-  const counterexamples: Counterexample[] = [];
+  const overlaps = new Map<string, [Hold, Hold]>();
   for (const [id, holds] of holdsById) {
-    if (holds.length < 2) continue;
-    const overlap = firstOverlap(holds);
-    if (!overlap) continue;
-    const [earlier, later] = overlap;
+    const overlap = holds.length > 1 ? firstOverlap(holds) : undefined;
+    if (overlap) overlaps.set(id, overlap);
+  }
+  const opIndices = opIndicesOf(input.history, overlaps.keys());
+  const counterexamples: Counterexample[] = [];
+  for (const [id, [earlier, later]] of overlaps) {
     counterexamples.push({
       id,
-      ops: opIndices.get(id) ?? [],
+      ops: opIndices.get(id)!,
       times: [earlier.from, later.from, Math.min(earlier.until, later.until)],
       what: `${id} was held by ${earlier.by} (${formatTime(earlier.from)} to ${formatTime(earlier.until)}) and by ${later.by} (from ${formatTime(later.from)}) at the same time`,
     });

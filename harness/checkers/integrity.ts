@@ -1,4 +1,4 @@
-import { executionsById, formatKey, formatTime, opIndicesById } from './evidence.ts';
+import { executionCounts, executionsOf, formatKey, formatTime, invokedIds, opIndicesOf } from './evidence.ts';
 import { decide, plural, type CheckInput, type Checker, type Counterexample, type Result } from './result.ts';
 
 /** Without a single execution no delivered body could be inspected. */
@@ -9,25 +9,19 @@ export const MIN_EXECUTIONS_FOR_INTEGRITY = 1;
  * (`intact: false`: partial or corrupt), nor on an op id no client ever invoked (a forged or mangled id).
  */
 export function checkIntegrity(input: CheckInput): Result {
-  const opIndices = opIndicesById(input.history);
-  const counterexamples: Counterexample[] = [];
-  let damaged = 0;
-  let unknownIds = 0;
-  for (const execution of input.executions) {
-    const where = `${execution.by} at ${formatTime(execution.time)} (message ${formatKey(execution)})`;
-    if (!execution.intact) {
-      damaged += 1;
-      counterexamples.push({
-        id: execution.id,
-        ops: opIndices.get(execution.id) ?? [],
-        times: [execution.time],
-        what: `${execution.id} was executed by ${where} on a body that differs from the one sent (partial or corrupt)`,
-      });
-    }
-  }
-  for (const [id, runs] of executionsById(input.executions)) {
-    if (opIndices.has(id)) continue;
-    unknownIds += 1;
+  const invoked = invokedIds(input.history);
+  const damagedRuns = input.executions.filter((execution) => !execution.intact);
+  const opIndices = opIndicesOf(input.history, damagedRuns.map((execution) => execution.id));
+  const counterexamples: Counterexample[] = damagedRuns.map((execution) => ({
+    id: execution.id,
+    ops: opIndices.get(execution.id)!,
+    times: [execution.time],
+    what: `${execution.id} was executed by ${execution.by} at ${formatTime(execution.time)} (message ${formatKey(execution)}) on a body that differs from the one sent (partial or corrupt)`,
+  }));
+  const damaged = damagedRuns.length;
+  const strangers = [...executionCounts(input.executions).keys()].filter((id) => !invoked.has(id));
+  const unknownIds = strangers.length;
+  for (const [id, runs] of executionsOf(input.executions, strangers)) {
     counterexamples.push({
       id,
       ops: [],

@@ -79,11 +79,14 @@ export class JsonlWriter<T> {
 
   drained(): Promise<void> {
     return new Promise((resolve) => {
-      if (!this.stream.writableNeedDrain || this.stream.destroyed) resolve();
-      else {
-        this.stream.once('drain', resolve);
-        this.stream.once('close', resolve);
-      }
+      if (!this.stream.writableNeedDrain || this.stream.destroyed) return resolve();
+      const done = () => {
+        this.stream.off('drain', done);
+        this.stream.off('close', done);
+        resolve();
+      };
+      this.stream.on('drain', done);
+      this.stream.on('close', done);
     });
   }
 

@@ -15,39 +15,52 @@ export class HistoryError extends Error {
   }
 }
 
-// A completion closes the open invoke of the same process and op id: a process may keep several ops in
-// flight (a workload of async clients), but never two with the same id.
-function pairKey(op: Op): string {
-  return `${op.process}\u0000${op.value.id}`;
-}
-
 /**
  * Pairs every invoke with its completion, in invoke order. An invoke still open when the history ends is
  * indeterminate (`info`): the run stopped watching, the op may or may not have happened.
+ *
+ * A completion closes the open invoke of the same process and op id: a process may keep several ops in
+ * flight (a workload of async clients), but never two with the same id. Ids are nearly always unique, so
+ * the open ops are found by id alone, and by process and id only when one id is open in several processes
+ * (this keeps a million-op history from building two million composite keys).
  */
 export function pairs(history: readonly Op[]): OpPair[] {
   const result: OpPair[] = [];
-  const open = new Map<string, number>();
+  const openById = new Map<string, number>();
+  const openByProcessAndId = new Map<string, number>();
+  const composite = (op: Op) => `${op.process}\u0000${op.value.id}`;
   for (const op of history) {
-    const key = pairKey(op);
+    const id = op.value.id;
+    const first = openById.get(id);
     if (op.type === 'invoke') {
-      if (open.has(key)) {
+      const again =
+        first !== undefined
+          ? result[first]!.invoke.process === op.process ? first : openByProcessAndId.get(composite(op))
+          : openByProcessAndId.size > 0 ? openByProcessAndId.get(composite(op)) : undefined;
+      if (again !== undefined) {
         throw new HistoryError(
-          `op ${op.index}: process ${op.process} invokes id ${op.value.id} again before its invoke at index ${result[open.get(key)!]!.invoke.index} completed`,
+          `op ${op.index}: process ${op.process} invokes id ${id} again before its invoke at index ${result[again]!.invoke.index} completed`,
         );
       }
-      open.set(key, result.length);
+      if (first === undefined) openById.set(id, result.length);
+      else openByProcessAndId.set(composite(op), result.length);
       result.push({ invoke: op, completion: undefined, outcome: 'info' });
-    } else {
-      const at = open.get(key);
-      if (at === undefined) {
-        throw new HistoryError(`op ${op.index}: ${op.type} of id ${op.value.id} by process ${op.process} has no open invoke`);
-      }
-      open.delete(key);
-      const pair = result[at]!;
-      pair.completion = op;
-      pair.outcome = op.type;
+      continue;
     }
+    let at: number | undefined;
+    if (first !== undefined && result[first]!.invoke.process === op.process) {
+      at = first;
+      openById.delete(id);
+    } else if (openByProcessAndId.size > 0) {
+      at = openByProcessAndId.get(composite(op));
+      openByProcessAndId.delete(composite(op));
+    }
+    if (at === undefined) {
+      throw new HistoryError(`op ${op.index}: ${op.type} of id ${id} by process ${op.process} has no open invoke`);
+    }
+    const pair = result[at]!;
+    pair.completion = op;
+    pair.outcome = op.type;
   }
   return result;
 }

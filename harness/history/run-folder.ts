@@ -44,7 +44,7 @@ export async function readRunRecords(dir: string): Promise<RunRecords> {
 }
 
 /** Writes the three record files of a run at once (the recorder streams them instead during a run). */
-export async function writeRunRecords(dir: string, records: RunRecords): Promise<void> {
+export async function writeRunRecords(dir: string, records: { readonly [K in keyof RunRecords]: readonly RunRecords[K][number][] }): Promise<void> {
   await Promise.all([
     writeHistory(join(dir, runFiles.history), records.history),
     writeFaults(join(dir, runFiles.faults), records.faults),

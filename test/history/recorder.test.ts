@@ -99,6 +99,22 @@ describe('pairs', () => {
     ]);
   });
 
+  it('pairs one id open in two processes by process', () => {
+    const history = [op(0, 0, 'invoke', 'a', 1), op(1, 1, 'invoke', 'a', 2), op(2, 0, 'fail', 'a', 3), op(3, 1, 'ok', 'a', 4), op(4, 2, 'invoke', 'a', 5), op(5, 2, 'ok', 'a', 6)];
+    expect(pairs(history).map((pair) => [pair.invoke.index, pair.completion?.index, pair.outcome])).toEqual([
+      [0, 2, 'fail'],
+      [1, 3, 'ok'],
+      [4, 5, 'ok'],
+    ]);
+    const laterFirst = [op(0, 0, 'invoke', 'a', 1), op(1, 1, 'invoke', 'a', 2), op(2, 1, 'ok', 'a', 3), op(3, 0, 'info', 'a', 4)];
+    expect(pairs(laterFirst).map((pair) => pair.completion?.index)).toEqual([3, 2]);
+  });
+
+  it('rejects a process invoking an id it has open', () => {
+    expect(() => pairs([op(0, 0, 'invoke', 'a', 1), op(1, 0, 'invoke', 'a', 2)])).toThrow(/again before/);
+    expect(() => pairs([op(0, 0, 'invoke', 'a', 1), op(1, 1, 'invoke', 'a', 2), op(2, 1, 'invoke', 'a', 3)])).toThrow(/again before/);
+  });
+
   it('rejects a completion with no open invoke', () => {
     expect(() => pairs([op(0, 0, 'ok', 'a', 1)])).toThrow(HistoryError);
   });
