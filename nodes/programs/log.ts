@@ -34,7 +34,16 @@ export const logService = defineService('log', {
     result: z.object({ executions: z.array(Execution), total: z.number().int() }),
     readOnly: true,
   },
+  /** How much the node remembers: executions recorded, dedup entries held (bounded by the low-water marks). */
+  stats: {
+    args: z.object({}).default({}),
+    result: z.object({ executions: z.number().int(), dedupEntries: z.number().int() }),
+    readOnly: true,
+  },
 });
+
+/** `options.appendDelayMs`: simulated work per append, so that slow calls, workers and deadlines show. */
+const Options = z.object({ appendDelayMs: z.number().nonnegative().default(0) });
 
 const served = new WeakSet<Node>();
 
@@ -43,8 +52,10 @@ export async function serveLog(node: Node): Promise<void> {
   if (served.has(node)) return;
   served.add(node);
   const { executions } = await semanticsOf(node);
+  const { appendDelayMs } = Options.parse({ appendDelayMs: node.config.options.appendDelayMs });
   await serveService(node, logService, {
-    append: ({ id, body, digest }, call) => {
+    append: async ({ id, body, digest }, call) => {
+      if (appendDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, appendDelayMs));
       call.record({ id, intact: isIntact(body, digest) });
       return { ok: true as const };
     },
@@ -52,6 +63,7 @@ export async function serveLog(node: Node): Promise<void> {
       const all = executions.list();
       return { executions: all.slice(offset, offset + limit), total: all.length };
     },
+    stats: () => ({ executions: executions.list().length, dedupEntries: executions.dedup?.size ?? 0 }),
   });
 }
 

@@ -72,8 +72,8 @@ export class ExecutionStore {
     this.executions.push(...executions);
   }
 
-  list(): Execution[] {
-    return [...this.executions];
+  list(): readonly Execution[] {
+    return this.executions;
   }
 
   private replay(record: ExecRecord): void {

@@ -1,0 +1,163 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Toxiproxy, Proxy } from 'toxiproxy-node-client';
+import { openToxiproxy, type OpenToxiproxy } from '../../harness/toxiproxy.ts';
+import { NodeClient } from '../../nodes/client.ts';
+import { workloadService } from '../../nodes/programs/client.ts';
+import { logService } from '../../nodes/programs/log.ts';
+import { callerFromClient } from '../../nodes/rpc/caller.ts';
+import type { ClientStub } from '../../nodes/rpc/service.ts';
+import { clientStub } from '../../nodes/rpc/stub.ts';
+import { bodyDigest } from '../../nodes/semantics/integrity.ts';
+import { startNode, type NodeProcess } from '../helpers/node-process.ts';
+
+// A two-node lab for delivery-semantics tests: client node `a` (program client) calls the log on node `b`
+// through one proxy on link a->b, so tests can lose messages (upstream) or replies (downstream), and SIGKILL
+// either node and restart it on the same data dir.
+
+export interface LogLabOptions {
+  semantics: string;
+  bug?: string;
+  /** Extra config for both nodes (retransmit ...). */
+  config?: Record<string, unknown>;
+  /** Extra options for node b (appendDelayMs ...). */
+  serverOptions?: Record<string, unknown>;
+  /** Extra programs on node b (consumer ...). */
+  serverPrograms?: string[];
+}
+
+export class LogLab {
+  log!: ClientStub<typeof logService>;
+  private toA!: NodeClient;
+  private clients: NodeClient[] = [];
+  private toxics = 0;
+
+  private constructor(
+    readonly options: LogLabOptions,
+    readonly root: string,
+    readonly toxiproxy: OpenToxiproxy,
+    readonly proxy: Proxy,
+    public a: NodeProcess,
+    public b: NodeProcess,
+  ) {}
+
+  static async start(options: LogLabOptions): Promise<LogLab> {
+    const root = mkdtempSync(join(tmpdir(), 'chaoslab-semantics-'));
+    const toxiproxy = await openToxiproxy({ kind: 'embedded', seed: 7 });
+    // Both nodes start at once (a node takes seconds to start on a busy machine): b's port is chosen first.
+    const bPort = await freePort();
+    const proxy = await (toxiproxy.client as Toxiproxy).createProxy({ name: 'link_a_b', listen: '127.0.0.1:0', upstream: `127.0.0.1:${bPort}` });
+    const proxyPort = Number(proxy.listen.slice(proxy.listen.lastIndexOf(':') + 1));
+    const [a, b] = await Promise.all([startNode(clientSpec(options, root, proxyPort, 0)), startNode(serverSpec(options, root, bPort))]);
+    await Promise.all([a.waitFor('program-started'), b.waitFor('program-started')]);
+    const lab = new LogLab(options, root, toxiproxy, proxy, a, b);
+    await lab.connect();
+    return lab;
+  }
+
+  get proxyPort(): number {
+    return Number(this.proxy.listen.slice(this.proxy.listen.lastIndexOf(':') + 1));
+  }
+
+  /** One workload append of op `id`, as the harness does it. */
+  append(id: string, deadlineMs = 10_000) {
+    return this.workload(deadlineMs).append({ id, body: `body of ${id}`, digest: bodyDigest(`body of ${id}`) });
+  }
+
+  /** The harness's view of node a: the workload service, with the harness's own deadline per call. */
+  workload(deadlineMs = 10_000): ClientStub<typeof workloadService> {
+    return clientStub(workloadService, callerFromClient(this.toA), { target: 'a', deadlineMs });
+  }
+
+  /** Every execution node b recorded. */
+  async executions() {
+    const all = [];
+    for (;;) {
+      const page = await this.log.read({ offset: all.length });
+      all.push(...page.executions);
+      if (all.length >= page.total) return all;
+    }
+  }
+
+  /** Executions per op id. */
+  async counts(): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const execution of await this.executions()) counts.set(execution.id, (counts.get(execution.id) ?? 0) + 1);
+    return counts;
+  }
+
+  /** Lose every message a->b ('upstream') or every reply b->a ('downstream') until the returned function runs. */
+  async lose(stream: 'upstream' | 'downstream'): Promise<() => Promise<void>> {
+    const toxic = await this.proxy.addToxic({ name: `lose-${++this.toxics}`, type: 'drop_frames' as never, stream, toxicity: 1, attributes: { probability: 1 } as never });
+    return () => toxic.remove();
+  }
+
+  async crashServer(): Promise<void> {
+    await this.b.kill();
+  }
+
+  async restartServer(): Promise<void> {
+    this.b = await startNode(serverSpec(this.options, this.root, this.b.port));
+    await this.b.waitFor('program-started');
+    await this.connect();
+  }
+
+  async crashClient(): Promise<void> {
+    await this.a.kill();
+  }
+
+  async restartClient(): Promise<void> {
+    this.a = await startNode(clientSpec(this.options, this.root, this.proxyPort, this.a.port));
+    await this.a.waitFor('program-started');
+    await this.connect();
+  }
+
+  async close(): Promise<void> {
+    for (const client of this.clients) client.close();
+    await Promise.all([this.a.kill(), this.b.kill()]);
+    await this.toxiproxy.stop();
+    rmSync(this.root, { recursive: true, force: true });
+  }
+
+  private async connect(): Promise<void> {
+    for (const client of this.clients) client.close();
+    const [toA, toB] = await Promise.all([NodeClient.connect(this.a.address), NodeClient.connect(this.b.address)]);
+    this.clients = [toA, toB];
+    this.toA = toA;
+    this.log = clientStub(logService, callerFromClient(toB), { target: 'b', deadlineMs: 10_000 });
+  }
+}
+
+function serverSpec(options: LogLabOptions, root: string, port: number) {
+  return {
+    id: 'b',
+    port,
+    data: join(root, 'b'),
+    programs: ['log', ...(options.serverPrograms ?? [])],
+    config: { semantics: options.semantics, ...(options.bug ? { bug: options.bug } : {}), ...options.config, options: { ...options.serverOptions } },
+  };
+}
+
+function clientSpec(options: LogLabOptions, root: string, proxyPort: number, port: number) {
+  return {
+    id: 'a',
+    port,
+    data: join(root, 'a'),
+    programs: ['client'],
+    peers: { b: { port: proxyPort } },
+    config: { semantics: options.semantics, ...(options.bug ? { bug: options.bug } : {}), ...options.config, options: { target: 'b' } },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
