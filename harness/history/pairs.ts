@@ -78,8 +78,3 @@ export function cachedPairs(history: readonly Op[]): OpPair[] {
   pairsCache.set(history, { length: history.length, pairs: fresh });
   return fresh;
 }
-
-/** Latency of a completed op in ms, undefined when it never completed. */
-export function latency(pair: OpPair): number | undefined {
-  return pair.completion ? pair.completion.time - pair.invoke.time : undefined;
-}

@@ -7,11 +7,14 @@ import {
   HistoryRecorder,
   RecordFileError,
   allFaultsHealed,
+  faultWindows,
   pairs,
   readHistory,
   readRunRecords,
   runFiles,
   writeExecutions,
+  writeHistory,
+  type FaultEvent,
   type Op,
 } from '../../harness/history/index.ts';
 
@@ -143,5 +146,48 @@ describe('record files', () => {
     const records = await readRunRecords(dir);
     expect(records.executions).toHaveLength(1);
     expect(records.faults).toEqual([]);
+  });
+});
+
+describe('fault windows', () => {
+  const event = (index: number, id: string, type: 'start' | 'stop', time: number): FaultEvent => ({
+    index,
+    id,
+    type,
+    fault: 'cut-wire',
+    target: { link: 'n1->n2' },
+    time,
+  });
+
+  it('pairs starts with stops and leaves an unstopped fault open', () => {
+    const windows = faultWindows([event(0, 'f0', 'start', 1), event(1, 'f1', 'start', 2), event(2, 'f0', 'stop', 3)]);
+    expect(windows.map((window) => [window.id, window.start, window.stop])).toEqual([
+      ['f0', 1, 3],
+      ['f1', 2, undefined],
+    ]);
+  });
+
+  it('rejects a stop without a start and a fault started twice', () => {
+    expect(() => faultWindows([event(0, 'f0', 'stop', 1)])).toThrow(/without a start/);
+    expect(() => faultWindows([event(0, 'f0', 'start', 1), event(1, 'f0', 'start', 2)])).toThrow(/starts twice/);
+  });
+});
+
+describe('large record files', () => {
+  it('round-trips 50,000 ops through a file (write back-pressure, streamed read)', async () => {
+    const file = join(tempDir(), runFiles.history);
+    const ops: Op[] = Array.from({ length: 50_000 }, (_, index) => ({
+      index,
+      process: index % 8,
+      type: 'invoke',
+      f: 'send',
+      value: { id: `op-${index}`, body: 'x'.repeat(64) },
+      node: 'n1',
+      time: index / 10,
+    }));
+    await writeHistory(file, ops);
+    const read = await readHistory(file);
+    expect(read).toHaveLength(ops.length);
+    expect(read.at(-1)).toEqual(ops.at(-1));
   });
 });
