@@ -47,8 +47,14 @@ export class Proxies {
     checkSpec(spec);
     if (this.byName.has(spec.name)) throw proxyAlreadyExists();
     const proxy = new Proxy(spec.name, spec.listen || DEFAULT_LISTEN, spec.upstream, this.seed);
-    if (spec.enabled) await proxy.start();
+    // The name is taken before the listen completes, so that a concurrent create of it gets a conflict.
     this.byName.set(spec.name, proxy);
+    try {
+      if (spec.enabled) await proxy.start();
+    } catch (error) {
+      this.byName.delete(spec.name);
+      throw error;
+    }
     return proxy;
   }
 

@@ -28,6 +28,7 @@ export class Proxy {
   private readonly links = new Set<Link>();
   private toxicList: Toxic[] = [];
   private accepted = 0;
+  private changing: Promise<void> = Promise.resolve();
 
   constructor(
     readonly name: string,
@@ -48,7 +49,22 @@ export class Proxy {
     return [...this.toxicList.filter((t) => t.stream === 'upstream'), ...this.toxicList.filter((t) => t.stream === 'downstream')];
   }
 
-  async start(): Promise<void> {
+  /** Starts and stops run one at a time, so that concurrent API calls never bind twice. */
+  start(): Promise<void> {
+    return this.inTurn(() => this.listenNow());
+  }
+
+  stop(): Promise<void> {
+    return this.inTurn(() => this.stopNow());
+  }
+
+  private inTurn(change: () => Promise<void>): Promise<void> {
+    const next = this.changing.then(change);
+    this.changing = next.catch(() => {});
+    return next;
+  }
+
+  private async listenNow(): Promise<void> {
     if (this.server) return;
     const { host, port } = parseAddress(this.listen, 'listen');
     const server = createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (socket) =>
@@ -64,7 +80,7 @@ export class Proxy {
     this.server = server;
   }
 
-  async stop(): Promise<void> {
+  private async stopNow(): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = undefined;

@@ -167,4 +167,17 @@ describe('Toxiproxy HTTP API', () => {
     const socket = await fixtures.connect(portOf(after.listen));
     expect(socket.readyState).toBe('open');
   });
+
+  it('concurrent calls: one create of a name wins, concurrent enables bind once', async () => {
+    const { server } = await fixtures.proxyServer();
+    const body = { name: 'race', listen: '127.0.0.1:0', upstream: '127.0.0.1:9' };
+    const answers = await Promise.all(Array.from({ length: 8 }, () => call(`${server.url}/proxies`, 'POST', body)));
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+    await call(`${server.url}/proxies/race`, 'PATCH', { enabled: false });
+    const enables = await Promise.all(
+      Array.from({ length: 5 }, () => call(`${server.url}/proxies/race`, 'PATCH', { enabled: true })),
+    );
+    expect(enables.every((a) => a.status === 200)).toBe(true);
+    expect(new Set(enables.map((a) => JSON.parse(a.text).listen)).size).toBe(1);
+  });
 });
