@@ -99,7 +99,8 @@ export type ErrorCode =
   | 'wrong-node'
   | 'no-handler'
   | 'handler-failed'
-  | 'stopping';
+  | 'journal-failed'
+  | 'stopped';
 
 export function errorAnswer(code: ErrorCode | string, message: string, extra: { rid?: number; id?: MessageId } = {}) {
   return { type: 'error' as const, code, message, ...extra };
