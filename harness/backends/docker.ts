@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import type { Address, Backend, CrashedNode, NodeSpec, ProxyEndpoint, RunningNode } from './backend.ts';
-import { followUntilListening } from '../docker/container-log.ts';
+import { followUntilReady } from '../docker/container-log.ts';
 import { dockerode, engineAnswers, statusOf } from '../docker/engine.ts';
 import { buildImages, requireImages, resolveBase, resolveProxy, type ProxySetting, type RunImages } from '../docker/images.ts';
 import { newRunId, runLabels } from '../docker/labels.ts';
@@ -188,11 +188,11 @@ class NodeContainer {
     readonly container: Dockerode.Container,
   ) {}
 
-  /** Start the container and wait for the node's `listening` line; its published port changes every start. */
+  /** Start the container and wait for the node's `ready` line; its published port changes every start. */
   async start(): Promise<number> {
     const sinceMs = Date.now();
     await this.container.start();
-    await followUntilListening(this.lab.docker, this.container, {
+    await followUntilReady(this.lab.docker, this.container, {
       name: this.spec.name,
       logFile: this.spec.logFile,
       sinceMs,

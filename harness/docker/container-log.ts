@@ -6,10 +6,11 @@ import type Dockerode from 'dockerode';
 
 /**
  * Follow a container's output from `sinceMs` on: stdout lines are appended to `logFile` (a restarted node's lines
- * follow the crashed one's, as on processes) and the promise resolves with the port of the first
- * `{"event":"listening","port":N}` line; it rejects when the container stops first or `timeoutMs` passes.
+ * follow the crashed one's, as on processes) and the promise resolves at the node's `{"event":"ready"}` line
+ * (programs started: their services are served), with the port of its `listening` line; it rejects when the
+ * container stops first or `timeoutMs` passes.
  */
-export async function followUntilListening(
+export async function followUntilReady(
   docker: Dockerode,
   container: Dockerode.Container,
   options: { name: string; logFile: string; sinceMs: number; timeoutMs: number },
@@ -44,24 +45,26 @@ export async function followUntilListening(
       outcome();
     };
     const timer = setTimeout(
-      () => settle(() => reject(new Error(`node ${options.name} did not report listening within ${options.timeoutMs} ms`))),
+      () => settle(() => reject(new Error(`node ${options.name} did not report ready within ${options.timeoutMs} ms`))),
       options.timeoutMs,
     );
+    let port: number | undefined;
     createInterface({ input: stdout }).on('line', (line) => {
       log.write(line + '\n');
-      const port = listeningPort(line);
-      if (port !== undefined) settle(() => resolve(port));
+      const event = parseEvent(line);
+      if (event?.event === 'listening' && typeof event.port === 'number') port = event.port;
+      if (event?.event === 'ready' && port !== undefined) settle(() => resolve(port!));
     });
     stdout.on('end', () =>
-      settle(() => reject(new Error(`node ${options.name}'s container stopped before listening:\n${errorTail.trim()}`))),
+      settle(() => reject(new Error(`node ${options.name}'s container stopped before it was ready:\n${errorTail.trim()}`))),
     );
   });
 }
 
-function listeningPort(line: string): number | undefined {
+function parseEvent(line: string): { event?: unknown; port?: unknown } | undefined {
   try {
-    const event = JSON.parse(line) as { event?: unknown; port?: unknown };
-    return event.event === 'listening' && typeof event.port === 'number' ? event.port : undefined;
+    const event: unknown = JSON.parse(line);
+    return typeof event === 'object' && event !== null ? event : undefined;
   } catch {
     return undefined;
   }
