@@ -78,6 +78,9 @@ export async function resumeCall(setup: CallSetup, seq: number, node: string, me
   await run.outcome.catch(() => {});
 }
 
+/** Answers of a node that is up but does not serve calls yet (its programs are still starting). */
+const NOT_SERVING_YET_CODES = new Set(['no-handler', 'no-such-service', 'invalid']);
+
 class Transmissions {
   readonly outcome: Promise<unknown>;
   private resolve!: (value: unknown) => void;
@@ -205,6 +208,14 @@ class Transmissions {
 
   /** An answer that is an error: final. It proves "not executed" only if no other transmission may have run. */
   private onRemoteError(node: string, error: RemoteError): void {
+    if (this.setup.behaviour.retransmits && NOT_SERVING_YET_CODES.has(error.code)) {
+      // A server restarting after a crash listens before its programs serve: this transmission did not run,
+      // and the retransmission timer keeps trying, as it would after a refused connection.
+      this.mayHaveArrived.set(node, (this.mayHaveArrived.get(node) ?? 1) - 1);
+      this.lastRefusal = error.message;
+      if (this.exhausted && this.inFlight === 0) this.fail(this.unanswered('gave-up'));
+      return;
+    }
     if (NOT_EXECUTED_CODES.has(error.code)) {
       this.mayHaveArrived.set(node, (this.mayHaveArrived.get(node) ?? 1) - 1);
       if (this.maybeDelivered) {
