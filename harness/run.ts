@@ -188,7 +188,7 @@ async function drive(
   await Promise.all([
     workload.finished,
     playSchedule(lab, windows, nemesisView, {
-      faultStart: (_id, fault, target) => recorder.startFault(fault, target),
+      faultStart: (fault, target) => recorder.startFault(fault, target),
       faultStop: (id) => recorder.stopFault(id),
     }),
     scenario.script?.(context),

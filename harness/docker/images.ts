@@ -131,13 +131,10 @@ export interface RunImages {
 export async function requireImages(base: BaseSetting, proxy: ProxySetting): Promise<RunImages> {
   const plan = await planImages(base);
   const hint = `build it with \`${BUILD_COMMAND}\``;
-  await requireImage(plan.node, hint);
-  if (proxy.kind === 'toxiproxy') {
-    await requireImage(proxy.image, missingToxiproxyHint(proxy.image));
-    return { node: plan.node, proxy: proxy.image };
-  }
-  await requireImage(plan.proxy, hint);
-  return { node: plan.node, proxy: plan.proxy };
+  const images = { node: plan.node, proxy: proxy.kind === 'toxiproxy' ? proxy.image : plan.proxy };
+  await requireImage(images.proxy, proxy.kind === 'toxiproxy' ? missingToxiproxyHint(proxy.image) : hint);
+  await requireImage(images.node, hint);
+  return images;
 }
 
 async function inTemporaryDir(work: (dir: string) => Promise<void>): Promise<void> {

@@ -9,13 +9,16 @@ export interface Fault {
   readonly target: Record<string, unknown>;
   /** What the lab must offer: frame toxics exist only on chaoslab's own proxy. */
   readonly needs?: 'frame-toxics';
-  /** `id` is unique in the run (f0, f1 ...): toxics are named after it so that faults never collide. */
+  /** `id` is unique in the run (w0, w1 ...): toxics are named after it so that faults never collide. */
   start(lab: Lab, id: string): Promise<void>;
   stop(lab: Lab, id: string): Promise<void>;
 }
 
-/** A moment of the workload: ms since it started, or the moment its Nth operation is invoked. */
-export type When = number | { ops: number };
+/**
+ * A moment of the workload: ms since it started, or the moment its Nth operation is invoked (plus `afterMs`:
+ * faults stall the workload, so "100 ms into a lost-reply window" cannot be an op count).
+ */
+export type When = number | { ops: number; afterMs?: number };
 
 /**
  * One fault window. It ends at `until`, or `duration` ms after it started, or when the workload ends,

@@ -9,9 +9,10 @@ export interface WorkloadProgress {
   readonly finished: Promise<void>;
 }
 
+/** Where fault windows are recorded (faults.jsonl): `faultStart` returns the id its `faultStop` names. */
 export interface FaultLog {
-  faultStart(id: string, fault: string, target: Record<string, unknown>): void;
-  faultStop(id: string, fault: string, target: Record<string, unknown>): void;
+  faultStart(fault: string, target: Record<string, unknown>): string;
+  faultStop(recordedId: string): void;
 }
 
 /**
@@ -21,21 +22,23 @@ export interface FaultLog {
 export async function playSchedule(lab: Lab, windows: FaultWindow[], progress: WorkloadProgress, log: FaultLog): Promise<number> {
   const workloadStart = performance.now();
   const reached = (when: When) =>
-    typeof when === 'number' ? sleep(Math.max(0, workloadStart + when - performance.now())) : progress.invoked(when.ops);
+    typeof when === 'number'
+      ? sleep(Math.max(0, workloadStart + when - performance.now()))
+      : progress.invoked(when.ops).then(() => sleep(when.afterMs ?? 0));
   let started = 0;
   const play = async (window: FaultWindow, id: string) => {
     if ((await Promise.race([reached(window.at).then(() => true), progress.finished.then(() => false)])) === false) return;
     await window.fault.start(lab, id);
     started++;
-    log.faultStart(id, window.fault.kind, window.fault.target);
+    const recordedId = log.faultStart(window.fault.kind, window.fault.target);
     const ends = [progress.finished];
     if (window.until !== undefined) ends.push(reached(window.until));
     if (window.duration !== undefined) ends.push(sleep(window.duration));
     await Promise.race(ends);
     await window.fault.stop(lab, id);
-    log.faultStop(id, window.fault.kind, window.fault.target);
+    log.faultStop(recordedId);
   };
-  await Promise.all(windows.map((window, i) => play(window, `f${i}`)));
+  await Promise.all(windows.map((window, i) => play(window, `w${i}`)));
   return started;
 }
 

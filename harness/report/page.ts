@@ -119,16 +119,19 @@ function counterexampleSection(model: ReportModel): string {
   if (violated.length === 0) return `<section id="counterexamples"><h2>Counterexamples</h2><p>No guarantee was violated.</p></section>`;
   const shown = new Set<string>();
   const body = violated.map((result) => {
-    const items = model.trails
-      .filter((trail) => trail.citations.some((c) => c.checker === result.checker))
-      .map((trail) => {
-        const what = trail.citations.find((c) => c.checker === result.checker)!.counterexample.what;
-        if (shown.has(trail.id)) {
-          return `<p class="cited">message <a href="#${trail.anchor}"><b>${escapeHtml(trail.id)}</b></a>: ${escapeHtml(what)} <span class="note">(its trail is above)</span></p>`;
-        }
-        shown.add(trail.id);
-        return trailCard(trail, what, shown.size <= OPEN_TRAILS);
-      });
+    const cited = model.trails.filter((trail) => trail.citations.some((c) => c.checker === result.checker));
+    if (cited.length > 0 && cited.every((trail) => shown.has(trail.id))) {
+      const links = cited.map((trail) => `<a href="#${trail.anchor}">${escapeHtml(trail.id)}</a>`).join(', ');
+      return `<h3>${escapeHtml(result.checker)}: ${escapeHtml(result.reason)}</h3>\n<p class="cited">The same messages as above: ${links}.</p>${moreNote(result)}`;
+    }
+    const items = cited.map((trail) => {
+      const what = trail.citations.find((c) => c.checker === result.checker)!.counterexample.what;
+      if (shown.has(trail.id)) {
+        return `<p class="cited">message <a href="#${trail.anchor}"><b>${escapeHtml(trail.id)}</b></a>: ${escapeHtml(what)} <span class="note">(its trail is above)</span></p>`;
+      }
+      shown.add(trail.id);
+      return trailCard(trail, what, shown.size <= OPEN_TRAILS);
+    });
     return `<h3>${escapeHtml(result.checker)}: ${escapeHtml(result.reason)}</h3>\n${items.join('\n')}${moreNote(result)}`;
   });
   return `<section id="counterexamples"><h2>Counterexamples</h2>

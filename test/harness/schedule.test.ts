@@ -84,7 +84,14 @@ describe('playing a schedule', () => {
       invoked: (count: number) => new Promise<void>((resolve) => (count <= invoked ? resolve() : waiters.push([count, resolve]))),
       finished,
     };
-    const log = { faultStart: (id: string) => events.push(`log start ${id}`), faultStop: (id: string) => events.push(`log stop ${id}`) };
+    let recorded = 0;
+    const log = {
+      faultStart: (fault: string) => {
+        events.push(`log start ${fault}`);
+        return `r${recorded++}`;
+      },
+      faultStop: (id: string) => void events.push(`log stop ${id}`),
+    };
     const played = playSchedule(
       {} as Lab,
       [
@@ -109,5 +116,6 @@ describe('playing a schedule', () => {
     }
     expect(events).not.toContain('start never');
     expect(events.indexOf('start a')).toBeLessThan(events.indexOf('start c'));
+    expect(events.filter((event) => event.startsWith('log stop r')).sort()).toEqual(['log stop r0', 'log stop r1', 'log stop r2']);
   });
 });
