@@ -189,7 +189,11 @@ export class Node {
 
   async send(to: { node: string; mbox: string }, body: unknown, options: SendOptions = {}): Promise<MessageId> {
     if (this.stopping) throw new NodeStopped();
+    if (typeof to?.node !== 'string' || !to.node || typeof to.mbox !== 'string' || !to.mbox) {
+      throw new TypeError(`send: 'to' must be {node, mbox} with non-empty strings, got ${JSON.stringify(to)}`);
+    }
     const until = options.until ?? 'remote';
+    if (until !== 'local' && until !== 'remote' && until !== 'received') throw new TypeError(`send: 'until' must be local, remote or received, got '${until}'`);
     const timeoutMs = options.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
     const id = options.id ?? (await this.allocateId());
     if (to.node === this.id) {
@@ -454,6 +458,17 @@ export class Node {
   }
 
   private onInboundMessage(state: InboundState, raw: unknown): void {
+    try {
+      this.handleInbound(state, raw);
+    } catch (error) {
+      // A hook (admission, a handler's synchronous part) threw: answer, log, and keep serving.
+      this.log('internal-error', { error: describe(error), connection: state.connection.id });
+      const rid = (raw as { rid?: unknown } | null)?.rid;
+      state.connection.write(errorAnswer('internal', describe(error), typeof rid === 'number' ? { rid } : {}));
+    }
+  }
+
+  private handleInbound(state: InboundState, raw: unknown): void {
     const parsed = parseMessage(raw);
     const { connection } = state;
     if (!parsed.ok) {

@@ -100,6 +100,7 @@ export type ErrorCode =
   | 'no-handler'
   | 'handler-failed'
   | 'journal-failed'
+  | 'internal'
   | 'stopped';
 
 export function errorAnswer(code: ErrorCode | string, message: string, extra: { rid?: number; id?: MessageId } = {}) {

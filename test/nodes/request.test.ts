@@ -103,4 +103,17 @@ describe('request / handle', () => {
     await expect(solo.receive('box', { timeoutMs: 200 })).rejects.toMatchObject({ code: 'receive-timeout' });
     client.close();
   });
+
+  it('survives a hook that throws, and refuses bad send calls with a clear error', async () => {
+    const fragile = await node('fragile');
+    fragile.setAdmission(() => {
+      throw new Error('admission exploded');
+    });
+    const client = await NodeClient.connect({ host: '127.0.0.1', port: fragile.port });
+    await expect(client.send('box', 'x')).rejects.toMatchObject({ code: 'internal', message: 'admission exploded' });
+    expect(await client.request({ type: 'ping' })).toMatchObject({ type: 'pong' });
+    client.close();
+    await expect(fragile.send({ node: '', mbox: 'x' }, 1)).rejects.toThrow(/'to' must be/);
+    await expect(fragile.send({ node: 'fragile', mbox: 'x' }, 1, { until: 'later' as never })).rejects.toThrow(/'until'/);
+  });
 });
