@@ -146,7 +146,8 @@ describe(`report of a real run (${SCENARIO})`, () => {
     expect(statSync(shot).size).toBeGreaterThan(20_000);
     // The README's picture is refreshed on request only, so that test runs leave the tree clean.
     if (process.env.CHAOSLAB_UPDATE_SCREENSHOT === '1') {
-      await page.screenshot({ path: join(repoRoot, 'docs', 'report.png'), clip: { x: 0, y: 0, width: 1400, height: 1000 } });
+      const plots = (await page.locator('.plots').boundingBox())!;
+      await page.screenshot({ path: join(repoRoot, 'docs', 'report.png'), clip: { x: 0, y: 0, width: 1400, height: plots.y + plots.height + 16 } });
     }
   });
 

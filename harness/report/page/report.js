@@ -35,7 +35,8 @@
     const to = api.coord([api.value(2), lane]);
     const height = api.size([0, 1])[1] * 0.55;
     const shape = echarts.graphic.clipRectByRect(
-      { x: from[0], y: from[1] - height / 2, width: Math.max(2, to[0] - from[0]), height },
+      // One pixel less than the op's span, so back-to-back ops of one client stay apart.
+      { x: from[0], y: from[1] - height / 2, width: Math.max(2, to[0] - from[0] - 1), height },
       { x: params.coordSys.x, y: params.coordSys.y, width: params.coordSys.width, height: params.coordSys.height },
     );
     return shape && { type: 'rect', transition: ['shape'], shape, style: api.style() };
