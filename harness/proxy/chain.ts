@@ -29,7 +29,6 @@ interface Entry {
 // Bytes held inside toxics (latency, bandwidth) before the source is paused: bounds memory, keeps TCP backpressure.
 const PAUSE_ABOVE = 4 * 1024 * 1024;
 const RESUME_BELOW = 1024 * 1024;
-const SINK_QUEUE_LIMIT = Number(process.env.H2_SINK_LIMIT ?? 16384);
 
 /**
  * One direction of one connection: bytes from `source` pass through the toxics of that direction, in the order
@@ -158,8 +157,7 @@ export class ToxicChain {
   private deliver(chunk: Buffer): void {
     if (this.ended || this.disposed || this.sink.destroyed) return;
     this.cursor.advance(chunk);
-    this.sink.write(chunk);
-    if (this.sink.writableLength > SINK_QUEUE_LIMIT && !this.sinkBlocked) {
+    if (!this.sink.write(chunk) && !this.sinkBlocked) {
       this.sinkBlocked = true;
       this.source.pause();
     }
