@@ -24,14 +24,16 @@ export interface LogLabOptions {
   config?: Record<string, unknown>;
   /** Extra options for node b (appendDelayMs ...). */
   serverOptions?: Record<string, unknown>;
+  /** Extra options for node a (deadlineMs of its inner calls, default 30 s here). */
+  clientOptions?: Record<string, unknown>;
   /** Extra programs on node b (consumer ...). */
   serverPrograms?: string[];
 }
 
 export class LogLab {
   log!: ClientStub<typeof logService>;
-  private toA!: NodeClient;
-  private clients: NodeClient[] = [];
+  private toA: NodeClient | undefined;
+  private toB: NodeClient | undefined;
   private toxics = 0;
 
   private constructor(
@@ -68,7 +70,7 @@ export class LogLab {
 
   /** The harness's view of node a: the workload service, with the harness's own deadline per call. */
   workload(deadlineMs = 10_000): ClientStub<typeof workloadService> {
-    return clientStub(workloadService, callerFromClient(this.toA), { target: 'a', deadlineMs });
+    return clientStub(workloadService, callerFromClient(this.toA!), { target: 'a', deadlineMs });
   }
 
   /** Every execution node b recorded. */
@@ -101,7 +103,7 @@ export class LogLab {
   async restartServer(): Promise<void> {
     this.b = await startNode(serverSpec(this.options, this.root, this.b.port));
     await this.b.waitFor('program-started');
-    await this.connect();
+    await this.connectToB();
   }
 
   async crashClient(): Promise<void> {
@@ -111,22 +113,30 @@ export class LogLab {
   async restartClient(): Promise<void> {
     this.a = await startNode(clientSpec(this.options, this.root, this.proxyPort, this.a.port));
     await this.a.waitFor('program-started');
-    await this.connect();
+    await this.connectToA();
   }
 
   async close(): Promise<void> {
-    for (const client of this.clients) client.close();
+    this.toA?.close();
+    this.toB?.close();
     await Promise.all([this.a.kill(), this.b.kill()]);
     await this.toxiproxy.stop();
     rmSync(this.root, { recursive: true, force: true });
   }
 
   private async connect(): Promise<void> {
-    for (const client of this.clients) client.close();
-    const [toA, toB] = await Promise.all([NodeClient.connect(this.a.address), NodeClient.connect(this.b.address)]);
-    this.clients = [toA, toB];
-    this.toA = toA;
-    this.log = clientStub(logService, callerFromClient(toB), { target: 'b', deadlineMs: 10_000 });
+    await Promise.all([this.connectToA(), this.connectToB()]);
+  }
+
+  private async connectToA(): Promise<void> {
+    this.toA?.close();
+    this.toA = await NodeClient.connect(this.a.address);
+  }
+
+  private async connectToB(): Promise<void> {
+    this.toB?.close();
+    this.toB = await NodeClient.connect(this.b.address);
+    this.log = clientStub(logService, callerFromClient(this.toB), { target: 'b', deadlineMs: 10_000 });
   }
 }
 
@@ -147,7 +157,7 @@ function clientSpec(options: LogLabOptions, root: string, proxyPort: number, por
     data: join(root, 'a'),
     programs: ['client'],
     peers: { b: { port: proxyPort } },
-    config: { semantics: options.semantics, ...(options.bug ? { bug: options.bug } : {}), ...options.config, options: { target: 'b' } },
+    config: { semantics: options.semantics, ...(options.bug ? { bug: options.bug } : {}), ...options.config, options: { target: 'b', deadlineMs: 30_000, ...options.clientOptions } },
   };
 }
 
