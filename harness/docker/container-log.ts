@@ -50,10 +50,13 @@ export async function followUntilReady(
     );
     let port: number | undefined;
     createInterface({ input: stdout }).on('line', (line) => {
-      log.write(line + '\n');
       const event = parseEvent(line);
       if (event?.event === 'listening' && typeof event.port === 'number') port = event.port;
-      if (event?.event === 'ready' && port !== undefined) settle(() => resolve(port!));
+      const readyAt = event?.event === 'ready' ? port : undefined;
+      // Resolve once the line is in the file, so that the log reads complete as soon as the node is ready.
+      log.write(line + '\n', () => {
+        if (readyAt !== undefined) settle(() => resolve(readyAt));
+      });
     });
     stdout.on('end', () =>
       settle(() => reject(new Error(`node ${options.name}'s container stopped before it was ready:\n${errorTail.trim()}`))),
