@@ -244,11 +244,17 @@ function programsOf(scenario: Scenario, name: string): string[] {
   return scenario.nodes.programs?.[name] ?? defaultPrograms(name);
 }
 
+/**
+ * Each client call may take this long before the client node reports it indeterminate: long enough for
+ * retransmissions to outlast a crashed node's restart on a loaded machine. Scenarios may set their own.
+ */
+const CLIENT_DEADLINE_MS = 20_000;
+
 function labNodes(scenario: Scenario, seed: number): LabNodeSpec[] {
   const { semantics, bug, config, configOf } = scenario.nodes;
   return nodeNames(scenario.nodes.count).map((name, i) => {
     const own = configOf?.[name] ?? {};
-    const options = { ...(config?.options as object), ...(own.options as object), seed: seed + i };
+    const options = { deadlineMs: CLIENT_DEADLINE_MS, ...(config?.options as object), ...(own.options as object), seed: seed + i };
     return {
       name,
       programs: programsOf(scenario, name),
