@@ -103,7 +103,8 @@ export class NodeClient {
     return this.request({ type: 'stats' });
   }
 
-  close(): void {
-    this.connection.close();
+  /** Close after flushing what was written; resolves once the connection is closed. */
+  close(): Promise<void> {
+    return this.connection.close();
   }
 }

@@ -140,8 +140,11 @@ export class Node {
   /** Validate the config, recover durable mailboxes, listen. Resolves once the port is bound. */
   static async start(input: NodeConfigInput | NodeConfig): Promise<Node> {
     const node = new Node(parseNodeConfig(input));
-    await node.recover();
+    // Recover before accepting connections, so that recovered messages come before new ones; but log it after
+    // `listening`, which watchers expect as the first line.
+    const recovered = await node.recover();
     await node.listen();
+    for (const [event, fields] of recovered) node.log(event, fields);
     return node;
   }
 
@@ -395,17 +398,20 @@ export class Node {
     return opening;
   }
 
-  private async recover(): Promise<void> {
-    if (!this.config.data) return;
+  /** Reload durable mailboxes; returns the log events to emit once listening. */
+  private async recover(): Promise<[string, object][]> {
+    if (!this.config.data) return [];
     const { store, messages, nextSeq, droppedBytes } = await MailboxStore.open(this.config.data);
     this.store = store;
-    if (droppedBytes > 0) this.log('journal-truncated', { journal: 'mailboxes', droppedBytes });
+    const events: [string, object][] = [];
+    if (droppedBytes > 0) events.push(['journal-truncated', { journal: 'mailboxes', droppedBytes }]);
     for (const m of messages) {
       const mailbox = this.mailbox(m.mbox);
       const envelope: Envelope = { id: m.id, from: m.from, body: m.body, mbox: m.mbox, deliveries: 0 };
       mailbox.restore(envelope);
     }
-    this.log('recovered', { messages: messages.length, nextSeq });
+    events.push(['recovered', { messages: messages.length, nextSeq }]);
+    return events;
   }
 
   private listen(): Promise<void> {

@@ -1,5 +1,6 @@
 import { open as openFile, rename, mkdir, type FileHandle } from 'node:fs/promises';
 import { dirname, basename } from 'node:path';
+import { log } from '../log.ts';
 import { encodeFrame, FrameDecoder } from '../wire/frame.ts';
 
 // A durable append-only record log: each record is one frame (length + CRC-32C + JSON), fsynced before append()
@@ -32,8 +33,11 @@ export class Journal {
     private size: number,
   ) {}
 
-  /** Open (creating) the journal at `path`, recover every whole, checksum-valid record, cut off a bad tail. */
-  static async open(path: string): Promise<Recovery> {
+  /**
+   * Open (creating) the journal at `path`, recover every whole, checksum-valid record, cut off a bad tail and
+   * log `journal-truncated` with the bytes dropped (unless `logTruncation` is false: the caller logs it).
+   */
+  static async open(path: string, { logTruncation = true }: { logTruncation?: boolean } = {}): Promise<Recovery> {
     await mkdir(dirname(path), { recursive: true });
     const file = await openFile(path, 'a+');
     const contents = await file.readFile();
@@ -55,6 +59,7 @@ export class Journal {
     if (droppedBytes > 0) {
       await file.truncate(validBytes);
       await file.sync();
+      if (logTruncation) log('journal-truncated', { journal: basename(path, '.journal'), droppedBytes, keptRecords: records.length });
     }
     return { journal: new Journal(path, file, validBytes), records, droppedBytes };
   }

@@ -33,7 +33,7 @@ export class MailboxStore {
   }
 
   static async open(dataDir: string): Promise<RecoveredState> {
-    const { journal, records, droppedBytes } = await Journal.open(join(dataDir, 'mailboxes.journal'));
+    const { journal, records, droppedBytes } = await Journal.open(join(dataDir, 'mailboxes.journal'), { logTruncation: false });
     const live = new Map<string, Entry[]>();
     let nextSeq = 0;
     for (const record of records as StoreRecord[]) {

@@ -58,9 +58,14 @@ export class FramedConnection {
     return true;
   }
 
-  /** Close after flushing what was written. */
-  end(): void {
-    if (this.isOpen) this.socket.end();
+  /** Close after flushing what was written; resolves once the socket is closed. */
+  end(): Promise<void> {
+    if (this.socket.closed) return Promise.resolve();
+    const closed = new Promise<void>((resolve) => this.socket.once('close', () => resolve()));
+    this.socket.end();
+    // A peer that never closes its side must not keep us waiting.
+    const timer = setTimeout(() => this.socket.destroy(), 2_000);
+    return closed.finally(() => clearTimeout(timer));
   }
 
   destroy(): void {

@@ -100,8 +100,8 @@ export class OutboundConnection {
     });
   }
 
-  close(): void {
-    this.connection.end();
+  close(): Promise<void> {
+    return this.connection.end();
   }
 
   destroy(): void {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -158,9 +158,15 @@ describe('mailboxes of a node process', () => {
     await c1.receive('box', { timeoutMs: 1_000, leaseMs: 60_000 });
     const before = await c1.request({ type: 'node-send', to: { node: 'durable', mbox: 'self' }, body: 'seq', until: 'remote' });
     await first.kill();
+    // As if the crash came in the middle of a journal write: a record header and part of its body.
+    const torn = Buffer.alloc(20);
+    torn.writeUInt32BE(100, 0);
+    await appendFile(join(data, 'mailboxes.journal'), torn);
 
     const second = await startNode({ id: 'durable', data, programs: ['remote-control'] });
     expect(await second.waitFor('recovered')).toMatchObject({ messages: 21 });
+    expect(second.events('journal-truncated')[0]).toMatchObject({ droppedBytes: 20 });
+    expect(second.lines[0]!.event).toBe('listening');
     const c2 = await client(second.address);
     const bodies: number[] = [];
     for (let i = 0; i < 20; i++) {
