@@ -24,6 +24,8 @@ export interface RunOptions {
   toxiproxyUrl?: string;
   /** Where run folders go (default ./runs). */
   runsDir?: string;
+  /** Write report.html into the run folder (default true; it costs about a second per run). */
+  report?: boolean;
   /** Live progress lines (the CLI prints them on stderr). */
   onProgress?: (line: string) => void;
 }
@@ -67,7 +69,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const backendName = options.backend ?? 'process';
   const seed = options.seed ?? randomSeed();
   const rng = new Rng(seed);
-  const progress = options.onProgress ?? (() => {});
+  const onProgress = options.onProgress ?? (() => {});
+  const progress = (line: string) => onProgress(`${scenario.name} +${((performance.now() - startedAt) / 1000).toFixed(1)}s: ${line}`);
   const expected = scenario.expect as Record<string, Verdict>;
   const dir = runFolder(options.runsDir ?? 'runs', scenario.name);
   const outcome: ScenarioOutcome = {
@@ -94,11 +97,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       : unsupportedFaults(windows.map((window) => window.fault), backend.frameToxics);
   if (skipped) {
     await backend.close();
-    progress(`${scenario.name}: skipped (${skipped})`);
+    progress(`skipped (${skipped})`);
     return { ...finish(), ok: true, skipped };
   }
 
-  progress(`${scenario.name}: starting ${scenario.nodes.count} nodes on ${backendName} (seed ${seed})`);
+  progress(`starting ${scenario.nodes.count} nodes on ${backendName} (seed ${seed})`);
   let lab: Lab | undefined;
   try {
     lab = await Lab.start(backend, { runDir: dir, nodes: labNodes(scenario, seed) });
@@ -106,9 +109,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     const recorder = new HistoryRecorder({ dir });
     try {
       outcome.faults = await drive(lab, scenario, windows, recorder, rng, progress);
-      progress(`${scenario.name}: healing and draining`);
+      progress('healing and draining');
       await lab.heal();
       const executions = await drainExecutions(lab, scenario, recorder);
+      progress(`read ${executions.length} executions; checking`);
       await writeExecutions(join(dir, runFiles.executions), executions);
       outcome.ops = recorder.ops.filter((op) => op.type === 'invoke').length;
       const eventual = scenario.eventual ?? scenario.nodes.semantics !== 'at-most-once';
@@ -141,6 +145,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     outcome.ok = false;
     outcome.error = error instanceof Error ? error.message : String(error);
   } finally {
+    progress('stopping nodes');
     if (lab) {
       await lab.close();
       activeLabs.delete(lab);
@@ -148,9 +153,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       await backend.close();
     }
   }
-  await writeRunReport(dir, progress);
+  if (options.report !== false) {
+    progress('writing report.html');
+    await writeRunReport(dir, progress);
+  }
   const done = finish();
-  progress(`${scenario.name}: ${done.error ? `error: ${done.error}` : done.ok ? 'as expected' : 'NOT as expected'} (${done.durationMs} ms)`);
+  progress(`${done.error ? `error: ${done.error}` : done.ok ? 'as expected' : 'NOT as expected'} (${done.durationMs} ms)`);
   return done;
 }
 
@@ -183,7 +191,7 @@ async function drive(
       return () => recorder.stopFault(id);
     },
   };
-  progress(`${scenario.name}: ${ops.length} ops, ${windows.length} fault windows`);
+  progress(`nodes ready; ${ops.length} ops, ${windows.length} fault windows`);
   workload.start();
   await Promise.all([
     workload.finished,

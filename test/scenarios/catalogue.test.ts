@@ -18,7 +18,7 @@ afterAll(async () => {
 describe('the scenario catalogue', () => {
   for (const scenario of catalogue) {
     it(scenario.name, async () => {
-      const run = await runScenario(scenario, { runsDir });
+      const run = await runScenario(scenario, { runsDir, report: false });
       expect(run.error).toBeUndefined();
       for (const [guarantee, verdict] of Object.entries(scenario.expect)) {
         if (verdict === 'holds') expect(run).toSatisfy(guarantee);

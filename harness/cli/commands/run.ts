@@ -11,6 +11,7 @@ interface RunFlags {
   runsDir: string;
   junit?: string;
   summary?: string;
+  report: boolean;
 }
 
 export function register(program: Command): void {
@@ -25,6 +26,7 @@ export function register(program: Command): void {
     .option('--runs-dir <dir>', 'where run folders are written', 'runs')
     .option('--junit <file>', 'also write a JUnit XML file (one test case per scenario and guarantee)')
     .option('--summary <file>', 'also write a Markdown summary')
+    .option('--no-report', 'do not write report.html into each run folder (faster)')
     .action(async (names: string[], flags: RunFlags) => {
       // Loaded here, not at the top: every command file is imported for every command, `chaoslab node` included.
       const { selectScenarios } = await import('../../catalogue.ts');
@@ -44,6 +46,7 @@ export function register(program: Command): void {
           seed: flags.seed,
           toxiproxyUrl: flags.toxiproxyUrl ?? process.env.CHAOSLAB_TOXIPROXY_URL,
           runsDir: flags.runsDir,
+          report: flags.report,
           onProgress: (line) => process.stderr.write(`[${i + 1}/${scenarios.length}] ${line}\n`),
         });
         outcomes.push(outcome);
