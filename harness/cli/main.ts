@@ -10,7 +10,9 @@ export async function main(argv: string[]): Promise<void> {
   const program = new Command('chaoslab')
     .description('A distributed-systems test lab: nodes, proxies, faults, histories and delivery-guarantee checkers.')
     .showHelpAfterError();
-  for (const file of readdirSync(commandsDir).filter((f) => f.endsWith('.ts')).sort()) {
+  // `chaoslab node` starts once per node of every lab: it loads only its own file, not every command's imports.
+  const files = argv[2] === 'node' ? ['node.ts'] : readdirSync(commandsDir).filter((f) => f.endsWith('.ts')).sort();
+  for (const file of files) {
     const command: { register(program: Command): void } = await import(join(commandsDir, file));
     command.register(program);
   }
