@@ -56,6 +56,7 @@ export class ToxicChain {
   }
 
   add(setting: ToxicSetting): void {
+    if (this.disposed) return;
     const entry: Entry = { setting, stage: undefined, toxicity: setting.toxicity };
     this.entries.push(entry);
     this.draw(entry);
