@@ -61,6 +61,13 @@ export class LeaseExpired extends RemoteError {
   }
 }
 
+/** A new mailbox was asked for beyond the node's limit (10,000). */
+export class TooManyMailboxes extends RemoteError {
+  constructor(message: string) {
+    super('too-many-mailboxes', message);
+  }
+}
+
 /** The node is stopping or stopped. */
 export class NodeStopped extends ChaoslabError {
   constructor(message = 'node stopped') {

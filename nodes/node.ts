@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { parseNodeConfig, type Address, type NodeConfig, type NodeConfigInput } from './config.ts';
-import { ChaoslabError, MailboxFull, NodeStopped, NotSent, Timeout } from './errors.ts';
+import { ChaoslabError, MailboxFull, NodeStopped, NotSent, Timeout, TooManyMailboxes } from './errors.ts';
 import { Journal, type Recovery } from './journal/journal.ts';
 import { logAs } from './log.ts';
 import { Mailbox, idKey, type Envelope, type Lease } from './mailbox/mailbox.ts';
@@ -66,6 +66,9 @@ export type Admission = (message: SendMessage) => 'deliver' | 'duplicate';
 const DEFAULT_SEND_TIMEOUT_MS = 10_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const COMPACT_AFTER_BYTES = 16 * 1024 * 1024;
+/** Mailboxes are created on first use, also by remote senders: a bound keeps a stream of new names from exhausting memory. */
+const MAX_MAILBOXES = 10_000;
+const BUILT_IN_TYPES = new Set(['hello', 'send', 'receive', 'done', 'ping', 'stats']);
 
 /** Counters logged on stop and answered to `stats`. */
 export interface NodeCounters {
@@ -160,6 +163,7 @@ export class Node {
   mailbox(name: string, { capacity }: { capacity?: number } = {}): Mailbox {
     let mailbox = this.mailboxes.get(name);
     if (!mailbox) {
+      if (this.mailboxes.size >= MAX_MAILBOXES) throw new TooManyMailboxes(`node '${this.id}' already has ${MAX_MAILBOXES} mailboxes; '${name}' not created`);
       mailbox = new Mailbox(name, capacity ?? this.config.mailboxCapacity, {
         take: (lease) => this.onTake(lease),
         done: (lease) => this.onDone(lease),
@@ -184,6 +188,7 @@ export class Node {
 
   /** Serve requests of `type`. A handler's return value (if not undefined) is the answer, unless it replied itself. */
   handle(type: string, handler: Handler): void {
+    if (BUILT_IN_TYPES.has(type)) throw new Error(`'${type}' is a built-in message type; it cannot be handled by a program`);
     if (!isRegisteredMessage(type)) registerMessage(type, AnyRequest);
     this.handlers.set(type, handler);
   }
@@ -467,10 +472,10 @@ export class Node {
     try {
       this.handleInbound(state, raw);
     } catch (error) {
-      // A hook (admission, a handler's synchronous part) threw: answer, log, and keep serving.
-      this.log('internal-error', { error: describe(error), connection: state.connection.id });
+      // A hook (admission, a handler's synchronous part) threw, or a limit was hit: answer, log, keep serving.
+      if (!(error instanceof ChaoslabError)) this.log('internal-error', { error: describe(error), connection: state.connection.id });
       const rid = (raw as { rid?: unknown } | null)?.rid;
-      state.connection.write(errorAnswer('internal', describe(error), typeof rid === 'number' ? { rid } : {}));
+      state.connection.write(errorAnswer(codeOf(error, 'internal'), describe(error), typeof rid === 'number' ? { rid } : {}));
     }
   }
 

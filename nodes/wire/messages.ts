@@ -101,6 +101,7 @@ export type ErrorCode =
   | 'handler-failed'
   | 'journal-failed'
   | 'internal'
+  | 'too-many-mailboxes'
   | 'stopped';
 
 export function errorAnswer(code: ErrorCode | string, message: string, extra: { rid?: number; id?: MessageId } = {}) {

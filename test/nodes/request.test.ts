@@ -116,4 +116,13 @@ describe('request / handle', () => {
     await expect(fragile.send({ node: '', mbox: 'x' }, 1)).rejects.toThrow(/'to' must be/);
     await expect(fragile.send({ node: 'fragile', mbox: 'x' }, 1, { until: 'later' as never })).rejects.toThrow(/'until'/);
   });
+
+  it('bounds the number of mailboxes a remote sender can create', async () => {
+    const crowded = await node('crowded');
+    for (let i = 0; i < 10_000; i++) crowded.mailbox(`m${i}`);
+    const client = await NodeClient.connect({ host: '127.0.0.1', port: crowded.port });
+    await expect(client.send('one-too-many', 'x')).rejects.toMatchObject({ code: 'too-many-mailboxes' });
+    await client.send('m42', 'still fine');
+    client.close();
+  });
 });
