@@ -44,6 +44,7 @@ const WORKER_LEASE_MS = 24 * 3600_000;
 registerMessage('call', CallRequest);
 
 const servedOn = new WeakMap<Node, Map<string, Served>>();
+let queuedCalls = 0;
 
 export async function serveService<S extends ServiceDecl>(node: Node, decl: S, impl: ServiceImpl<S>, options: ServeOptions = {}): Promise<void> {
   const semantics = await semanticsOf(node);
@@ -78,7 +79,9 @@ function admitCall(node: Node, services: Map<string, Served>, message: CallReque
   }
   if (call.deadline < Date.now()) return refuse('deadline-exceeded', `${call.service}.${call.proc} arrived after its deadline`);
   const queued: QueuedCall = { call, caller: ctx.peer, reply: ctx.reply };
-  const accepted = node.mailbox(`svc:${call.service}`).offer({ id: call.key, from: ctx.peer, body: queued, mbox: `svc:${call.service}`, deliveries: 0 });
+  // Queue entries get ids of their own: two copies of one call (a retransmission) are two entries.
+  const entry = { from: call.key.from, seq: ++queuedCalls };
+  const accepted = node.mailbox(`svc:${call.service}`).offer({ id: entry, from: ctx.peer, body: queued, mbox: `svc:${call.service}`, deliveries: 0 });
   if (!accepted) refuse('overloaded', `the call queue of ${call.service} on node ${node.id} is full`);
 }
 

@@ -11,6 +11,8 @@ export interface OutboxEntry {
   message: Record<string, unknown>;
 }
 
+let lastClockStart = 0;
+
 type OutboxRecord =
   | { t: 'reserve'; upto: number }
   | { t: 'pending'; entry: OutboxEntry }
@@ -46,7 +48,9 @@ export class Outbox {
 
   /** Numbers from the clock (microseconds), so a restarted sender still never reuses one; nothing on disk. */
   static inMemory(): Outbox {
-    return new Outbox(undefined, Date.now() * 1000);
+    // Two outboxes made in the same millisecond must not start at the same number.
+    lastClockStart = Math.max(Date.now() * 1000, lastClockStart + 1_000_000);
+    return new Outbox(undefined, lastClockStart);
   }
 
   static async open(behaviour: Behaviour, journals: JournalOpener | undefined): Promise<Outbox> {

@@ -142,6 +142,7 @@ export class LogLab {
 
 function serverSpec(options: LogLabOptions, root: string, port: number) {
   return {
+    startTimeoutMs: 90_000,
     id: 'b',
     port,
     data: join(root, 'b'),
@@ -152,6 +153,7 @@ function serverSpec(options: LogLabOptions, root: string, port: number) {
 
 function clientSpec(options: LogLabOptions, root: string, proxyPort: number, port: number) {
   return {
+    startTimeoutMs: 90_000,
     id: 'a',
     port,
     data: join(root, 'a'),
