@@ -89,6 +89,7 @@ export class Link {
   }
 
   private connected(): void {
+    if (this.closing) return;
     const control = (stream: StreamDirection) => ({
       close: () => this.close(),
       reset: () => this.reset(),

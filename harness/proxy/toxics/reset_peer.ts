@@ -7,6 +7,7 @@ export const resetPeer: ToxicKind<{ timeout: number }> = {
   attributes: { timeout: { default: 0, integer: true, min: 0 } },
   open(context): ToxicStage {
     let timer: NodeJS.Timeout | undefined;
+    let ended = false;
     const arm = () => {
       timer ??= setTimeout(() => context.reset(), context.attributes().timeout);
     };
@@ -15,10 +16,15 @@ export const resetPeer: ToxicKind<{ timeout: number }> = {
         context.discard(chunk.length);
         arm();
       },
-      end: arm,
+      end() {
+        ended = true;
+        arm();
+      },
       detach() {
         clearTimeout(timer);
         timer = undefined;
+        // Removed before the reset: an end that already arrived still reaches the other side.
+        if (ended) context.emitEnd();
       },
     };
   },
