@@ -22,7 +22,8 @@
   const faultArea = {
     silent: true,
     itemStyle: { color: 'rgba(214, 47, 47, 0.10)' },
-    label: { show: true, position: 'insideTop', color: '#9b1c1c', fontSize: 10 },
+    // Above the plot area, where no bar or point can hide it.
+    label: { show: true, position: 'top', color: '#9b1c1c', fontSize: 10 },
     data: data.faults.map(([start, end, label]) => [{ xAxis: start, name: label }, { xAxis: end }]),
   };
 
@@ -107,8 +108,8 @@
     chart.setOption({
       animation: false,
       tooltip: { trigger: 'item', confine: true },
-      legend: { top: 0 },
-      grid: { left: 90, right: 24, top: 30, bottom: 70 },
+      legend: { top: 0, type: 'scroll' },
+      grid: { left: 90, right: 24, top: 48, bottom: 70 },
       xAxis,
       yAxis: { type: 'category', data: data.lanes, inverse: true, splitLine: { show: true, lineStyle: { color: '#eee' } } },
       dataZoom: [{ type: 'slider', xAxisIndex: 0, filterMode: 'weakFilter', bottom: 8, height: 18 }, { type: 'inside', xAxisIndex: 0, filterMode: 'weakFilter' }],
@@ -131,11 +132,11 @@
     chart.setOption({
       animation: false,
       tooltip: { trigger: 'item', formatter: (p) => `${escapeHtml(p.value[3] ?? '')} ${p.seriesName}: ${fmt(p.value[1])} (invoked at ${fmt(p.value[0])})` },
-      legend: { top: 0 },
-      grid: { left: 70, right: 24, top: 30, bottom: 70 },
+      legend: { top: 0, type: 'scroll' },
+      grid: { left: 70, right: 24, top: 48, bottom: 70 },
       xAxis,
       // Log scale: a few ops stuck behind a fault take 100x the usual latency and would flatten the rest.
-      yAxis: { type: 'log', name: 'latency (ms, log)', min: LATENCY_FLOOR_MS },
+      yAxis: { type: 'log', name: 'latency (ms, log)' },
       dataZoom: [{ type: 'slider', xAxisIndex: 0, filterMode: 'filter', bottom: 8, height: 18 }, { type: 'inside', xAxisIndex: 0 }],
       series: OUTCOMES.map((outcome, o) => ({
         name: outcome,
@@ -155,8 +156,8 @@
     chart.setOption({
       animation: false,
       tooltip: { trigger: 'axis', valueFormatter: (v) => `${Math.round(v)} ops/s` },
-      legend: { top: 0 },
-      grid: { left: 70, right: 24, top: 30, bottom: 70 },
+      legend: { top: 0, type: 'scroll' },
+      grid: { left: 70, right: 24, top: 48, bottom: 70 },
       xAxis,
       yAxis: { type: 'value', name: `ops/s (${t.bucketMs} ms buckets)` },
       dataZoom: [{ type: 'slider', xAxisIndex: 0, bottom: 8, height: 18 }, { type: 'inside', xAxisIndex: 0 }],
