@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RunningNode } from '../harness/backends/backend.ts';
 import { DockerBackend } from '../harness/backends/docker.ts';
 import { selectScenarios } from '../harness/catalogue.ts';
 import { dockerode } from '../harness/docker/engine.ts';
@@ -41,7 +42,7 @@ try {
   try {
     const [, proxyMs] = await timed(() => backend.startProxy(runsDir));
     const starts: number[] = [];
-    const nodes = [];
+    const nodes: RunningNode[] = [];
     for (const name of ['b1', 'b2', 'b3']) {
       const [node, ms] = await timed(() => backend.startNode({ name, args: [], logFile: join(runsDir, `${name}.log`) }));
       starts.push(ms);
