@@ -35,7 +35,9 @@ export async function writeJUnit(scenarios: ScenarioOutcome[], file: string): Pr
         }
         const lines = mismatchLines(g);
         const body = [...lines, `seed: ${scenario.seed ?? '?'}`, `replay: ${replay}`, ...(scenario.dir ? [`report: ${scenario.dir}/report.html`] : [])];
-        cases.push(testCase(classname, g.guarantee, `<failure message="${xml(lines[0]!)}" type="VerdictMismatch">${xml(body.join('\n'))}</failure>`));
+        // CI pages often show only the message attribute: it carries the verdicts, the reason and the first counterexample.
+        const message = lines.slice(0, 3).join('; ');
+        cases.push(testCase(classname, g.guarantee, `<failure message="${xml(message)}" type="VerdictMismatch">${xml(body.join('\n'))}</failure>`));
         counts.failures++;
       }
     }

@@ -77,7 +77,9 @@ describe('JUnit XML', () => {
   it('reports a mismatch as a failure carrying the counterexamples, seed, replay command and report path', async () => {
     const xml = readFileSync(await writeJUnit([regression], join(dir, 'regression.xml')), 'utf8');
     const failure = xml.match(/<failure message="([^"]*)" type="VerdictMismatch">([^<]*)<\/failure>/)!;
-    expect(failure[1]).toBe('expected holds, observed violated');
+    expect(failure[1]).toBe(
+      'expected holds, observed violated; 1 id executed more than once &lt;twice&gt; &amp; more; counterexample op-17: op-17 executed twice under message &quot;n1#18&quot; (history ops 34, 40) at 120.3 ms, 130.5 ms',
+    );
     expect(failure[2]).toContain('1 id executed more than once &lt;twice&gt; &amp; more');
     expect(failure[2]).toContain('counterexample op-17: op-17 executed twice under message &quot;n1#18&quot; (history ops 34, 40) at 120.3 ms, 130.5 ms');
     expect(failure[2]).toContain('seed: 42');
