@@ -168,7 +168,7 @@ export class Node {
         take: (lease) => this.onTake(lease),
         done: (lease) => this.onDone(lease),
         redeliver: (lease, reason) => this.onRedeliver(lease, reason),
-      });
+      }, { sharedReceive: this.config.bug === 'shared-receive' });
       this.mailboxes.set(name, mailbox);
     }
     return mailbox;
@@ -452,7 +452,7 @@ export class Node {
         for (const mailbox of this.mailboxes.values()) mailbox.releaseReceiver(receiverName);
         this.log('disconnect', { peer: state.identity ?? null, direction: 'in', connection: state.connection.id });
       },
-    });
+    }, { verifyChecksum: this.config.bug !== 'skip-checksum' });
     this.inbound.add(state);
     this.counters.connections++;
     this.log('connect', { direction: 'in', remote: state.connection.remote, connection: state.connection.id });

@@ -61,7 +61,11 @@ export class Mailbox {
     readonly name: string,
     readonly capacity: number,
     private readonly events: MailboxEvents,
+    /** sharedReceive: the `shared-receive` bug (H3's bug zoo): a take does not claim, a second receiver gets it too. */
+    private readonly faults: { sharedReceive?: boolean } = {},
   ) {}
+
+  private sharedOnce = new WeakSet<Envelope>();
 
   /** Messages held: waiting in the queue plus leased to receivers. */
   get size(): number {
@@ -206,6 +210,10 @@ export class Mailbox {
       this.events.take(lease);
       envelope.onTaken?.();
       waiter.resolve(lease);
+      if (this.faults.sharedReceive && this.waiters.length > 0 && !this.sharedOnce.has(envelope)) {
+        this.sharedOnce.add(envelope);
+        this.queue.unshift(envelope);
+      }
     }
   }
 

@@ -25,8 +25,9 @@ export class FramedConnection {
     readonly socket: Socket,
     maxFrameBytes: number,
     private readonly events: ConnectionEvents,
+    decoding: { verifyChecksum?: boolean } = {},
   ) {
-    this.decoder = new FrameDecoder({ maxFrameBytes });
+    this.decoder = new FrameDecoder({ maxFrameBytes, ...decoding });
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => {

@@ -28,12 +28,15 @@ export function encodeFrame(payload: unknown): Buffer {
  */
 export class FrameDecoder {
   readonly maxFrameBytes: number;
+  private readonly verifyChecksum: boolean;
   private chunks: Buffer[] = [];
   private buffered = 0;
   private poisoned = false;
 
-  constructor({ maxFrameBytes = DEFAULT_MAX_FRAME_BYTES }: { maxFrameBytes?: number } = {}) {
+  /** @param verifyChecksum false only for the `skip-checksum` bug (H3's bug zoo): corrupt frames get through. */
+  constructor({ maxFrameBytes = DEFAULT_MAX_FRAME_BYTES, verifyChecksum = true }: { maxFrameBytes?: number; verifyChecksum?: boolean } = {}) {
     this.maxFrameBytes = maxFrameBytes;
+    this.verifyChecksum = verifyChecksum;
   }
 
   /** Bytes received that do not yet form a whole frame; non-zero when a connection ends means a partial frame. */
@@ -63,7 +66,7 @@ export class FrameDecoder {
       }
       if (this.buffered < HEADER_BYTES + length) break;
       const frame = this.take(HEADER_BYTES + length);
-      results.push(decodePayload(frame.readUInt32BE(4), frame.subarray(HEADER_BYTES)));
+      results.push(decodePayload(frame.readUInt32BE(4), frame.subarray(HEADER_BYTES), this.verifyChecksum));
     }
     return results;
   }
@@ -83,9 +86,9 @@ export class FrameDecoder {
   }
 }
 
-function decodePayload(expectedCrc: number, payload: Buffer): DecodeResult {
+function decodePayload(expectedCrc: number, payload: Buffer, verifyChecksum = true): DecodeResult {
   const actualCrc = crc32c(payload);
-  if (actualCrc !== expectedCrc) {
+  if (actualCrc !== expectedCrc && verifyChecksum) {
     return { ok: false, reason: 'corrupt', detail: `checksum ${hex(actualCrc)} != ${hex(expectedCrc)}` };
   }
   try {
