@@ -1,13 +1,12 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
 import { parseNodeConfig, type Address, type NodeConfig, type NodeConfigInput } from './config.ts';
 import { ChaoslabError, MailboxFull, NodeStopped, NotSent, Timeout, TooManyMailboxes } from './errors.ts';
-import { Journal, type Recovery } from './journal/journal.ts';
+import { Journals } from './journal/journals.ts';
 import { logAs } from './log.ts';
 import { Mailbox, idKey, type Envelope, type Lease } from './mailbox/mailbox.ts';
 import { MailboxStore } from './mailbox/store.ts';
 import { FramedConnection, type FrameDrop } from './transport/connection.ts';
-import { OutboundConnection } from './transport/outbound.ts';
+import { ConnectionPool } from './transport/pool.ts';
 import {
   AnyRequest,
   errorAnswer,
@@ -62,6 +61,7 @@ export type Handler = (message: { type: string; rid?: number } & Record<string, 
 export type Resolver = (node: string) => Promise<Address>;
 export type Authenticator = (hello: HelloMessage) => { identity: string } | Error;
 export type Admission = (message: SendMessage) => 'deliver' | 'duplicate';
+export { Journals } from './journal/journals.ts';
 
 const DEFAULT_SEND_TIMEOUT_MS = 10_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -112,7 +112,7 @@ export class Node {
   private mailboxes = new Map<string, Mailbox>();
   private handlers = new Map<string, Handler>();
   private inbound = new Set<InboundState>();
-  private outbound = new Map<string, Promise<OutboundConnection>>();
+  private readonly pool: ConnectionPool;
   private outboxSize = 0;
   private outboxWaiters: (() => void)[] = [];
   private receiverCount = 0;
@@ -138,6 +138,17 @@ export class Node {
       if (!address) throw new NotSent(`no address for node '${node}' (not in peers)`);
       return address;
     };
+    this.pool = new ConnectionPool({
+      hello: () => ({ node: this.id, credential: this.config.security?.credential }),
+      maxFrameBytes: config.maxFrameBytes,
+      resolve: (node) => this.resolver(node),
+      onConnect: (node, address) => {
+        this.counters.connections++;
+        this.log('connect', { peer: node, direction: 'out', address });
+      },
+      onDisconnect: (node) => this.log('disconnect', { peer: node, direction: 'out' }),
+      onDrop: (node, reason, detail) => this.onFrameDrop(reason, detail, node),
+    });
   }
 
   /** Validate the config, recover durable mailboxes, listen. Resolves once the port is bound. */
@@ -217,7 +228,7 @@ export class Node {
   /** Send a request to another node and wait for the answer carrying its rid. */
   async request(toNode: string, message: object, { timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS }: { timeoutMs?: number } = {}): Promise<unknown> {
     if (this.stopping) throw new NodeStopped();
-    const connection = await this.connectionTo(toNode);
+    const connection = await this.pool.get(toNode);
     this.counters.messagesOut++;
     return connection.request(message, timeoutMs);
   }
@@ -233,7 +244,7 @@ export class Node {
     for (;;) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new Timeout(`send ${idKey(id)} to ${to.node}/${to.mbox} timed out`);
-      const connection = await this.connectionTo(to.node);
+      const connection = await this.pool.get(to.node);
       const message = { type: 'send', id, to, body, notify: until };
       this.counters.messagesOut++;
       this.log('msg-out', { id, to, until });
@@ -371,39 +382,6 @@ export class Node {
 
   // ---- connections ----------------------------------------------------------------------------------------------
 
-  private async connectionTo(node: string): Promise<OutboundConnection> {
-    const existing = this.outbound.get(node);
-    if (existing) {
-      const connection = await existing.catch(() => undefined);
-      if (connection?.isOpen) return connection;
-      if (this.outbound.get(node) === existing) this.outbound.delete(node);
-      return this.connectionTo(node);
-    }
-    const opening = (async () => {
-      const address = await this.resolver(node).catch((error) => {
-        throw error instanceof NotSent ? error : new NotSent(`cannot resolve node '${node}': ${describe(error)}`);
-      });
-      const connection = await OutboundConnection.open(address, {
-        hello: { node: this.id, credential: this.config.security?.credential },
-        maxFrameBytes: this.config.maxFrameBytes,
-        onDrop: (reason, detail) => this.onFrameDrop(reason, detail, node),
-        onClose: () => {
-          if (this.outbound.get(node) === opening) this.outbound.delete(node);
-          this.log('disconnect', { peer: node, direction: 'out' });
-        },
-      });
-      this.counters.connections++;
-      this.log('connect', { peer: node, direction: 'out', address });
-      return connection;
-    })();
-    this.outbound.set(node, opening);
-    opening.catch(() => {
-      if (this.outbound.get(node) === opening) this.outbound.delete(node);
-    });
-    return opening;
-  }
-
-  /** Reload durable mailboxes; returns the log events to emit once listening. */
   private async recover(): Promise<[string, object][]> {
     if (!this.config.data) return [];
     const { store, messages, nextSeq, droppedBytes } = await MailboxStore.open(this.config.data);
@@ -683,33 +661,13 @@ export class Node {
     this.log('stopping', { counters: this.counters });
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const state of this.inbound) state.connection.destroy();
-    for (const opening of this.outbound.values()) void opening.then((c) => c.destroy(), () => {});
+    this.pool.destroyAll();
     for (const mailbox of this.mailboxes.values()) mailbox.stop();
     for (const wake of this.outboxWaiters) wake();
     await Promise.race([Promise.all(this.background), sleep(2000)]);
     await closed;
     await this.store?.close();
     await this.journal?.closeAll();
-  }
-}
-
-/** Named durable journals in the node's data dir: `<data>/<name>.journal`. */
-export class Journals {
-  private open_ = new Map<string, Journal>();
-  constructor(readonly dir: string) {}
-
-  /** Open (once) `<dir>/<name>.journal`, returning the records recovered from it. */
-  async open(name: string): Promise<Recovery> {
-    if (!/^[A-Za-z0-9._-]+$/.test(name) || name === 'mailboxes') throw new Error(`bad journal name '${name}'`);
-    if (this.open_.has(name)) throw new Error(`journal '${name}' is already open`);
-    const recovery = await Journal.open(join(this.dir, `${name}.journal`));
-    this.open_.set(name, recovery.journal);
-    return recovery;
-  }
-
-  async closeAll(): Promise<void> {
-    await Promise.all([...this.open_.values()].map((j) => j.close()));
-    this.open_.clear();
   }
 }
 

@@ -1,0 +1,23 @@
+import { join } from 'node:path';
+import { Journal, type Recovery } from './journal.ts';
+
+/** Named durable journals in a node's data dir: `<data>/<name>.journal` (what `node.journal` is). */
+export class Journals {
+  private opened = new Map<string, Journal>();
+  constructor(readonly dir: string) {}
+
+  /** Open `<dir>/<name>.journal` (once per name), returning the records recovered from it. */
+  async open(name: string): Promise<Recovery> {
+    // `mailboxes` belongs to the runtime itself (nodes/mailbox/store.ts).
+    if (!/^[A-Za-z0-9._-]+$/.test(name) || name === 'mailboxes') throw new Error(`bad journal name '${name}'`);
+    if (this.opened.has(name)) throw new Error(`journal '${name}' is already open`);
+    const recovery = await Journal.open(join(this.dir, `${name}.journal`));
+    this.opened.set(name, recovery.journal);
+    return recovery;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.opened.values()].map((j) => j.close()));
+    this.opened.clear();
+  }
+}
