@@ -54,21 +54,36 @@ export function counterexampleTrails(run: RunFolder, clock: RunClock, laneOfProc
   const ids = new Set(wanted.map((w) => w.counterexample.id));
   const byOpId = indexLines(run, (line) => stringsIn(line).filter((s) => ids.has(s)));
   const keysOf = new Map<string, Set<string>>();
+  const nodesOf = new Map<string, Set<string>>();
   for (const id of ids) {
     const keys = new Set<string>();
-    for (const e of run.executions) if (e.id === id && e.key) keys.add(keyString(e.key));
-    for (const { line } of byOpId.get(id) ?? []) for (const key of keysIn(line)) keys.add(key);
+    const nodes = new Set<string>();
+    for (const e of run.executions) {
+      if (e.id !== id) continue;
+      keys.add(keyString(e.key));
+      nodes.add(e.node).add(e.key.from);
+    }
+    for (const { node, line } of byOpId.get(id) ?? []) {
+      nodes.add(node);
+      for (const key of keysIn(line)) keys.add(key);
+    }
+    for (const key of keys) nodes.add(key.slice(0, key.lastIndexOf('#')));
     keysOf.set(id, keys);
+    nodesOf.set(id, nodes);
   }
   const wantedKeys = new Set([...keysOf.values()].flatMap((keys) => [...keys]));
   const byKey = indexLines(run, (line) => keysIn(line).filter((k) => wantedKeys.has(k)));
   return [...ids].map((id, i) => {
     const citations = wanted.filter((w) => w.counterexample.id === id);
     const keys = keysOf.get(id)!;
+    // Sequence numbers are only unique per sender and destination service, so a key is looked for only on the
+    // nodes this message touched: its sender and the nodes that executed it or named its op id.
+    const nodes = nodesOf.get(id)!;
+    const keyLines = [...keys].flatMap((k) => byKey.get(k) ?? []).filter((entry) => nodes.has(entry.node));
     const steps = [
       ...historySteps(run, id, new Set(citations.flatMap((c) => c.counterexample.ops)), laneOfProcess),
       ...executionSteps(run, id, clock),
-      ...logSteps([...(byOpId.get(id) ?? []), ...[...keys].flatMap((k) => byKey.get(k) ?? [])], clock),
+      ...logSteps([...(byOpId.get(id) ?? []), ...keyLines], clock),
     ].sort((a, b) => a.time - b.time);
     return { id, anchor: `cx-${i}`, citations, keys: [...keys], steps: steps.slice(0, STEPS_PER_TRAIL) };
   });
