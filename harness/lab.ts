@@ -76,8 +76,8 @@ export class Lab {
         nameServiceAt = nameService.peerAddress();
         nameServiceStarted = Promise.resolve(nameService);
       }
-      nameServiceStarted.then((node) => lab.handles.set(NAME_SERVICE, node), () => {});
-      const started = await Promise.all([
+      // allSettled, not all: on a failure every node still booting must be known before the lab is closed.
+      const settled = await Promise.allSettled([
         nameServiceStarted,
         ...options.nodes.map((spec) =>
           backend.startNode({
@@ -92,7 +92,9 @@ export class Lab {
           }),
         ),
       ]);
-      for (const node of started) lab.handles.set(node.name, node);
+      for (const result of settled) if (result.status === 'fulfilled') lab.handles.set(result.value.name, result.value);
+      const failed = settled.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
       await lab.createLinks();
       return lab;
     } catch (error) {

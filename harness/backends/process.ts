@@ -10,11 +10,13 @@ import type { Address, Backend, CrashedNode, NodeSpec, ProxyEndpoint, RunningNod
 const binPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'bin.mjs');
 const HOST = '127.0.0.1';
 /** tsx compiles on first start; a loaded 2-core machine needs far more than the usual ~0.3 s. */
-const START_TIMEOUT_MS = 20_000;
+const START_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 3_000;
 
 /** Every child any process backend started, so that an exiting harness never leaves one behind. */
 const livingChildren = new Set<ChildProcess>();
+/** Children still starting, per backend: a lab that fails to start must not leave one booting. */
+const startingChildren = new WeakMap<Set<ProcessNode>, Set<ChildProcess>>();
 process.on('exit', () => {
   for (const child of livingChildren) child.kill('SIGKILL');
 });
@@ -34,6 +36,7 @@ export class ProcessBackend implements Backend {
   private readonly nodes = new Set<ProcessNode>();
   private readonly proxies: ProxyEndpoint[] = [];
   private readonly plannedPorts = new Map<string, number>();
+  private closed = false;
 
   constructor(private readonly options: ProcessBackendOptions = {}) {
     this.frameToxics = options.toxiproxyUrl === undefined;
@@ -60,7 +63,12 @@ export class ProcessBackend implements Backend {
     const dataDir = join(this.dataRoot, spec.name);
     mkdirSync(dataDir, { recursive: true });
     mkdirSync(dirname(spec.logFile), { recursive: true });
-    return ProcessNode.spawn(spec, dataDir, this.plannedPorts.get(spec.name) ?? 0, this.nodes);
+    const node = await ProcessNode.spawn(spec, dataDir, this.plannedPorts.get(spec.name) ?? 0, this.nodes);
+    if (this.closed) {
+      await node.stop();
+      throw new Error(`node ${spec.name} started after its lab was closed`);
+    }
+    return node;
   }
 
   /** Reserves a free loopback port for the node (bound and released at once; the node binds it moments later). */
@@ -78,9 +86,16 @@ export class ProcessBackend implements Backend {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    for (const child of startingChildren.get(this.nodes) ?? []) child.kill('SIGKILL');
     await Promise.allSettled([...this.nodes].map((node) => node.stop()));
     await Promise.allSettled(this.proxies.splice(0).map((proxy) => proxy.stop()));
-    rmSync(this.dataRoot, { recursive: true, force: true });
+    // A node killed moments ago may still be flushing into its dir: retry, and never fail a run over temp files.
+    try {
+      rmSync(this.dataRoot, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    } catch {
+      // left in the OS temp dir
+    }
   }
 }
 
@@ -115,6 +130,8 @@ class ProcessNode implements RunningNode {
     const args = [binPath, 'node', '--id', spec.name, '--host', HOST, '--port', String(port), '--data', dataDir, ...spec.args];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     livingChildren.add(child);
+    const starting = startingChildren.get(owner) ?? new Set<ChildProcess>();
+    startingChildren.set(owner, starting.add(child));
     // The log file is appended to, so that a restarted node's lines follow the crashed one's.
     const log = createWriteStream(spec.logFile, { flags: 'a' });
     let stderr = '';
@@ -142,8 +159,10 @@ class ProcessNode implements RunningNode {
     });
     try {
       const boundPort = await listening;
+      starting.delete(child);
       return new ProcessNode(spec, dataDir, child, boundPort, owner, log);
     } catch (error) {
+      starting.delete(child);
       child.kill('SIGKILL');
       livingChildren.delete(child);
       log.end();
