@@ -70,3 +70,23 @@ async function ignoreGone(removal: Promise<unknown>): Promise<void> {
     if (status !== 404 && status !== 409) throw error;
   }
 }
+
+/** Remove chaoslab's images other than `keep` (old source versions pile up: each is a new tag). */
+export async function sweepImages(keep: string[]): Promise<number> {
+  const docker = await dockerode();
+  const images = await docker.listImages({ filters: { label: [`${LABEL}=1`] } });
+  const stale = images.filter((image) => !(image.RepoTags ?? []).some((tag) => keep.includes(tag)));
+  // Newest first: a proxy image goes before the node image it is built on.
+  stale.sort((a, b) => b.Created - a.Created);
+  let removed = 0;
+  for (const image of stale) {
+    try {
+      await docker.getImage(image.Id).remove({ force: true });
+      removed++;
+    } catch (error) {
+      // In use by a container of a living run, or already gone with its child.
+      if (statusOf(error) !== 404 && statusOf(error) !== 409) throw error;
+    }
+  }
+  return removed;
+}

@@ -51,8 +51,7 @@ function estimateFromExecutions(run: RunFolder): number | undefined {
   let low = -Infinity;
   let high = Infinity;
   for (const o of run.history) {
-    const id = o.value?.id;
-    if (id === undefined) continue;
+    const id = o.value.id;
     if (o.type === 'invoke') invokes.set(id, o.time);
     else if (o.type === 'ok') {
       const executed = firstExecution.get(id);

@@ -97,7 +97,7 @@ function historySteps(run: RunFolder, id: string, listed: Set<number>, laneOfPro
       time: o.time,
       lane: laneOfProcess(String(o.process)),
       kind: o.type,
-      text: `${o.type} ${o.f}${o.node ? ` on ${o.node}` : ''} (history #${o.index})${o.error ? `: ${typeof o.error === 'string' ? o.error : JSON.stringify(o.error)}` : ''}`,
+      text: `${o.type} ${o.f} on ${o.node} (history #${o.index})${o.error ? `: ${o.error}` : ''}`,
     }));
 }
 
@@ -108,7 +108,7 @@ function executionSteps(run: RunFolder, id: string, clock: RunClock): TrailStep[
       time: clock.fromEpoch(e.time),
       lane: e.node,
       kind: 'execution',
-      text: `executed by ${e.by ?? e.node}${e.key ? ` as message ${keyString(e.key)}` : ''}${e.intact === false ? ' (body NOT intact)' : ''}`,
+      text: `executed by ${e.by} as message ${keyString(e.key)}${e.intact ? '' : ' (body NOT intact)'}`,
     }));
 }
 

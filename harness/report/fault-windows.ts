@@ -93,12 +93,11 @@ function downWindows(marks: NodeMark[], runEnd: number): NodeDownWindow[] {
 }
 
 function nodeOf(event: FaultEvent): string | undefined {
-  const node = event.target?.node;
+  const node = event.target.node;
   return typeof node === 'string' ? node : undefined;
 }
 
-export function describeTarget(target: Record<string, unknown> | null | undefined): string {
-  if (!target) return '';
+export function describeTarget(target: Record<string, unknown>): string {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(target)) {
     if (key === 'link' || key === 'node') parts.unshift(String(value));

@@ -43,7 +43,7 @@ export function buildModel(run: RunFolder): ReportModel {
   const faults = faultWindows(run.faults, runEnd);
   const { marks, down } = nodeControl(run.faults, runEnd);
   const executionTicks = thinEvenly(
-    run.executions.map((e) => ({ lane: e.node, time: clock.fromEpoch(e.time), id: e.id, by: e.by ?? e.node, intact: e.intact !== false })),
+    run.executions.map((e) => ({ lane: e.node, time: clock.fromEpoch(e.time), id: e.id, by: e.by, intact: e.intact })),
     MAX_EXECUTION_TICKS,
     (e) => featured.has(e.id) || !e.intact,
   );
@@ -53,7 +53,7 @@ export function buildModel(run: RunFolder): ReportModel {
     runEnd,
     lanes: lanes(run, spans, laneOfProcess),
     spans,
-    shownSpans: thinEvenly(spans, MAX_BARS, (s) => s.outcome !== 'ok' || (s.id !== undefined && featured.has(s.id))),
+    shownSpans: thinEvenly(spans, MAX_BARS, (s) => s.outcome !== 'ok' || featured.has(s.id)),
     executionTicks,
     executionsTotal: run.executions.length,
     faults,
@@ -78,11 +78,11 @@ function endOfRun(run: RunFolder, clock: RunClock): number {
 function lanes(run: RunFolder, spans: OperationSpan[], laneOfProcess: (p: string) => string): string[] {
   const processes = [...new Set(spans.map((s) => s.process))].sort(naturalOrder);
   const nodes = new Set<string>(run.nodeLogs.keys());
-  for (const o of run.history) if (o.node) nodes.add(o.node);
+  for (const o of run.history) nodes.add(o.node);
   for (const e of run.executions) nodes.add(e.node);
   for (const f of run.faults) {
-    if (typeof f.target?.node === 'string') nodes.add(f.target.node);
-    if (typeof f.target?.link === 'string') for (const end of f.target.link.split('->')) nodes.add(end.trim());
+    if (typeof f.target.node === 'string') nodes.add(f.target.node);
+    if (typeof f.target.link === 'string') for (const end of f.target.link.split('->')) nodes.add(end.trim());
   }
   return [...processes.map(laneOfProcess), ...[...nodes].sort(naturalOrder)];
 }

@@ -4,10 +4,10 @@ export type Outcome = 'ok' | 'fail' | 'info';
 
 /** One operation from invoke to completion, as the timeline and the latency plot draw it. */
 export interface OperationSpan {
-  id: string | undefined;
+  id: string;
   process: string;
   f: string;
-  node: string | undefined;
+  node: string;
   invokeIndex: number;
   completeIndex: number | undefined;
   start: number;
@@ -19,18 +19,14 @@ export interface OperationSpan {
   error: string | undefined;
 }
 
-/**
- * Pairs invokes with their completions: by op id when the history has one, otherwise the process's next
- * completion (a Jepsen process has one op in flight at a time).
- */
+/** Pairs each invoke with its completion (same op id); an op never completed lasts to the end of the run. */
 export function operationSpans(history: Op[], runEnd: number): OperationSpan[] {
   const open = new Map<string, OperationSpan>();
   const spans: OperationSpan[] = [];
-  const pairKey = (o: Op) => (o.value?.id !== undefined ? `id:${o.value.id}` : `process:${o.process}`);
   for (const o of history) {
     if (o.type === 'invoke') {
       const span: OperationSpan = {
-        id: o.value?.id,
+        id: o.value.id,
         process: String(o.process),
         f: o.f,
         node: o.node,
@@ -42,18 +38,18 @@ export function operationSpans(history: Op[], runEnd: number): OperationSpan[] {
         unfinished: true,
         error: undefined,
       };
-      open.set(pairKey(o), span);
+      open.set(o.value.id, span);
       spans.push(span);
       continue;
     }
-    const span = open.get(pairKey(o));
+    const span = open.get(o.value.id);
     if (!span) continue;
-    open.delete(pairKey(o));
+    open.delete(o.value.id);
     span.completeIndex = o.index;
     span.end = o.time;
     span.outcome = o.type;
     span.unfinished = false;
-    span.error = o.error === undefined ? undefined : typeof o.error === 'string' ? o.error : JSON.stringify(o.error);
+    span.error = o.error;
   }
   return spans;
 }
