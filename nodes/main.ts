@@ -123,6 +123,10 @@ export async function runNodeWithFlags(flags: NodeFlags): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // A forgotten rejection in a program must not look like a crash fault to the lab: log it, keep serving.
+  process.on('unhandledRejection', (reason) => {
+    log('internal-error', { error: reason instanceof Error ? reason.message : String(reason), stack: reason instanceof Error ? reason.stack : undefined });
+  });
 
   let config: NodeConfig;
   try {

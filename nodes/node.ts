@@ -315,6 +315,8 @@ export class Node {
   }
 
   private async sendToSelf(mbox: string, body: unknown, id: MessageId, until: SendUntil, timeoutMs: number): Promise<void> {
+    // Nothing encodes a message to itself, so check here what a remote receiver or the journal would choke on.
+    if (JSON.stringify(body) === undefined) throw new TypeError('send: body must be JSON-serialisable');
     const mailbox = this.mailbox(mbox);
     const deadline = Date.now() + timeoutMs;
     let taken: (() => void) | undefined;
@@ -630,19 +632,24 @@ export class Node {
       connectionId: connection.id,
       reply: (answer) => {
         replied = true;
-        connection.write({ ...answer, rid: message.rid });
+        try {
+          connection.write({ ...answer, rid: message.rid });
+        } catch (error) {
+          // An answer JSON cannot carry (a BigInt, a cycle) is the handler's bug; the caller still gets an answer.
+          this.log('internal-error', { type: message.type, error: describe(error) });
+          connection.write(errorAnswer('internal', `answer to '${message.type}' is not JSON: ${describe(error)}`, { rid: message.rid }));
+        }
       },
     };
-    Promise.resolve()
-      .then(() => handler(message, ctx))
-      .then(
-        (result) => {
-          if (result !== undefined && !replied) ctx.reply(result as object);
-        },
-        (error) => {
-          if (!replied) ctx.reply(errorAnswer(codeOf(error, 'handler-failed'), describe(error)));
-        },
-      );
+    void (async () => {
+      try {
+        const result = await handler(message, ctx);
+        if (result !== undefined && !replied) ctx.reply(result as object);
+      } catch (error) {
+        if (!replied) ctx.reply(errorAnswer(codeOf(error, 'handler-failed'), describe(error)));
+        else this.log('handler-error', { type: message.type, error: describe(error) });
+      }
+    })();
   }
 
   private mailboxStats(): Record<string, { queued: number; leased: number; capacity: number }> {

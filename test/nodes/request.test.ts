@@ -125,4 +125,13 @@ describe('request / handle', () => {
     await client.send('m42', 'still fine');
     client.close();
   });
+
+  it('answers internal when a handler returns what JSON cannot carry', async () => {
+    const sloppy = await node('sloppy');
+    sloppy.handle('big', () => ({ type: 'big', n: 10n }));
+    const client = await NodeClient.connect({ host: '127.0.0.1', port: sloppy.port });
+    await expect(client.request({ type: 'big' })).rejects.toMatchObject({ code: 'internal' });
+    await expect(sloppy.send({ node: 'sloppy', mbox: 'm' }, { n: 1n })).rejects.toThrow(TypeError);
+    client.close();
+  });
 });
