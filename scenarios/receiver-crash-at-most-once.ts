@@ -6,8 +6,8 @@ export default defineScenario({
   nodes: { count: 2, semantics: 'at-most-once', config: { options: { deadlineMs: 1000 } } },
   workload: { ops: 200, concurrency: 4 },
   faults: [
-    { fault: loseReplies('n1->n2'), at: { ops: 50 }, duration: 600 },
-    { fault: crash('n2'), at: { ops: 50, afterMs: 300 }, duration: 100 },
+    { fault: loseReplies('n1->n2'), at: { ops: 50 }, duration: 1500 },
+    { fault: crash('n2'), at: { ops: 50, afterMs: 800 }, duration: 100 },
   ],
   expect: { 'at-most-once': 'holds' },
 });

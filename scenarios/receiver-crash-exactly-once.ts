@@ -8,8 +8,8 @@ export default defineScenario({
   nodes: { count: 2, semantics: 'exactly-once' },
   workload: { ops: 200, concurrency: 4 },
   faults: [
-    { fault: loseReplies('n1->n2'), at: { ops: 50 }, duration: 600 },
-    { fault: crash('n2'), at: { ops: 50, afterMs: 300 }, duration: 100 },
+    { fault: loseReplies('n1->n2'), at: { ops: 50 }, duration: 1500 },
+    { fault: crash('n2'), at: { ops: 50, afterMs: 800 }, duration: 100 },
   ],
   expect: { 'exactly-once': 'holds' },
 });
