@@ -37,7 +37,7 @@ interface Served {
 }
 
 /** Delay of the journal commit under `ack-before-durable`: a crash inside it loses an acknowledged effect. */
-const DEFERRED_COMMIT_MS = 300;
+const DEFERRED_COMMIT_MS = 1000;
 /** Undone calls are never handed to a second worker: a worker holds its call at most this long. */
 const WORKER_LEASE_MS = 24 * 3600_000;
 

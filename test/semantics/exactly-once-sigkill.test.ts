@@ -11,7 +11,7 @@ afterAll(async () => {
   await lab?.close();
 });
 
-it(`exactly-once: ${KILLS} SIGKILLs of the receiver, zero duplicates and zero lost acknowledged appends`, { timeout: 170_000 }, async () => {
+it(`exactly-once: ${KILLS} SIGKILLs of the receiver, zero duplicates and zero lost acknowledged appends`, { timeout: 400_000 }, async () => {
   lab = await LogLab.start({
     semantics: 'exactly-once',
     config: { retransmit: { initialMs: 20, maxMs: 100, maxAttempts: 100_000, giveUpMs: 60_000 } },

@@ -64,8 +64,14 @@ export class LogLab {
   }
 
   /** One workload append of op `id`, as the harness does it. */
-  append(id: string, deadlineMs = 10_000) {
-    return this.workload(deadlineMs).append({ id, body: `body of ${id}`, digest: bodyDigest(`body of ${id}`) });
+  append(id: string, deadlineMs = 10_000, body = `body of ${id}`) {
+    return this.workload(deadlineMs).append({ id, body, digest: bodyDigest(body) });
+  }
+
+  /** One workload 1-way send of op `id` to node b's mailbox `mbox`. */
+  send(id: string, mbox = 'inbox', deadlineMs = 10_000) {
+    const body = `body of ${id}`;
+    return this.workload(deadlineMs).send({ id, body, digest: bodyDigest(body), node: 'b', mbox });
   }
 
   /** The harness's view of node a: the workload service, with the harness's own deadline per call. */
@@ -92,7 +98,12 @@ export class LogLab {
 
   /** Lose every message a->b ('upstream') or every reply b->a ('downstream') until the returned function runs. */
   async lose(stream: 'upstream' | 'downstream'): Promise<() => Promise<void>> {
-    const toxic = await this.proxy.addToxic({ name: `lose-${++this.toxics}`, type: 'drop_frames' as never, stream, toxicity: 1, attributes: { probability: 1 } as never });
+    return this.toxic('drop_frames', stream, 1);
+  }
+
+  /** Add one of the proxy's frame toxics (drop_frames, corrupt_frames ...) until the returned function runs. */
+  async toxic(type: string, stream: 'upstream' | 'downstream', probability: number): Promise<() => Promise<void>> {
+    const toxic = await this.proxy.addToxic({ name: `${type}-${++this.toxics}`, type: type as never, stream, toxicity: 1, attributes: { probability } as never });
     return () => toxic.remove();
   }
 
