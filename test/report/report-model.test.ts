@@ -120,6 +120,14 @@ describe('report of bad or hostile input', () => {
     await expect(writeReport(dir)).rejects.toThrow(/history\.jsonl:\d+:/);
   });
 
+  it('still reports a run that died before its first op (record files missing)', async () => {
+    const dir = freshDir();
+    writeFileSync(join(dir, 'verdict.json'), JSON.stringify({ scenario: 'early-death', expected: { 'at-most-once': 'holds' }, observed: {} }));
+    const html = readFileSync(await writeReport(dir), 'utf8');
+    expect(html).toContain('<h1>early-death <span class="badge fail">NOT as expected</span></h1>');
+    expect(html).toContain('No faults were injected.');
+  });
+
   it('refuses a folder without verdict.json with a clear error', async () => {
     await expect(writeReport(freshDir())).rejects.toThrow(/verdict\.json.*missing: not a run folder/);
   });
