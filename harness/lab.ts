@@ -59,12 +59,13 @@ export class Lab {
     const endpoint = await backend.startProxy(options.runDir);
     const lab = new Lab(backend, options, new Toxiproxy(endpoint.apiUrl), endpoint);
     try {
+      const nameServiceSpec = {
+        name: NAME_SERVICE,
+        args: ['--config-json', JSON.stringify({ programs: ['name-service'] })],
+        logFile: lab.logFile(NAME_SERVICE),
+      };
       const startNameService = () =>
-        backend.startNode({
-          name: NAME_SERVICE,
-          args: ['--config-json', JSON.stringify({ programs: ['name-service'] })],
-          logFile: lab.logFile(NAME_SERVICE),
-        });
+        backend.startServiceNode ? backend.startServiceNode(nameServiceSpec, ['name-service']) : backend.startNode(nameServiceSpec);
       // With the name service's address known in advance, it boots alongside the nodes instead of before them.
       let nameServiceAt: Address;
       let nameServiceStarted: Promise<RunningNode>;

@@ -64,6 +64,11 @@ export interface Backend {
    * lab can start the name service and the nodes that need its address at the same time.
    */
   plannedPeerAddress?(name: string): Promise<Address>;
+  /**
+   * Optional: start a never-faulted infrastructure node (the name service) running `programs` the cheapest way
+   * the backend can (e.g. inside the harness process); the lab uses startNode when absent.
+   */
+  startServiceNode?(spec: NodeSpec, programs: string[]): Promise<RunningNode>;
   /** Stop and remove everything this backend started; safe to call twice and after a failure. */
   close(): Promise<void>;
 }

@@ -37,6 +37,7 @@ export class ProcessBackend implements Backend {
   private readonly proxies: ProxyEndpoint[] = [];
   private readonly plannedPorts = new Map<string, number>();
   private closed = false;
+  private readonly embedded: RunningNode[] = [];
 
   constructor(private readonly options: ProcessBackendOptions = {}) {
     this.frameToxics = options.toxiproxyUrl === undefined;
@@ -71,6 +72,15 @@ export class ProcessBackend implements Backend {
     return node;
   }
 
+  /** The name service runs inside the harness process: one node start less per lab. */
+  async startServiceNode(spec: NodeSpec, programs: string[]): Promise<RunningNode> {
+    mkdirSync(dirname(spec.logFile), { recursive: true });
+    const { startEmbeddedNode } = await import('./embedded-node.ts');
+    const node = await startEmbeddedNode(spec, programs, HOST, this.plannedPorts.get(spec.name) ?? 0);
+    this.embedded.push(node);
+    return node;
+  }
+
   /** Reserves a free loopback port for the node (bound and released at once; the node binds it moments later). */
   async plannedPeerAddress(name: string): Promise<Address> {
     const port = await new Promise<number>((resolve, reject) => {
@@ -88,7 +98,7 @@ export class ProcessBackend implements Backend {
   async close(): Promise<void> {
     this.closed = true;
     for (const child of startingChildren.get(this.nodes) ?? []) child.kill('SIGKILL');
-    await Promise.allSettled([...this.nodes].map((node) => node.stop()));
+    await Promise.allSettled([...this.nodes, ...this.embedded.splice(0)].map((node) => node.stop()));
     await Promise.allSettled(this.proxies.splice(0).map((proxy) => proxy.stop()));
     // A node killed moments ago may still be flushing into its dir: retry, and never fail a run over temp files.
     try {
