@@ -11,10 +11,15 @@ import { startPrograms } from '../../nodes/programs/index.ts';
  */
 export async function startEmbeddedNode(spec: NodeSpec, programs: string[], host: string, port: number): Promise<RunningNode> {
   const log = createWriteStream(spec.logFile, { flags: 'a' });
+  log.on('error', () => {}); // a log line lost is not worth a crashed harness
   setLogSink((text) => log.write(text));
   const node = await Node.start({ id: spec.name, host, port });
   await startPrograms(node, programs);
-  return new EmbeddedNode(spec.name, node, () => new Promise<void>((resolve) => log.end(resolve)));
+  return new EmbeddedNode(spec.name, node, () => {
+    // Node code in the harness logs nowhere once its node is gone: stdout belongs to `run --json`.
+    setLogSink(() => {});
+    return new Promise<void>((resolve) => log.end(resolve));
+  });
 }
 
 class EmbeddedNode implements RunningNode {
