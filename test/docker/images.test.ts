@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { appInputsHash } from '../../harness/docker/app-context.ts';
+import { appContextEntries, appInputsHash } from '../../harness/docker/app-context.ts';
 import { buildImages, ImageMissingError, requireImages, resolveBase, resolveProxy } from '../../harness/docker/images.ts';
 import { BUILD_TIMEOUT_MS, dockerForTests } from './engine.ts';
+
+describe('the node image context', () => {
+  it('holds the sources and what the containers load, not the host-only dependencies', () => {
+    const entries = appContextEntries();
+    expect(entries).toEqual(expect.arrayContaining(['docker/node.Dockerfile', 'harness', 'nodes', 'package.json', 'node_modules/tsx', 'node_modules/zod', 'node_modules/commander']));
+    expect(entries.filter((entry) => /node_modules\/(echarts|testcontainers|dockerode|vitest|typescript)$/.test(entry))).toEqual([]);
+    expect(entries).not.toContain('test');
+  });
+});
 
 if (await dockerForTests('images.test.ts')) {
   describe('images', () => {
