@@ -107,6 +107,21 @@ describe('mailboxes of a node process', () => {
     expect([first.body, ...bodies]).toEqual([0, 1, 2, 3, 4, 6].map((n) => ({ n })));
   });
 
+  it('pushes back on a sending node too: MailboxFull after its timeout, delivered once there is room', async () => {
+    const destination = await startNode({ id: 'full', args: ['--mailbox-capacity', '1'] });
+    const sender = await startNode({ id: 'eager', programs: ['remote-control'], peers: { full: { port: destination.port } } });
+    const control = await client(sender.address);
+    const send = (body: string, timeoutMs: number) =>
+      control.request({ type: 'node-send', to: { node: 'full', mbox: 'box' }, body, until: 'remote', timeoutMs }, { timeoutMs: timeoutMs + 10_000 });
+    await send('first', 5_000);
+    await expect(send('second', 300)).rejects.toMatchObject({ code: 'mailbox-full' });
+    const patient = send('third', 20_000);
+    const receiver = await client(destination.address);
+    await (await receiver.receive('box', { timeoutMs: 2_000 })).done();
+    await patient;
+    expect((await receiver.receive('box', { timeoutMs: 2_000 })).body).toBe('third');
+  });
+
   it('returns from send at each of the three points the notes name', async () => {
     const destination = await startNode({ id: 'dest' });
     const latePort = await freePort();
