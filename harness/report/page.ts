@@ -84,7 +84,8 @@ function verdictSection(model: ReportModel): string {
     const want = expected[g];
     const got = observed[g] ?? resultOf(g)?.verdict;
     const match = want === undefined ? '' : want === got ? '<span class="match yes">✓</span>' : '<span class="match no">✗</span>';
-    return `<tr><td><b>${escapeHtml(g)}</b></td><td>${verdictBadge(want)}</td><td>${verdictBadge(got)}</td><td>${match}</td><td>${escapeHtml(resultOf(g)?.reason ?? '')}</td></tr>`;
+    const evidence = got === 'violated' ? ` <a href="#${violationsAnchor(g)}">counterexamples</a>` : '';
+    return `<tr><td><b>${escapeHtml(g)}</b></td><td>${verdictBadge(want)}</td><td>${verdictBadge(got)}</td><td>${match}</td><td>${escapeHtml(resultOf(g)?.reason ?? '')}${evidence}</td></tr>`;
   });
   return `<section id="verdicts">
   <h2>Verdicts</h2>
@@ -122,7 +123,7 @@ function counterexampleSection(model: ReportModel): string {
     const cited = model.trails.filter((trail) => trail.citations.some((c) => c.checker === result.checker));
     if (cited.length > 0 && cited.every((trail) => shown.has(trail.id))) {
       const links = cited.map((trail) => `<a href="#${trail.anchor}">${escapeHtml(trail.id)}</a>`).join(', ');
-      return `<h3>${escapeHtml(result.checker)}: ${escapeHtml(result.reason)}</h3>\n<p class="cited">The same messages as above: ${links}.</p>${moreNote(result)}`;
+      return `<h3 id="${violationsAnchor(result.checker)}">${escapeHtml(result.checker)}: ${escapeHtml(result.reason)}</h3>\n<p class="cited">The same messages as above: ${links}.</p>${moreNote(result)}`;
     }
     const items = cited.map((trail) => {
       const what = trail.citations.find((c) => c.checker === result.checker)!.counterexample.what;
@@ -132,12 +133,14 @@ function counterexampleSection(model: ReportModel): string {
       shown.add(trail.id);
       return trailCard(trail, what, shown.size <= OPEN_TRAILS);
     });
-    return `<h3>${escapeHtml(result.checker)}: ${escapeHtml(result.reason)}</h3>\n${items.join('\n')}${moreNote(result)}`;
+    return `<h3 id="${violationsAnchor(result.checker)}">${escapeHtml(result.checker)}: ${escapeHtml(result.reason)}</h3>\n${items.join('\n')}${moreNote(result)}`;
   });
   return `<section id="counterexamples"><h2>Counterexamples</h2>
 <p class="note">Every send, retransmission, delivery and execution of each message; click a row to see it on the timeline.</p>
 ${body.join('\n')}</section>`;
 }
+
+const violationsAnchor = (checker: string) => `violations-${checker.replace(/[^a-z0-9-]/gi, '_')}`;
 
 /** The first trails are open; the rest start folded so that a run with many counterexamples stays readable. */
 const OPEN_TRAILS = 2;

@@ -115,6 +115,8 @@ describe(`report of a real run (${SCENARIO})`, () => {
   it('shows the verdict table, the seed and the replay command', async () => {
     const verdicts = await page.locator('#verdicts').innerText();
     expect(verdicts).toMatch(/at-most-once\s+violated\s+violated/);
+    const evidence = await page.locator('#verdicts a', { hasText: 'counterexamples' }).first().getAttribute('href');
+    expect(await page.locator(evidence!).innerText()).toMatch(/^at-most-once: /);
     expect(await page.locator('#seed').innerText()).toBe(String(SEED));
     expect(await page.locator('#replay').innerText()).toBe(`npx chaoslab run ${SCENARIO} --seed ${SEED}`);
   });
