@@ -1,7 +1,7 @@
 import { NodeStopped } from '../errors.ts';
 import type { Node } from '../node.ts';
 import { secureNode, isPermitted } from '../names/credentials.ts';
-import type { CachedReply, CallKey } from '../semantics/dedup.ts';
+import type { Admission, CachedReply, CallKey } from '../semantics/dedup.ts';
 import type { Execution } from '../semantics/executions.ts';
 import { semanticsOf, type NodeSemantics } from '../semantics/node-semantics.ts';
 import { registerMessage } from '../wire/messages.ts';
@@ -27,13 +27,18 @@ export interface ServeOptions {
 interface QueuedCall {
   call: CallRequest['call'];
   caller: string;
+  args: unknown;
+  /** Set when the call is governed by the dedup table: finish it with the reply. */
+  admission?: Extract<Admission, { kind: 'new' }>;
   reply(answer: object): void;
 }
 
 interface Served {
   decl: ServiceDecl;
   impl: Record<string, (args: unknown, context: CallContext) => unknown>;
-  semantics: boolean;
+  /** Whether the node's delivery setting applies (dedup, durable execution records). */
+  governed: boolean;
+  semantics: NodeSemantics;
 }
 
 /** Delay of the journal commit under `ack-before-durable`: a crash inside it loses an acknowledged effect. */
@@ -57,9 +62,9 @@ export async function serveService<S extends ServiceDecl>(node: Node, decl: S, i
     node.handle('call', (message, ctx) => admitCall(node, table, message as unknown as CallRequest, ctx));
   }
   if (services.has(decl.name)) throw new Error(`service ${decl.name} is already served on node ${node.id}`);
-  services.set(decl.name, { decl, impl: impl as Served['impl'], semantics: options.semantics ?? true });
+  services.set(decl.name, { decl, impl: impl as Served['impl'], governed: options.semantics ?? true, semantics });
   const workers = options.workers ?? node.config.workers;
-  for (let i = 1; i <= workers; i++) void work(node, decl.name, services.get(decl.name)!, semantics, `${node.id}/worker-${i}`);
+  for (let i = 1; i <= workers; i++) void work(node, decl.name, services.get(decl.name)!, `${node.id}/worker-${i}`);
   node.log('serving', { service: decl.name, workers, semantics: semantics.behaviour.semantics });
 }
 
@@ -78,14 +83,33 @@ function admitCall(node: Node, services: Map<string, Served>, message: CallReque
     return refuse('permission-denied', `${ctx.peer} may not call ${call.service} (not in the access list of node ${node.id})`);
   }
   if (call.deadline < Date.now()) return refuse('deadline-exceeded', `${call.service}.${call.proc} arrived after its deadline`);
-  const queued: QueuedCall = { call, caller: ctx.peer, reply: ctx.reply };
+  const procedure = served.decl.procedures[call.proc]!;
+  const args = check(procedure.args, call.args);
+  if (!args.ok) return refuse('invalid-args', `${call.service}.${call.proc}: invalid arguments: ${args.message}`);
+  const mailbox = node.mailbox(`svc:${call.service}`);
+  if (mailbox.full) return refuse('overloaded', `the call queue of ${call.service} on node ${node.id} is full`);
+
+  // Copies of a call are answered here, without taking a worker: a worker waiting for the running copy would
+  // sit idle while the queue grows (retransmissions under load would starve the server).
+  const dedup = served.governed && !procedure.readOnly ? served.semantics.executions.dedup : undefined;
+  const admission = dedup?.admit(call.key, call.lowWater);
+  const send = (answer: CachedReply) => ctx.reply({ type: 'reply', key: call.key, ...answer });
+  if (admission && admission.kind !== 'new') {
+    node.log('duplicate', { service: call.service, key: call.key, kind: admission.kind });
+    if (admission.kind === 'forgotten') {
+      return send({ error: { code: 'duplicate', message: `${call.key.from}:${call.key.seq} was settled and forgotten (below the sender's low-water mark)` } });
+    }
+    if (admission.kind === 'done') return send(admission.reply);
+    void admission.reply.then(send);
+    return;
+  }
+  const queued: QueuedCall = { call, caller: ctx.peer, args: args.value, admission, reply: ctx.reply };
   // Queue entries get ids of their own: two copies of one call (a retransmission) are two entries.
   const entry = { from: call.key.from, seq: ++queuedCalls };
-  const accepted = node.mailbox(`svc:${call.service}`).offer({ id: entry, from: ctx.peer, body: queued, mbox: `svc:${call.service}`, deliveries: 0 });
-  if (!accepted) refuse('overloaded', `the call queue of ${call.service} on node ${node.id} is full`);
+  mailbox.offer({ id: entry, from: ctx.peer, body: queued, mbox: `svc:${call.service}`, deliveries: 0 });
 }
 
-async function work(node: Node, service: string, served: Served, semantics: NodeSemantics, worker: string): Promise<void> {
+async function work(node: Node, service: string, served: Served, worker: string): Promise<void> {
   for (;;) {
     let delivery;
     try {
@@ -96,33 +120,18 @@ async function work(node: Node, service: string, served: Served, semantics: Node
       continue;
     }
     try {
-      await runCall(node, served, semantics, worker, delivery.body as QueuedCall);
+      await runCall(node, served, worker, delivery.body as QueuedCall);
     } catch (error) {
       node.log('worker-error', { worker, error: (error as Error).message });
     }
-    await delivery.done().catch(() => {});
+    // Not awaited: nothing about a queued call needs to be on disk (a restart loses its connection anyway).
+    delivery.done().catch(() => {});
   }
 }
 
-async function runCall(node: Node, served: Served, semantics: NodeSemantics, worker: string, queued: QueuedCall): Promise<void> {
-  const { call } = queued;
+async function runCall(node: Node, served: Served, worker: string, queued: QueuedCall): Promise<void> {
+  const { call, admission } = queued;
   const send = (answer: CachedReply) => queued.reply({ type: 'reply', key: call.key, ...answer });
-  const procedure = served.decl.procedures[call.proc]!;
-  const args = check(procedure.args, call.args);
-  if (!args.ok) {
-    node.log('call-refused', { service: call.service, proc: call.proc, key: call.key, code: 'invalid-args' });
-    return send({ error: { code: 'invalid-args', message: `${call.service}.${call.proc}: invalid arguments: ${args.message}` } });
-  }
-  const governed = served.semantics && !procedure.readOnly;
-  const dedup = governed ? semantics.executions.dedup : undefined;
-  const admission = dedup?.admit(call.key, call.lowWater);
-  if (admission && admission.kind !== 'new') {
-    node.log('duplicate', { service: call.service, key: call.key, kind: admission.kind });
-    if (admission.kind === 'forgotten') {
-      return send({ error: { code: 'duplicate', message: `${call.key.from}:${call.key.seq} was settled and forgotten (below the sender's low-water mark)` } });
-    }
-    return send(admission.kind === 'done' ? admission.reply : await admission.reply);
-  }
   const executions: Execution[] = [];
   const context: CallContext = {
     service: call.service,
@@ -133,13 +142,13 @@ async function runCall(node: Node, served: Served, semantics: NodeSemantics, wor
     worker,
     record: (execution) => executions.push({ node: node.id, by: worker, key: call.key, time: Date.now(), ...execution }),
   };
-  const reply = await execute(served, call.proc, args.value, context);
-  if (governed) {
-    await commit(node, semantics, call.key, reply, executions, call.lowWater, send);
+  const reply = await execute(served, call.proc, queued.args, context);
+  if (served.governed && !served.decl.procedures[call.proc]!.readOnly) {
+    await commit(node, served.semantics, call.key, reply, executions, call.lowWater, send);
   } else {
     send(reply);
   }
-  if (admission?.kind === 'new') admission.finish(reply);
+  admission?.finish(reply);
 }
 
 async function execute(served: Served, proc: string, args: unknown, context: CallContext): Promise<CachedReply> {
