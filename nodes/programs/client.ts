@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RemoteError } from '../errors.ts';
 import { useNameService } from '../names/client.ts';
 import { staticBinder, type Binder } from '../rpc/binder.ts';
 import { callerFromNode } from '../rpc/caller.ts';
@@ -64,6 +65,9 @@ registerProgram('client', async (node) => {
           await log.append(op);
           return { outcome: 'ok' as const };
         } catch (error) {
+          // The server says this key ran and was settled long ago: an honest sender never hears that for a call
+          // it is still making, so a client believes it (which is how `seq-restart` turns into lost appends).
+          if (error instanceof RemoteError && error.code === 'duplicate') return { outcome: 'ok' as const };
           return { outcome: outcomeOf(error, semantics.behaviour), error: (error as Error).message };
         }
       },
