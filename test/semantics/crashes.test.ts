@@ -9,7 +9,7 @@ afterEach(async () => {
   lab = undefined;
 });
 
-const fast = { retransmit: { initialMs: 20, maxMs: 150, maxAttempts: 1000, giveUpMs: 20_000 } };
+const fast = { retransmit: { initialMs: 20, maxMs: 150, maxAttempts: 100_000, giveUpMs: 60_000 } };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -19,7 +19,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function executedThenReceiverCrash(l: LogLab): Promise<{ outcome: string; count: number }> {
   expect((await l.append('warm')).outcome).toBe('ok');
   const heal = await l.lose('downstream');
-  const pending = l.append('op', 25_000);
+  const pending = l.append('op', 60_000);
   await l.b.waitFor((line) => line.event === 'msg-in' && line.type === 'call', 5000);
   await sleep(300);
   await l.crashServer();
@@ -66,7 +66,7 @@ async function senderCrashWhileUnacked(l: LogLab): Promise<number> {
   expect((await l.append('warm')).outcome).toBe('ok');
   const heal = await l.lose('upstream');
   const seen = l.a.lines.length;
-  const pending = l.append('op', 20_000).catch(() => ({ outcome: 'info' }));
+  const pending = l.append('op', 60_000).catch(() => ({ outcome: 'info' }));
   await l.a.waitFor((line) => line.event === 'msg-in' && line.type === 'call' && l.a.lines.indexOf(line) >= seen, 5000);
   await sleep(300);
   await l.crashClient();

@@ -24,7 +24,7 @@ export interface LogLabOptions {
   config?: Record<string, unknown>;
   /** Extra options for node b (appendDelayMs ...). */
   serverOptions?: Record<string, unknown>;
-  /** Extra options for node a (deadlineMs of its inner calls, default 30 s here). */
+  /** Extra options for node a (deadlineMs of its inner calls, default 60 s here). */
   clientOptions?: Record<string, unknown>;
   /** Extra programs on node b (consumer ...). */
   serverPrograms?: string[];
@@ -170,7 +170,7 @@ function clientSpec(options: LogLabOptions, root: string, proxyPort: number, por
     data: join(root, 'a'),
     programs: ['client'],
     peers: { b: { port: proxyPort } },
-    config: { semantics: options.semantics, ...(options.bug ? { bug: options.bug } : {}), ...options.config, options: { target: 'b', deadlineMs: 30_000, ...options.clientOptions } },
+    config: { semantics: options.semantics, ...(options.bug ? { bug: options.bug } : {}), ...options.config, options: { target: 'b', deadlineMs: 60_000, ...options.clientOptions } },
   };
 }
 
