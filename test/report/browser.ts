@@ -33,7 +33,8 @@ export async function openOffline(browser: Browser, file: string): Promise<{ pag
     return route.abort();
   });
   await page.goto(`file://${file}`);
-  await page.waitForSelector('body[data-charts-ready="true"]', { timeout: 20_000 });
+  // Generous: on a loaded 2-core CI machine parsing 1 MB of ECharts and drawing takes seconds.
+  await page.waitForSelector('body[data-charts-ready="true"]', { timeout: 45_000 });
   return { page, refused, errors };
 }
 
