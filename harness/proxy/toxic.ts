@@ -6,12 +6,20 @@ export type StreamDirection = 'upstream' | 'downstream';
 
 export type Attributes = Record<string, number>;
 
+/** The longest delay a Node timer keeps (about 24.8 days); a longer one would fire at once. */
+export const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
 /** How one attribute is read from JSON: its default, whether it must be whole, and its allowed range. */
 export interface AttributeSpec {
   default: number;
   integer: boolean;
   min?: number;
   max?: number;
+}
+
+/** A duration attribute in milliseconds: whole, not negative, within what a timer can wait. */
+export function milliseconds(defaultValue = 0): AttributeSpec {
+  return { default: defaultValue, integer: true, min: 0, max: LONGEST_TIMER_MS };
 }
 
 /**

@@ -109,6 +109,8 @@ describe('Toxiproxy HTTP API', () => {
     await expectError(await call(`${url}/proxies/p/toxics`, 'POST', { type: 'latency', attributes: { latency: 'slow' } }), 400, /^bad request body: json: cannot unmarshal string/);
     await expectError(await call(`${url}/proxies/p/toxics`, 'POST', { type: 'latency', attributes: { latency: 1.5 } }), 400, /^bad request body: /);
     await expectError(await call(`${url}/proxies/p/toxics`, 'POST', { type: 'drop_frames', attributes: { probability: 2 } }), 400, /^bad request body: /);
+    await expectError(await call(`${url}/proxies/p/toxics`, 'POST', { type: 'timeout', attributes: { timeout: 2 ** 31 } }), 400, /^bad request body: timeout must be at most/);
+    await expectError(await call(`${url}/proxies/p/toxics`, 'POST', { type: 'latency', attributes: { latency: -1 } }), 400, /^bad request body: latency must be at least 0/);
     await call(`${url}/proxies/p/toxics`, 'POST', { type: 'latency' });
     await expectError(await call(`${url}/proxies/p/toxics`, 'POST', { type: 'latency' }), 409, 'toxic already exists');
     await expectError(await call(`${url}/proxies/p/toxics/nope`, 'GET'), 404, 'toxic not found');

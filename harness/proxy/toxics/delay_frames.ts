@@ -1,4 +1,4 @@
-import type { ToxicKind } from '../toxic.ts';
+import { milliseconds, type ToxicKind } from '../toxic.ts';
 import { frameStage } from './frame-stage.ts';
 
 /**
@@ -11,7 +11,7 @@ export const delayFrames: ToxicKind<{ probability: number; window: number; max_d
   attributes: {
     probability: { default: 1, integer: false, min: 0, max: 1 },
     window: { default: 1, integer: true, min: 1 },
-    max_delay: { default: 100, integer: true, min: 0 },
+    max_delay: milliseconds(100),
   },
   open(context) {
     const held: { frame: Buffer; framesToWait: number; due: number }[] = [];

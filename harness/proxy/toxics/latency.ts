@@ -1,4 +1,4 @@
-import type { ToxicKind, ToxicStage } from '../toxic.ts';
+import { milliseconds, type ToxicKind, type ToxicStage } from '../toxic.ts';
 import { TimedQueue } from './timed-queue.ts';
 
 /** Delays every chunk by `latency` ms, plus or minus up to `jitter` ms, keeping the order of the bytes. */
@@ -6,8 +6,8 @@ export const latency: ToxicKind<{ latency: number; jitter: number }> = {
   type: 'latency',
   frameAware: false,
   attributes: {
-    latency: { default: 0, integer: true, min: 0 },
-    jitter: { default: 0, integer: true, min: 0 },
+    latency: milliseconds(),
+    jitter: milliseconds(),
   },
   open(context): ToxicStage {
     const queue = new TimedQueue(context);

@@ -1,4 +1,4 @@
-import type { ToxicKind, ToxicStage } from '../toxic.ts';
+import { LONGEST_TIMER_MS, type ToxicKind, type ToxicStage } from '../toxic.ts';
 
 /**
  * Cuts each chunk into pieces of about `average_size` bytes (plus or minus `size_variation`), with `delay`
@@ -10,7 +10,7 @@ export const slicer: ToxicKind<{ average_size: number; size_variation: number; d
   attributes: {
     average_size: { default: 0, integer: true, min: 0 },
     size_variation: { default: 0, integer: true, min: 0 },
-    delay: { default: 0, integer: true, min: 0 },
+    delay: { default: 0, integer: true, min: 0, max: LONGEST_TIMER_MS },
   },
   open(context): ToxicStage {
     const queue: Buffer[] = [];

@@ -1,4 +1,4 @@
-import type { Attributes, StageContext } from '../toxic.ts';
+import { LONGEST_TIMER_MS, type Attributes, type StageContext } from '../toxic.ts';
 
 /**
  * Chunks that leave at given times, in arrival order (a chunk never overtakes the one before it, as on a TCP
@@ -39,7 +39,7 @@ export class TimedQueue {
   private schedule(): void {
     const head = this.items[0];
     if (!head) return;
-    this.timer = setTimeout(this.release, Math.max(0, head.due - Date.now()));
+    this.timer = setTimeout(this.release, Math.min(LONGEST_TIMER_MS, Math.max(0, head.due - Date.now())));
   }
 
   private readonly release = (): void => {

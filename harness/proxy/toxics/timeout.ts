@@ -1,4 +1,4 @@
-import type { ToxicKind, ToxicStage } from '../toxic.ts';
+import { milliseconds, type ToxicKind, type ToxicStage } from '../toxic.ts';
 
 /**
  * Stops all data (it is dropped) and closes the connection `timeout` ms after the toxic meets it; with 0 the
@@ -7,7 +7,7 @@ import type { ToxicKind, ToxicStage } from '../toxic.ts';
 export const timeout: ToxicKind<{ timeout: number }> = {
   type: 'timeout',
   frameAware: false,
-  attributes: { timeout: { default: 0, integer: true, min: 0 } },
+  attributes: { timeout: milliseconds() },
   open(context): ToxicStage {
     const after = context.attributes().timeout;
     let timer = after > 0 ? setTimeout(() => context.close(), after) : undefined;
