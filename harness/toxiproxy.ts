@@ -1,15 +1,28 @@
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { startProxyServer } from './proxy/server.ts';
+import { startProxyServerThread } from './proxy/thread.ts';
 
 /**
  * Which Toxiproxy a run uses, decided here and nowhere else:
- * - `embedded` (default): chaoslab's own server, started in this process on 127.0.0.1 and a free port;
+ * - `embedded` (default): chaoslab's own server, started in this process (a worker thread by default) on
+ *   127.0.0.1 and a free port;
  * - `external`: a running Toxiproxy at `url`, or at CHAOSLAB_TOXIPROXY_URL;
  * - `container`: a Toxiproxy container the docker backend started (it passes the container's API URL).
  * All are driven only through toxiproxy-node-client, so a run against the real Toxiproxy takes the same path.
  */
 export type ToxiproxyChoice =
-  | { kind: 'embedded'; seed?: number; host?: string; port?: number }
+  | {
+      kind: 'embedded';
+      seed?: number;
+      host?: string;
+      port?: number;
+      /**
+       * `worker` (default): a worker thread of this process, with its own event loop and heap, so that the
+       * harness's work does not delay forwarded bytes and its module graph does not slow forwarding down;
+       * `main`: this thread's event loop.
+       */
+      thread?: 'worker' | 'main';
+    }
   | { kind: 'external'; url?: string }
   | { kind: 'container'; url: string };
 
@@ -35,7 +48,8 @@ export function defaultToxiproxyChoice(env: NodeJS.ProcessEnv = process.env): To
 
 export async function openToxiproxy(choice: ToxiproxyChoice = defaultToxiproxyChoice()): Promise<OpenToxiproxy> {
   if (choice.kind === 'embedded') {
-    const server = await startProxyServer({ seed: choice.seed, host: choice.host, port: choice.port });
+    const options = { seed: choice.seed, host: choice.host, port: choice.port };
+    const server = choice.thread === 'main' ? await startProxyServer(options) : await startProxyServerThread(options);
     return {
       client: new Toxiproxy(server.url),
       url: server.url,

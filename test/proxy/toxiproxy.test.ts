@@ -2,18 +2,31 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultToxiproxyChoice, openToxiproxy, type OpenToxiproxy } from '../../harness/toxiproxy.ts';
 
 const opened: OpenToxiproxy[] = [];
+const sockets: Socket[] = [];
+const servers: Server[] = [];
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.destroy();
+  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
   await Promise.all(opened.splice(0).map((t) => t.stop()));
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
+
+async function echoServer(): Promise<number> {
+  const server = createServer((socket) => socket.pipe(socket));
+  servers.push(server);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return (server.address() as AddressInfo).port;
+}
 
 async function open(...args: Parameters<typeof openToxiproxy>) {
   const toxiproxy = await openToxiproxy(...args);
@@ -32,6 +45,24 @@ describe('harness/toxiproxy.ts: which Toxiproxy a run uses', () => {
     expect(proxy.name).toBe('x');
     await toxiproxy.stop();
     await expect(fetch(`${toxiproxy.url}/version`)).rejects.toThrow();
+  });
+
+  it('runs the embedded server on this thread when asked, and in a worker thread by default', async () => {
+    const main = await open({ kind: 'embedded', seed: 3, thread: 'main' });
+    const worker = await open({ kind: 'embedded', seed: 3 });
+    for (const toxiproxy of [main, worker]) {
+      const upstream = await echoServer();
+      const proxy = await toxiproxy.client.createProxy({ name: 'e', listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstream}` });
+      await proxy.addToxic({ type: 'latency', attributes: { latency: 50 } } as never);
+      const socket = connect(Number(proxy.listen.split(':')[1]), '127.0.0.1');
+      sockets.push(socket);
+      await once(socket, 'connect');
+      socket.write('hi');
+      const [answer] = await once(socket, 'data');
+      expect(String(answer)).toBe('hi');
+    }
+    await worker.stop();
+    await expect(fetch(`${worker.url}/version`)).rejects.toThrow();
   });
 
   it('uses an external server by URL and tells whether it has frame toxics', async () => {
