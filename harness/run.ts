@@ -26,6 +26,8 @@ export interface RunOptions {
   runsDir?: string;
   /** Write report.html into the run folder (default true; it costs about a second per run). */
   report?: boolean;
+  /** Longest the workload and faults may take before the run is abandoned as an error (default: from the ops). */
+  timeLimitMs?: number;
   /** Live progress lines (the CLI prints them on stderr). */
   onProgress?: (line: string) => void;
 }
@@ -108,7 +110,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     activeLabs.add(lab);
     const recorder = new HistoryRecorder({ dir });
     try {
-      outcome.faults = await drive(lab, scenario, windows, recorder, rng, progress);
+      outcome.faults = await withTimeLimit(drive(lab, scenario, windows, recorder, rng, progress), timeLimitMs(scenario, options));
       progress('healing and draining');
       await lab.heal();
       const executions = await drainExecutions(lab, scenario, recorder);
@@ -160,6 +162,26 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const done = finish();
   progress(`${done.error ? `error: ${done.error}` : done.ok ? 'as expected' : 'NOT as expected'} (${done.durationMs} ms)`);
   return done;
+}
+
+/** Generous: a minute plus 200 ms per op; a scenario far beyond it is stuck, not slow. */
+function timeLimitMs(scenario: Scenario, options: RunOptions): number {
+  return options.timeLimitMs ?? 60_000 + 200 * scenario.workload.ops;
+}
+
+/** Bounds a phase: past the limit the run fails with a clear error (and its lab is closed, which ends the phase). */
+async function withTimeLimit<T>(work: Promise<T>, limitMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  // Abandoned work fails later, once its lab is closed; that failure is already reported as this timeout.
+  work.catch(() => {});
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`workload and faults still running after ${limitMs} ms: abandoned`)), limitMs);
+  });
+  try {
+    return await Promise.race([work, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function drive(
