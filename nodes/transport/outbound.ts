@@ -112,7 +112,9 @@ export class OutboundConnection {
     const answer = asAnswer(raw);
     if (!answer) return;
     if (answer.rid === undefined) {
-      if (answer.type === 'error') this.refusal = errorFromAnswer(answer);
+      // Only a refused hello refuses the connection; another error without rid answers one garbled message
+      // (e.g. a corrupt frame that a skip-checksum node parsed and found without rid).
+      if (answer.type === 'error' && answer.code === 'unauthenticated') this.refusal = errorFromAnswer(answer);
       return;
     }
     const pending = this.pending.get(answer.rid);
