@@ -40,6 +40,7 @@ export function parseLink(link: string): [string, string] {
 export class Lab {
   private readonly handles = new Map<string, NodeHandle>();
   private readonly links = new Map<string, Proxy>();
+  private readonly crashing = new Set<string>();
   private closed = false;
 
   private constructor(
@@ -141,7 +142,19 @@ export class Lab {
   }
 
   async crash(name: string): Promise<void> {
-    this.handles.set(name, await this.running(name).crash());
+    const node = this.running(name);
+    // Down from the moment the kill is decided: no new op may be handed to a node that is being killed.
+    this.crashing.add(name);
+    try {
+      this.handles.set(name, await node.crash());
+    } finally {
+      this.crashing.delete(name);
+    }
+  }
+
+  /** Whether the node is crashed or being crashed: the workload waits instead of sending it work. */
+  isDown(name: string): boolean {
+    return this.crashing.has(name) || this.node(name).state === 'crashed';
   }
 
   async restart(name: string): Promise<void> {

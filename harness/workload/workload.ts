@@ -111,7 +111,7 @@ export class Workload implements WorkloadProgress {
   /** A crashed client node issues nothing; its processes wait for the restart instead of burning ops. */
   private async waitUntilRunning(node: string): Promise<void> {
     const deadline = performance.now() + this.options.opTimeoutMs;
-    while (this.lab.node(node).state === 'crashed' && performance.now() < deadline) await sleepUntil(performance.now() + 10);
+    while (this.lab.isDown(node) && performance.now() < deadline) await sleepUntil(performance.now() + 10);
   }
 
   private countInvoke(): void {

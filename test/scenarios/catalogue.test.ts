@@ -12,7 +12,6 @@ const catalogue = await loadCatalogue();
 
 afterAll(async () => {
   await closeActiveLabs();
-  rmSync(runsDir, { recursive: true, force: true });
 });
 
 describe('the scenario catalogue', () => {
@@ -25,6 +24,8 @@ describe('the scenario catalogue', () => {
         else expect(run).toViolate(guarantee);
       }
       expect(run.ok).toBe(true);
+      // A passing run's folder goes; a failing one stays for its replay command and logs.
+      rmSync(run.dir, { recursive: true, force: true });
     }, 180_000);
   }
 });
