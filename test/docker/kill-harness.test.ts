@@ -35,13 +35,15 @@ if (await dockerForTests('kill-harness.test.ts')) {
     it('leaves things behind that `chaoslab clean` then removes, all of them', { timeout: BUILD_TIMEOUT_MS + 60_000 }, async () => {
       harness = spawn(process.execPath, [bin, 'run', 'baseline-exactly-once', '--backend', 'docker', '--runs-dir', runsDir], {
         cwd: projectRoot,
-        stdio: 'ignore',
+        stdio: ['ignore', 'ignore', 'pipe'],
       });
+      let stderr = '';
+      harness.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
       const pid = harness.pid!;
       // Mid-run: the proxy, the name service and the scenario's nodes are up (after any image build).
       const deadline = Date.now() + BUILD_TIMEOUT_MS;
       while ((await ownedBy(pid)).containers < 4) {
-        expect(harness.exitCode, 'the harness exited before its lab was up').toBeNull();
+        expect(harness.exitCode, `the harness exited before its lab was up:\n${stderr}`).toBeNull();
         expect(Date.now()).toBeLessThan(deadline);
         await new Promise((resolve) => setTimeout(resolve, 250));
       }

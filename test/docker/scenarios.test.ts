@@ -24,7 +24,7 @@ if (await dockerForTests('scenarios.test.ts')) {
         const outcome = await runScenario(scenario!, { backend: 'docker', seed: 7, runsDir });
         expect(outcome.error).toBeUndefined();
         expect(outcome.skipped).toBeUndefined();
-        expect(outcome.observed, `replay: ${outcome.replay}`).toEqual(outcome.expected);
+        expect(outcome.observed, `replay: ${outcome.replay}`).toMatchObject(outcome.expected);
         expect(outcome.ok).toBe(true);
       });
     }
