@@ -144,6 +144,7 @@ class ProcessNode implements RunningNode {
     startingChildren.set(owner, starting.add(child));
     // The log file is appended to, so that a restarted node's lines follow the crashed one's.
     const log = createWriteStream(spec.logFile, { flags: 'a' });
+    log.on('error', () => {}); // a log line lost is not worth a crashed harness
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
@@ -153,7 +154,7 @@ class ProcessNode implements RunningNode {
       const timer = setTimeout(() => reject(new Error(`node ${spec.name} did not report ready within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
       let boundPort: number | undefined;
       lines.on('line', (line) => {
-        log.write(line + '\n');
+        if (!log.writableEnded) log.write(line + '\n');
         const event = parseLogLine(line);
         if (event?.event === 'listening' && typeof event.port === 'number') boundPort = event.port;
         // `ready` follows `listening` once every program serves: only then can the harness call them.
