@@ -78,11 +78,14 @@ export class Lab {
         nameServiceAt = nameService.peerAddress();
         nameServiceStarted = Promise.resolve(nameService);
       }
+      // Node starts are CPU-bound: a bounded number at a time, so that a big lab's last node does not time out
+      // while it waits for the machine behind all the others.
+      const startSlot = limitConcurrency(STARTS_AT_ONCE);
       // allSettled, not all: on a failure every node still booting must be known before the lab is closed.
       const settled = await Promise.allSettled([
         nameServiceStarted,
         ...options.nodes.map((spec) =>
-          backend.startNode({
+          startSlot(() => backend.startNode({
             name: spec.name,
             args: [
               '--config-json',
@@ -91,7 +94,7 @@ export class Lab {
               `${nameServiceAt.host}:${nameServiceAt.port}`,
             ],
             logFile: lab.logFile(spec.name),
-          }),
+          })),
         ),
       ]);
       for (const result of settled) if (result.status === 'fulfilled') lab.handles.set(result.value.name, result.value);
@@ -217,6 +220,23 @@ export class Lab {
     });
     await this.call(NAME_SERVICE, 'names', 'setLinks', { links });
   }
+}
+
+const STARTS_AT_ONCE = 6;
+
+function limitConcurrency(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
 }
 
 function portOf(listen: string): number {
