@@ -7,6 +7,7 @@ import { writeVerdictFile } from './checkers/verdict-file.ts';
 import { runFiles, writeExecutions, type Execution } from './history/index.ts';
 import { HistoryRecorder } from './history/recorder.ts';
 import { Lab, type LabNodeSpec } from './lab.ts';
+import { writeReport } from './report/index.ts';
 import { playSchedule, unsupportedFaults } from './nemesis/nemesis.ts';
 import type { FaultWindow } from './nemesis/fault.ts';
 import { defaultPrograms, nodeNames, type Scenario, type ScenarioContext } from './scenario.ts';
@@ -156,7 +157,6 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     }
   }
   if (options.report !== false) {
-    progress('writing report.html');
     await writeRunReport(dir, progress);
   }
   const done = finish();
@@ -308,14 +308,10 @@ function runFolder(runsDir: string, scenario: string): string {
   return dir;
 }
 
-/** The HTML report is another part's work (harness/report); a run without it still has its verdict. */
+/** A report that cannot be written is said, never fatal: the run's verdict stands without it. */
 async function writeRunReport(dir: string, progress: (line: string) => void): Promise<void> {
-  if (!existsSync(join(dir, runFiles.verdict))) return;
-  const module = join(import.meta.dirname, 'report', 'index.ts');
-  if (!existsSync(module)) return;
   try {
-    const report = (await import(module)) as { writeReport?: (runDir: string) => Promise<string> };
-    await report.writeReport?.(dir);
+    progress(`report: ${await writeReport(dir)}`);
   } catch (error) {
     progress(`report not written: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import Table from 'cli-table3';
 import { Option, type Command } from 'commander';
 import { formatCounterexamples } from '../../checkers/table.ts';
@@ -102,12 +104,17 @@ function formatOutcomes(outcomes: ScenarioOutcome[]): string {
       );
     }
   }
+  const reports = outcomes
+    .map((outcome) => join(outcome.dir, 'report.html'))
+    .filter((report) => existsSync(report))
+    .map((report) => `report: ${report}`);
   const passed = outcomes.filter((outcome) => outcome.ok && !outcome.skipped).length;
   const skipped = outcomes.filter((outcome) => outcome.skipped).length;
   const failed = outcomes.length - passed - skipped;
   const seconds = outcomes.reduce((sum, outcome) => sum + outcome.durationMs, 0) / 1000;
-  const summary = `${passed} as expected, ${failed} not, ${skipped} skipped (${seconds.toFixed(1)} s)`;
-  return [table.toString(), ...notes, summary].join('\n');
+  // The closing line reads like a test runner's, so CI systems that count "N passed, N failed" count scenarios.
+  const summary = `${seconds.toFixed(1)} s of scenarios\nscenarios: ${passed} passed, ${failed} failed, ${skipped} skipped`;
+  return [table.toString(), ...notes, ...reports, summary].join('\n');
 }
 
 /** JUnit and Markdown summaries are harness/report's; asked for, they must be written or the run fails. */
