@@ -13,18 +13,7 @@ import Table from 'cli-table3';
 import { checkRun, checkerNames, type CheckInput } from '../harness/checkers/index.ts';
 import type { Execution, Op } from '../harness/history/op.ts';
 import { readRunRecords, writeRunRecords } from '../harness/history/run-folder.ts';
-
-/** Deterministic, so that every run of the bench checks the same histories. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../nodes/random.ts';
 
 const IN_FLIGHT = 16;
 const RECEIVERS = ['n2/consumer-1', 'n3/consumer-1', 'n4/consumer-1'];
@@ -36,7 +25,7 @@ const RECEIVERS = ['n2/consumer-1', 'n3/consumer-1', 'n4/consumer-1'];
  * checker does its full work, counterexamples included.
  */
 export function generateRun(operations: number, seed = 1): CheckInput {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const history: Op[] = [];
   const executions: Execution[] = [];
   let time = 0;

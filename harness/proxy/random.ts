@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
+import { seededRandom as seededBy, type Random } from '../../nodes/random.ts';
 
-/** A source of numbers in [0, 1). Every random decision the proxy makes goes through one, so a seeded run replays. */
-export type Random = () => number;
+/** Every random decision the proxy makes goes through a Random, so a seeded run replays. */
+export type { Random };
 
 export function randomSeed(): number {
   return randomInt(0, 2 ** 32);
@@ -13,14 +14,7 @@ export function randomSeed(): number {
  * numbers that another toxic or connection sees.
  */
 export function seededRandom(seed: number, ...labels: (string | number)[]): Random {
-  let state = hashLabels(`${seed}\u0000${labels.join('\u0000')}`);
-  // mulberry32: small, fast and good enough for fault decisions (not for cryptography).
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededBy(hashLabels(`${seed}\u0000${labels.join('\u0000')}`));
 }
 
 /** FNV-1a over UTF-16 code units, then a final avalanche so that similar labels give unrelated states. */

@@ -1,21 +1,19 @@
+import { Mulberry32 } from '../../nodes/random.ts';
+
 /**
- * A small seeded PRNG (mulberry32): the same seed gives the same workload and fault schedule, so a run replays.
+ * The project's seeded generator with picking helpers: the same seed gives the same workload and fault schedule, so a run replays.
  * Not for cryptography; fast and good enough to pick ops and fault times.
  */
 export class Rng {
-  private state: number;
+  private readonly generator: Mulberry32;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.generator = new Mulberry32(seed);
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.generator.next();
   }
 
   /** Integer in [min, max]. */
@@ -30,7 +28,7 @@ export class Rng {
 
   /** An independent stream for one part of the run, so that adding ops never shifts the fault schedule. */
   fork(label: string): Rng {
-    let hash = this.state ^ 0x9e3779b9;
+    let hash = this.generator.state ^ 0x9e3779b9;
     for (const char of label) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
     return new Rng(hash);
   }

@@ -1,18 +1,8 @@
 // A small seeded generator so that jitter (and everything else random on a node) replays from `options.seed`.
-// mulberry32: 32-bit state, good enough spread for timers; not for cryptography.
 
-export type Random = () => number;
+import { seededRandom, type Random } from '../random.ts';
 
-export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom, type Random };
 
 /** The node's generator: seeded from `options.seed` (mixed with the node id so nodes differ) or from the clock. */
 export function randomForNode(nodeId: string, seed: unknown): Random {

@@ -5,6 +5,7 @@ import { ReceiveTimeout } from '../../nodes/errors.ts';
 import { crc32c } from '../../nodes/wire/crc32c.ts';
 import { encodeFrame, HEADER_BYTES } from '../../nodes/wire/frame.ts';
 import { startNode, stopAllNodes, type NodeProcess } from '../helpers/node-process.ts';
+import { seededRandom } from '../../nodes/random.ts';
 
 // Bad bytes on the wire, sent over raw sockets to a real node process: nothing partial, corrupt, oversize or
 // malformed is ever delivered, and the node keeps serving.
@@ -169,14 +170,3 @@ describe('wire protocol against a node process', () => {
     // 10,000 frames and their log lines take seconds on a busy machine: a generous bound, not a speed claim.
   }, 180_000);
 });
-
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkRun, compareWithExpected, writeVerdictFile, type Verdict } from '../../harness/checkers/index.ts';
 import { writeRunRecords, type Execution, type FaultEvent, type Op } from '../../harness/history/index.ts';
+import { seededRandom } from '../../nodes/random.ts';
 
 /**
  * A run folder as `chaoslab run` writes it, for a bug-zoo setting (`no-reply-cache`): replies from n2 to n1 are
@@ -22,7 +23,7 @@ const CRASH = { start: 700, end: 900 };
 const RETRANSMIT_MS = 40;
 
 export async function simulatedRun(dir: string, seed = 7): Promise<SimulatedRun> {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const ops: Omit<Op, 'index'>[] = [];
   const executions: Execution[] = [];
   const logs: Record<string, object[]> = { n1: [], n2: [], n3: [] };
@@ -109,16 +110,4 @@ export async function simulatedRun(dir: string, seed = 7): Promise<SimulatedRun>
         }),
   ]);
   return { dir, duplicatedId };
-}
-
-/** A small seeded generator, so the simulated run is the same every time. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
