@@ -4,7 +4,7 @@ import { useNameService } from '../names/client.ts';
 import { staticBinder, type Binder } from '../rpc/binder.ts';
 import { callerFromNode } from '../rpc/caller.ts';
 import { resumeCall, type CallSetup } from '../rpc/call.ts';
-import { outcomeOf } from '../rpc/outcome.ts';
+import { failedOutcome } from '../rpc/outcome.ts';
 import { serveService } from '../rpc/server.ts';
 import { defineService } from '../rpc/service.ts';
 import { clientStub, DEFAULT_DEADLINE_MS } from '../rpc/stub.ts';
@@ -68,7 +68,7 @@ registerProgram('client', async (node) => {
           // The server says this key ran and was settled long ago: an honest sender never hears that for a call
           // it is still making, so a client believes it (which is how `seq-restart` turns into lost appends).
           if (error instanceof RemoteError && error.code === 'duplicate') return { outcome: 'ok' as const };
-          return { outcome: outcomeOf(error, semantics.behaviour), error: (error as Error).message };
+          return failedOutcome(error, semantics.behaviour);
         }
       },
       send: async ({ id, body, digest, node: to, mbox }, call) => {
@@ -76,7 +76,7 @@ registerProgram('client', async (node) => {
           await sendOneWay(node, semantics, { node: to, mbox }, { id, body, digest }, innerDeadline(call.deadline));
           return { outcome: 'ok' as const };
         } catch (error) {
-          return { outcome: outcomeOf(error, semantics.behaviour), error: (error as Error).message };
+          return failedOutcome(error, semantics.behaviour);
         }
       },
     },

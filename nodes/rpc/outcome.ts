@@ -15,3 +15,12 @@ export function outcomeOf(error: unknown, behaviour: Behaviour): Exclude<Outcome
   if (error instanceof RemoteError && NOT_EXECUTED_CODES.has(error.code)) return 'fail';
   return 'info';
 }
+
+/** The history's completion of a call that threw: its outcome, and the error with its code so a reader can tell why. */
+export function failedOutcome(error: unknown, behaviour: Behaviour): { outcome: Exclude<Outcome, 'ok'>; error: string } {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    outcome: outcomeOf(error, behaviour),
+    error: error instanceof RemoteError && !message.startsWith(error.code) ? `${error.code}: ${message}` : message,
+  };
+}
