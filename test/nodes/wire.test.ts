@@ -97,6 +97,8 @@ describe('wire protocol against a node process', () => {
     const socket = await rawSocket(node);
     socket.write(encodeFrame({ type: 'ping', rid: 1 }));
     await closed(socket);
+    // The node's log line can reach this process after the socket's close does.
+    await node.waitFor((l) => l.event === 'drop' && l.reason === 'unauthenticated');
     expect(node.events('drop', (l) => l.reason === 'unauthenticated')).toHaveLength(1);
   });
 
