@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LogLab } from './log-lab.ts';
+import { fastRetransmit, LogLab, sleep } from './log-lab.ts';
 
 // Every bug-zoo variant shows its defect over real processes (docs/SEMANTICS.md, "The bug zoo").
 
@@ -9,11 +9,9 @@ afterEach(async () => {
   lab = undefined;
 });
 
-const fast = { retransmit: { initialMs: 20, maxMs: 150, maxAttempts: 100_000, giveUpMs: 60_000 } };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function start(semantics: string, bug: string, extra: Partial<Parameters<typeof LogLab.start>[0]> = {}): Promise<LogLab> {
-  const started = await LogLab.start({ semantics, bug, config: fast, ...extra });
+  const started = await LogLab.start({ semantics, bug, config: fastRetransmit, ...extra });
   expect((await started.append('warm')).outcome).toBe('ok');
   return started;
 }
@@ -53,7 +51,7 @@ describe('bug zoo', () => {
   });
 
   it('seq-restart: after a sender restart a new append reuses seq 0 and gets a stale cached reply without running', async () => {
-    lab = await LogLab.start({ semantics: 'exactly-once', bug: 'seq-restart', config: fast });
+    lab = await LogLab.start({ semantics: 'exactly-once', bug: 'seq-restart', config: fastRetransmit });
     expect((await lab.append('first')).outcome).toBe('ok');
     await lab.crashClient();
     await lab.restartClient();

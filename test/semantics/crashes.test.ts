@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LogLab } from './log-lab.ts';
+import { fastRetransmit, LogLab, sleep } from './log-lab.ts';
 
 // Receiver and sender crashes (real SIGKILLs, restart on the same data dir) per setting.
 
@@ -9,8 +9,6 @@ afterEach(async () => {
   lab = undefined;
 });
 
-const fast = { retransmit: { initialMs: 20, maxMs: 150, maxAttempts: 100_000, giveUpMs: 60_000 } };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The op runs on b, its reply is lost, b is SIGKILLed and restarted, then the link heals: the sender's
@@ -31,24 +29,24 @@ async function executedThenReceiverCrash(l: LogLab): Promise<{ outcome: string; 
 
 describe('receiver crash', () => {
   it('exactly-once: the dedup table and reply cache survive the SIGKILL: ok, one execution', async () => {
-    lab = await LogLab.start({ semantics: 'exactly-once', config: fast });
+    lab = await LogLab.start({ semantics: 'exactly-once', config: fastRetransmit });
     expect(await executedThenReceiverCrash(lab)).toEqual({ outcome: 'ok', count: 1 });
   });
 
   it('exactly-once-volatile: the table dies with the receiver, the retransmission runs again: two executions', async () => {
-    lab = await LogLab.start({ semantics: 'exactly-once-volatile', config: fast });
+    lab = await LogLab.start({ semantics: 'exactly-once-volatile', config: fastRetransmit });
     expect(await executedThenReceiverCrash(lab)).toEqual({ outcome: 'ok', count: 2 });
   });
 
   it('at-least-once: ok, executed at least once (here twice)', async () => {
-    lab = await LogLab.start({ semantics: 'at-least-once', config: fast });
+    lab = await LogLab.start({ semantics: 'at-least-once', config: fastRetransmit });
     const { outcome, count } = await executedThenReceiverCrash(lab);
     expect(outcome).toBe('ok');
     expect(count).toBeGreaterThanOrEqual(2);
   });
 
   it('at-most-once: the call in flight is info, never run twice', async () => {
-    lab = await LogLab.start({ semantics: 'at-most-once', config: fast });
+    lab = await LogLab.start({ semantics: 'at-most-once', config: fastRetransmit });
     expect((await lab.append('warm')).outcome).toBe('ok');
     const pending = lab.append('op', 3000);
     await lab.crashServer();
@@ -82,7 +80,7 @@ async function senderCrashWhileUnacked(l: LogLab, resumes: boolean): Promise<num
 
 describe('sender crash', () => {
   it('exactly-once: the durable outbox resends the unacknowledged call after the restart: executed once', async () => {
-    lab = await LogLab.start({ semantics: 'exactly-once', config: fast });
+    lab = await LogLab.start({ semantics: 'exactly-once', config: fastRetransmit });
     expect(await senderCrashWhileUnacked(lab, true)).toBe(1);
     expect(lab.a.events('outbox-resumed').length).toBe(1);
     // Sequence numbers are not reused: a new op after the restart is executed, not mistaken for a duplicate.
@@ -91,7 +89,7 @@ describe('sender crash', () => {
   });
 
   it('at-least-once: the sender forgets the message with its crash: never executed (the op was info)', async () => {
-    lab = await LogLab.start({ semantics: 'at-least-once', config: fast });
+    lab = await LogLab.start({ semantics: 'at-least-once', config: fastRetransmit });
     expect(await senderCrashWhileUnacked(lab, false)).toBe(0);
   });
 });

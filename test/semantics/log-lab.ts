@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Toxiproxy, Proxy } from 'toxiproxy-node-client';
@@ -12,6 +11,7 @@ import type { ClientStub } from '../../nodes/rpc/service.ts';
 import { clientStub } from '../../nodes/rpc/stub.ts';
 import { bodyDigest } from '../../nodes/semantics/integrity.ts';
 import { startNode, type NodeProcess } from '../helpers/node-process.ts';
+import { freePort } from '../helpers/node-process.ts';
 
 // A two-node lab for delivery-semantics tests: client node `a` (program client) calls the log on node `b`
 // through one proxy on link a->b, so tests can lose messages (upstream) or replies (downstream), and SIGKILL
@@ -174,13 +174,7 @@ function clientSpec(options: LogLabOptions, root: string, proxyPort: number, por
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** Retransmission fast enough for short tests, patient enough to outlast a restart on a loaded machine. */
+export const fastRetransmit = { retransmit: { initialMs: 20, maxMs: 150, maxAttempts: 100_000, giveUpMs: 60_000 } };
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LogLab } from './log-lab.ts';
+import { LogLab, sleep } from './log-lab.ts';
 
 // Each setting under lost messages (a->b upstream dropped) and lost replies (b->a downstream dropped): what the
 // history says (ok / fail / info) and how many times the log ran each op, against docs/SEMANTICS.md.
@@ -11,7 +11,6 @@ afterEach(async () => {
 });
 
 const fast = { retransmit: { initialMs: 20, maxMs: 100, giveUpMs: 3000 } };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function start(semantics: string): Promise<LogLab> {
   const started = await LogLab.start({ semantics, config: fast });
