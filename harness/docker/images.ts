@@ -153,14 +153,14 @@ async function requireImage(image: string, howToGetIt: string): Promise<void> {
 function missingOfficialBase(image: string): ImageMissingError {
   return new ImageMissingError(
     image,
-    `on a machine that reaches a registry fetch it first (\`docker pull ${image}\`), or build on chaoslab's own ` +
+    `on a machine that reaches a registry fetch it first (\`docker image pull ${image}\`, yourself), or build on chaoslab's own ` +
       `base with \`${BUILD_COMMAND} --base offline\` (chaoslab never pulls by itself)`,
   );
 }
 
 function missingToxiproxyHint(image: string): string {
   return (
-    `on a machine that reaches a registry fetch it first (\`docker pull ${image}\`), or use chaoslab's own proxy ` +
+    `on a machine that reaches a registry fetch it first (\`docker image pull ${image}\`, yourself), or use chaoslab's own proxy ` +
     '(CHAOSLAB_DOCKER_PROXY=chaoslab, the default; chaoslab never pulls by itself)'
   );
 }

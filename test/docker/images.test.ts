@@ -42,7 +42,7 @@ if (await dockerForTests('images.test.ts')) {
       const error = await requireImages({ kind: 'offline' }, resolveProxy('chaoslab-test/no-such-toxiproxy:0')).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ImageMissingError);
       expect(String(error)).toContain('image chaoslab-test/no-such-toxiproxy:0 is not present');
-      expect(String(error)).toContain('docker pull chaoslab-test/no-such-toxiproxy:0');
+      expect(String(error)).toContain('docker image pull chaoslab-test/no-such-toxiproxy:0');
     });
 
     it('a missing official base is an error, never a pull', async () => {
