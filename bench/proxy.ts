@@ -58,10 +58,8 @@ async function runBench(): Promise<void> {
     children.push(upstream);
     const ports = JSON.parse(await firstLine(upstream)) as { sink: number; echo: number };
 
-    // The proxy in its own process, started two ways: the lean entry (only the proxy's modules) and the
-    // `chaoslab proxy` command (the whole CLI loaded), which costs more CPU per byte.
+    // The proxy in its own process, as people run it standalone.
     const starts = {
-      'proxy (harness/proxy/main.ts)': ['--import', 'tsx', fileURLToPath(new URL('../harness/proxy/main.ts', import.meta.url))],
       'proxy (chaoslab proxy)': [fileURLToPath(new URL('../harness/cli/bin.mjs', import.meta.url)), 'proxy'],
     };
     const proxiedPaths: { path: string; target: { sink: number; echo: number } }[] = [];

@@ -19,7 +19,7 @@ function integer(name: string, min: number, max: number) {
   };
 }
 
-/** The options of a standalone proxy server, shared by `chaoslab proxy` and the lean entry harness/proxy/main.ts. */
+/** The options of a standalone proxy server (`chaoslab proxy`). */
 export function withProxyServerOptions(command: Command): Command {
   return command
     .option('--host <host>', 'address of the HTTP API', '127.0.0.1')

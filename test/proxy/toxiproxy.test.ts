@@ -122,22 +122,4 @@ describe('harness/toxiproxy.ts: which Toxiproxy a run uses', () => {
     expect(code).not.toBe(0);
     expect(errors).toContain('missing required field: name at proxy 1');
   });
-
-  it('the lean entry harness/proxy/main.ts runs the same server', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'harness/proxy/main.ts', '--port', '0', '--seed', '12'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let output = '';
-    for await (const chunk of child.stdout!) {
-      output += String(chunk);
-      if (output.includes('\n')) break;
-    }
-    const url = /API on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
-    const identity = (await (await fetch(`${url}/chaoslab`)).json()) as { seed: number };
-    expect(identity.seed).toBe(12);
-    child.kill('SIGINT');
-    const [code] = await once(child, 'exit');
-    expect(code).toBe(0);
-  });
 });
