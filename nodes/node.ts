@@ -5,6 +5,9 @@ import { Journals } from './journal/journals.ts';
 import { logAs } from './log.ts';
 import { Mailbox, idKey, type Envelope, type Lease } from './mailbox/mailbox.ts';
 import { MailboxStore } from './mailbox/store.ts';
+import { RoomWaiters } from './room.ts';
+import { retransmitDelay } from './semantics/backoff.ts';
+import { randomForNode, type Random } from './semantics/random.ts';
 import { FramedConnection, type FrameDrop } from './transport/connection.ts';
 import { ConnectionPool } from './transport/pool.ts';
 import {
@@ -114,7 +117,9 @@ export class Node {
   private inbound = new Set<InboundState>();
   private readonly pool: ConnectionPool;
   private outboxSize = 0;
-  private outboxWaiters: (() => void)[] = [];
+  private readonly outboxWaiters = new RoomWaiters();
+  /** Jitter of the outbox's retries, seeded from `options.seed` so that a run replays. */
+  private readonly random: Random;
   private receiverCount = 0;
   private volatileSeq: number;
   private store: MailboxStore | undefined;
@@ -127,6 +132,7 @@ export class Node {
   private admission: Admission = () => 'deliver';
 
   private constructor(config: NodeConfig) {
+    this.random = randomForNode(config.id, config.options.seed);
     this.id = config.id;
     this.config = config;
     this.journal = config.data ? new Journals(config.data) : undefined;
@@ -265,13 +271,13 @@ export class Node {
     const deadline = Date.now() + timeoutMs;
     while (this.outboxSize >= this.config.mailboxCapacity) {
       const left = deadline - Date.now();
-      if (left <= 0 || !(await this.waitForOutbox(left))) throw new MailboxFull(`outbox full (${this.outboxSize} messages); ${idKey(id)} not buffered`);
+      if (left <= 0 || !(await this.outboxWaiters.wait(left))) throw new MailboxFull(`outbox full (${this.outboxSize} messages); ${idKey(id)} not buffered`);
     }
     this.outboxSize++;
     this.track(
       this.deliverFromOutbox(to, body, id).finally(() => {
         this.outboxSize--;
-        this.outboxWaiters.shift()?.();
+        this.outboxWaiters.wakeOne();
       }),
     );
   }
@@ -281,10 +287,9 @@ export class Node {
    * so a message may arrive twice; under at-most-once it is tried once. Giving up is logged, never silent.
    */
   private async deliverFromOutbox(to: { node: string; mbox: string }, body: unknown, id: MessageId): Promise<void> {
-    const { initialMs, maxMs, multiplier, jitter, maxAttempts, giveUpMs } = this.config.retransmit;
+    const { maxMs, maxAttempts, giveUpMs } = this.config.retransmit;
     const attempts = this.config.semantics === 'at-most-once' ? 1 : maxAttempts;
     const giveUpAt = Date.now() + giveUpMs;
-    let backoff = initialMs;
     let lastError: unknown;
     for (let attempt = 1; attempt <= attempts && !this.stopping; attempt++) {
       try {
@@ -293,25 +298,10 @@ export class Node {
       } catch (error) {
         lastError = error;
         if (Date.now() >= giveUpAt) break;
-        await sleep(backoff * (1 + jitter * (Math.random() * 2 - 1)));
-        backoff = Math.min(backoff * multiplier, maxMs);
+        await sleep(retransmitDelay(this.config.retransmit, attempt, this.random));
       }
     }
     this.drop(this.stopping ? 'stopping' : 'gave-up', { id, to, error: describe(lastError) });
-  }
-
-  private waitForOutbox(timeoutMs: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      const timer = setTimeout(() => {
-        this.outboxWaiters = this.outboxWaiters.filter((w) => w !== wake);
-        resolve(false);
-      }, timeoutMs);
-      this.outboxWaiters.push(wake);
-    });
   }
 
   private async sendToSelf(mbox: string, body: unknown, id: MessageId, until: SendUntil, timeoutMs: number): Promise<void> {
@@ -670,7 +660,7 @@ export class Node {
     for (const state of this.inbound) state.connection.destroy();
     this.pool.destroyAll();
     for (const mailbox of this.mailboxes.values()) mailbox.stop();
-    for (const wake of this.outboxWaiters) wake();
+    this.outboxWaiters.wakeAll();
     await Promise.race([Promise.all(this.background), sleep(2000)]);
     await closed;
     await this.store?.close();

@@ -1,5 +1,6 @@
 import { LeaseExpired, NodeStopped, ReceiveTimeout } from '../errors.ts';
 import type { MessageId } from '../wire/messages.ts';
+import { RoomWaiters } from '../room.ts';
 
 // A mailbox is a bounded producer/consumer queue with leases. A receiver takes the head message under a lease;
 // done() before the lease ends consumes it, otherwise it goes back to the head of the queue for another receiver.
@@ -54,7 +55,7 @@ export class Mailbox {
   private leases = new Map<string, HeldLease[]>();
   private leaseCount = 0;
   private waiters: Waiter[] = [];
-  private spaceWaiters: (() => void)[] = [];
+  private readonly spaceWaiters = new RoomWaiters();
   private stopped = false;
 
   constructor(
@@ -101,17 +102,7 @@ export class Mailbox {
   /** Resolves when there is room for one more message, or false after `timeoutMs`. */
   waitForSpace(timeoutMs: number): Promise<boolean> {
     if (!this.full) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      const timer = setTimeout(() => {
-        this.spaceWaiters = this.spaceWaiters.filter((w) => w !== wake);
-        resolve(false);
-      }, timeoutMs);
-      this.spaceWaiters.push(wake);
-    });
+    return this.spaceWaiters.wait(timeoutMs);
   }
 
   /** Take the head message under a lease, waiting up to `timeoutMs` (forever when absent) for one to arrive. */
@@ -180,8 +171,7 @@ export class Mailbox {
       waiter.reject(new NodeStopped());
     }
     this.waiters = [];
-    for (const wake of this.spaceWaiters) wake();
-    this.spaceWaiters = [];
+    this.spaceWaiters.wakeAll();
   }
 
   private dispatch(): void {
@@ -238,7 +228,6 @@ export class Mailbox {
   }
 
   private wakeSpaceWaiter(): void {
-    const wake = this.spaceWaiters.shift();
-    wake?.();
+    this.spaceWaiters.wakeOne();
   }
 }
