@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Address, Backend, CrashedNode, NodeSpec, ProxyEndpoint, RunningNode } from './backend.ts';
+import { reservePort } from './ports.ts';
 
 const binPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'bin.mjs');
 const HOST = '127.0.0.1';
@@ -64,7 +64,8 @@ export class ProcessBackend implements Backend {
     const dataDir = join(this.dataRoot, spec.name);
     mkdirSync(dataDir, { recursive: true });
     mkdirSync(dirname(spec.logFile), { recursive: true });
-    const node = await ProcessNode.spawn(spec, dataDir, this.plannedPorts.get(spec.name) ?? 0, this.nodes);
+    const port = this.plannedPorts.get(spec.name) ?? (await reservePort(HOST));
+    const node = await ProcessNode.spawn(spec, dataDir, port, this.nodes);
     if (this.closed) {
       await node.stop();
       throw new Error(`node ${spec.name} started after its lab was closed`);
@@ -81,16 +82,9 @@ export class ProcessBackend implements Backend {
     return node;
   }
 
-  /** Reserves a free loopback port for the node (bound and released at once; the node binds it moments later). */
+  /** Reserves a loopback port for the node, outside the range outgoing connections take theirs from. */
   async plannedPeerAddress(name: string): Promise<Address> {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, HOST, () => {
-        const { port } = server.address() as { port: number };
-        server.close(() => resolve(port));
-      });
-    });
+    const port = await reservePort(HOST);
     this.plannedPorts.set(name, port);
     return { host: HOST, port };
   }

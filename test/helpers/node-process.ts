@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { reservePort } from '../../harness/backends/ports.ts';
 
 // Start real node processes (`chaoslab node ...`) for tests, read their JSON log lines, and make sure every one
 // of them is killed: call stopAllNodes() in afterEach/afterAll.
@@ -166,14 +166,5 @@ export async function stopAllNodes(): Promise<void> {
   await Promise.all([...spawned].map((node) => node.kill()));
 }
 
-/** A port that was free a moment ago (for nodes that must know each other's address before both start). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A port for a node that must be known before it starts, or kept across a restart (see reservePort). */
+export const freePort = reservePort;

@@ -1,6 +1,5 @@
-import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { reservePort } from '../../harness/backends/ports.ts';
 import { Fixtures, portOf, Received } from './fixtures.ts';
 
 const fixtures = new Fixtures();
@@ -24,7 +23,7 @@ describe('connections through a proxy without toxics', () => {
 
   it('closes the client connection when the upstream refuses', async () => {
     const { client } = await fixtures.proxyServer();
-    const proxy = await client.createProxy({ name: 'nowhere', listen: '127.0.0.1:0', upstream: `127.0.0.1:${await freePort()}` });
+    const proxy = await client.createProxy({ name: 'nowhere', listen: '127.0.0.1:0', upstream: `127.0.0.1:${await reservePort()}` });
     const received = new Received(await fixtures.connect(portOf(proxy.listen)));
     expect(await received.closedWithin(5000)).toBe(true);
     expect(received.bytes.length).toBe(0);
@@ -54,12 +53,3 @@ describe('connections through a proxy without toxics', () => {
     expect((await received.until(4)).toString()).toBe('here');
   });
 });
-
-/** A port nothing listens on (it was free a moment ago). */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

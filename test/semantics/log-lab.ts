@@ -48,11 +48,13 @@ export class LogLab {
   static async start(options: LogLabOptions): Promise<LogLab> {
     const root = mkdtempSync(join(tmpdir(), 'chaoslab-semantics-'));
     const toxiproxy = await openToxiproxy({ kind: 'embedded', seed: 7 });
-    // Both nodes start at once (a node takes seconds to start on a busy machine): b's port is chosen first.
+    // Both nodes start at once (a node takes seconds to start on a busy machine): their ports are chosen first,
+    // and kept across restarts.
     const bPort = await freePort();
     const proxy = await (toxiproxy.client as Toxiproxy).createProxy({ name: 'link_a_b', listen: '127.0.0.1:0', upstream: `127.0.0.1:${bPort}` });
     const proxyPort = Number(proxy.listen.slice(proxy.listen.lastIndexOf(':') + 1));
-    const [a, b] = await Promise.all([startNode(clientSpec(options, root, proxyPort, 0)), startNode(serverSpec(options, root, bPort))]);
+    const aPort = await freePort();
+    const [a, b] = await Promise.all([startNode(clientSpec(options, root, proxyPort, aPort)), startNode(serverSpec(options, root, bPort))]);
     await Promise.all([a.waitFor('program-started'), b.waitFor('program-started')]);
     const lab = new LogLab(options, root, toxiproxy, proxy, a, b);
     await lab.connect();
