@@ -489,8 +489,9 @@ export class Node {
   private onHello(state: InboundState, message: { type: string; rid?: number } & Record<string, unknown>): void {
     const { connection } = state;
     if (message.type !== 'hello') {
-      this.drop('unauthenticated', { remote: connection.remote, type: message.type });
-      connection.write(errorAnswer('unauthenticated', 'a connection starts with hello'));
+      // Not a refusal of who the opener is: a lossy link can eat the hello frame. The opener reconnects.
+      this.drop('hello-missing', { remote: connection.remote, type: message.type });
+      connection.write(errorAnswer('hello-missing', 'a connection starts with hello'));
       connection.end();
       return;
     }

@@ -112,8 +112,9 @@ export class OutboundConnection {
     const answer = asAnswer(raw);
     if (!answer) return;
     if (answer.rid === undefined) {
-      // Only a refused hello refuses the connection; another error without rid answers one garbled message
-      // (e.g. a corrupt frame that a skip-checksum node parsed and found without rid).
+      // Only a refused hello refuses the connection. Another error without rid is a lost hello (`hello-missing`:
+      // the close that follows fails pending requests as a lost connection, which callers retry) or answers one
+      // garbled message (e.g. a corrupt frame that a skip-checksum node parsed and found without rid).
       if (answer.type === 'error' && answer.code === 'unauthenticated') this.refusal = errorFromAnswer(answer);
       return;
     }

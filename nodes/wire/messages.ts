@@ -92,6 +92,7 @@ export function asAnswer(raw: unknown): Answer | undefined {
 export type ErrorCode =
   | 'invalid'
   | 'unauthenticated'
+  | 'hello-missing'
   | 'mailbox-full'
   | 'receive-timeout'
   | 'lease-expired'

@@ -88,7 +88,7 @@ describe('wire protocol against a node process', () => {
     client.close();
   });
 
-  it('answers an invalid message with error code invalid and a connection without hello with unauthenticated', async () => {
+  it('answers an invalid message with error code invalid and a connection without hello with hello-missing', async () => {
     const node = await startNode({ id: 'w4' });
     const client = await NodeClient.connect(node.address);
     await expect(client.request({ type: 'send', to: { mbox: 'box' } })).rejects.toMatchObject({ code: 'invalid' });
@@ -98,8 +98,8 @@ describe('wire protocol against a node process', () => {
     socket.write(encodeFrame({ type: 'ping', rid: 1 }));
     await closed(socket);
     // The node's log line can reach this process after the socket's close does.
-    await node.waitFor((l) => l.event === 'drop' && l.reason === 'unauthenticated');
-    expect(node.events('drop', (l) => l.reason === 'unauthenticated')).toHaveLength(1);
+    await node.waitFor((l) => l.event === 'drop' && l.reason === 'hello-missing');
+    expect(node.events('drop', (l) => l.reason === 'hello-missing')).toHaveLength(1);
   });
 
   it('keeps serving valid requests after 10,000 random and malformed frames, and logs every rejection', async () => {

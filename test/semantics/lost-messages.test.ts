@@ -58,3 +58,13 @@ describe('delivery settings under lost messages and lost replies', () => {
     });
   }
 });
+
+describe('a lost hello', () => {
+  it('is a lost connection, not a refusal: the sender reconnects, says hello again and its message arrives', async () => {
+    // No warm-up: a's first connection to b opens while every frame a->b is lost, its hello included.
+    lab = await LogLab.start({ semantics: 'at-least-once', config: fast });
+    expect(await withLoss(lab, 'upstream', 'first-message', 400, 8000)).toBe('ok');
+    expect(lab.b.events('drop', (line) => line.reason === 'hello-missing').length).toBeGreaterThan(0);
+    expect((await lab.counts()).get('first-message')).toBeGreaterThanOrEqual(1);
+  });
+});
