@@ -2,14 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { finished } from 'node:stream/promises';
 import type { Address, Backend, CrashedNode, NodeSpec, ProxyEndpoint, RunningNode } from './backend.ts';
+import { bundle } from '../bundles.ts';
 import { reservePort } from './ports.ts';
 
-const binPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'bin.mjs');
 const HOST = '127.0.0.1';
-/** tsx compiles on first start; a loaded 2-core machine needs far more than the usual ~0.3 s. */
+/** A node starts in about 0.3 s; a loaded 2-core machine starting a 27-node lab needs far more. */
 const START_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 3_000;
 
@@ -117,11 +116,12 @@ class ProcessNode implements RunningNode {
     log: WriteStream,
   ) {
     owner.add(this);
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    // Exited once the process is gone and its last log lines are on disk (the report reads them next).
+    const logWritten = finished(log).catch(() => {});
+    this.exited = new Promise<void>((resolve) => child.once('exit', () => resolve())).then(() => logWritten);
     void this.exited.then(() => {
       livingChildren.delete(child);
       owner.delete(this);
-      log.end();
     });
   }
 
@@ -131,7 +131,7 @@ class ProcessNode implements RunningNode {
 
   /** Start `chaoslab node` and wait for its `ready` line; a restart asks for the port it had before. */
   static async spawn(spec: NodeSpec, dataDir: string, port: number, owner: Set<ProcessNode>): Promise<ProcessNode> {
-    const args = [binPath, 'node', '--id', spec.name, '--host', HOST, '--port', String(port), '--data', dataDir, ...spec.args];
+    const args = [await bundle('node'), '--id', spec.name, '--host', HOST, '--port', String(port), '--data', dataDir, ...spec.args];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     livingChildren.add(child);
     const starting = startingChildren.get(owner) ?? new Set<ChildProcess>();
@@ -143,20 +143,29 @@ class ProcessNode implements RunningNode {
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
     });
-    const lines = createInterface({ input: child.stdout! });
+    // Every line goes to the log file as the node wrote it; only the lines up to `ready` are read here.
+    child.stdout!.pipe(log);
     const listening = new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`node ${spec.name} did not report ready within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
       let boundPort: number | undefined;
-      lines.on('line', (line) => {
-        if (!log.writableEnded) log.write(line + '\n');
-        const event = parseLogLine(line);
-        if (event?.event === 'listening' && typeof event.port === 'number') boundPort = event.port;
-        // `ready` follows `listening` once every program serves: only then can the harness call them.
-        if (event?.event === 'ready' && boundPort !== undefined) {
-          clearTimeout(timer);
-          resolve(boundPort);
+      let partial = '';
+      const scan = (chunk: Buffer) => {
+        const lines = (partial + chunk.toString()).split('\n');
+        partial = lines.pop()!;
+        for (const line of lines) {
+          const event = parseLogLine(line);
+          if (event?.event === 'listening' && typeof event.port === 'number') boundPort = event.port;
+          // `ready` follows `listening` once every program serves: only then can the harness call them.
+          if (event?.event === 'ready' && boundPort !== undefined) {
+            child.stdout!.off('data', scan);
+            if (process.env.EXP_NOLOG) { child.stdout!.unpipe(log); child.stdout!.resume(); }
+            clearTimeout(timer);
+            resolve(boundPort);
+            return;
+          }
         }
-      });
+      };
+      child.stdout!.on('data', scan);
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
         reject(new Error(`node ${spec.name} exited (${signal ?? `code ${code}`}) before it was ready:\n${stderr.trim()}`));
@@ -170,7 +179,6 @@ class ProcessNode implements RunningNode {
       starting.delete(child);
       child.kill('SIGKILL');
       livingChildren.delete(child);
-      log.end();
       throw error;
     }
   }

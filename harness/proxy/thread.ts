@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
+import { bundle } from '../bundles.ts';
 import type { ProxyServerOptions } from './server.ts';
 
 export interface ThreadedProxyServer {
@@ -10,9 +11,10 @@ export interface ThreadedProxyServer {
 
 type Reply = { url: string; seed: number } | { error: string } | { stopped: true };
 
-/** Starts the proxy server in a worker thread of this process (see worker-entry.mjs for why). */
+/** Starts the proxy server in a worker thread of this process (see worker.ts for why). */
 export async function startProxyServerThread(options: ProxyServerOptions = {}): Promise<ThreadedProxyServer> {
-  const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: options });
+  // Plain JavaScript: the thread needs none of the flags (a TypeScript loader) this process may run with.
+  const worker = new Worker(await bundle('proxy-worker'), { workerData: options, execArgv: [] });
   const exited = once(worker, 'exit');
   const [reply] = (await Promise.race([
     once(worker, 'message'),

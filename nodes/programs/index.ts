@@ -19,14 +19,25 @@ export function programNames(): string[] {
   return [...programs.keys()].sort();
 }
 
+let loaded: Promise<Map<string, Error>> | undefined;
+
 /**
- * Import every program file next to this one (modules are evaluated once). A file that fails to load only
- * matters if one of its programs is asked for, so failures are returned rather than thrown.
+ * Import every program file next to this one, once. A file that fails to load only matters if one of its
+ * programs is asked for, so failures are returned rather than thrown.
  */
-export async function loadPrograms(): Promise<Map<string, Error>> {
+export function loadPrograms(): Promise<Map<string, Error>> {
+  return (loaded ??= importProgramFiles());
+}
+
+/** A bundled node imported every program file itself: there is no folder of sources to read at run time. */
+export function programsBundled(): void {
+  loaded = Promise.resolve(new Map());
+}
+
+async function importProgramFiles(): Promise<Map<string, Error>> {
   const dir = dirname(fileURLToPath(import.meta.url));
   const failures = new Map<string, Error>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'index.ts').sort()) {
+  for (const file of programFiles(dir)) {
     try {
       await import(pathToFileURL(join(dir, file)).href);
     } catch (error) {
@@ -34,6 +45,11 @@ export async function loadPrograms(): Promise<Map<string, Error>> {
     }
   }
   return failures;
+}
+
+/** The program files in `dir` (this folder), in a fixed order. */
+export function programFiles(dir = dirname(fileURLToPath(import.meta.url))): string[] {
+  return readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'index.ts').sort();
 }
 
 /** Start the named programs on a listening node, in order. Unknown names throw before anything starts. */

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { bundle } from '../../harness/bundles.ts';
 import { reservePort } from '../../harness/backends/ports.ts';
 
 // Start real node processes (`chaoslab node ...`) for tests, read their JSON log lines, and make sure every one
@@ -135,9 +136,13 @@ export class NodeProcess {
 
 const spawned = new Set<NodeProcess>();
 
-/** Node's command-line arguments for a spec (also handy for spawning by other means). */
+/** `chaoslab node` with a spec's flags, through the CLI as a person runs it. */
 export function nodeArgs(spec: NodeSpec): string[] {
-  const args = ['harness/cli/bin.mjs', 'node', '--id', spec.id, '--port', String(spec.port ?? 0)];
+  return ['harness/cli/bin.mjs', 'node', ...nodeFlags(spec)];
+}
+
+function nodeFlags(spec: NodeSpec): string[] {
+  const args = ['--id', spec.id, '--port', String(spec.port ?? 0)];
   if (spec.data) args.push('--data', spec.data);
   for (const program of spec.programs ?? []) args.push('--program', program);
   for (const [name, address] of Object.entries(spec.peers ?? {})) args.push('--peer', `${name}=${address.host ?? '127.0.0.1'}:${address.port}`);
@@ -147,11 +152,11 @@ export function nodeArgs(spec: NodeSpec): string[] {
 }
 
 /**
- * Spawn `chaoslab node` and wait until it is ready: `listening` gives the bound port, `ready` says its programs
- * have started (their handlers are registered).
+ * Spawn the node program, bundled as the process backend runs it, and wait until it is ready: `listening` gives
+ * the bound port, `ready` says its programs have started (their handlers are registered).
  */
 export async function startNode(spec: NodeSpec): Promise<NodeProcess> {
-  const child = spawn(process.execPath, nodeArgs(spec), { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [await bundle('node'), ...nodeFlags(spec)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   const node = new NodeProcess(spec.id, child);
   spawned.add(node);
   void node.exited.then(() => spawned.delete(node));

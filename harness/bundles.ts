@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { programFiles } from '../nodes/programs/index.ts';
+
+// chaoslab runs its TypeScript as it is (tsx), except where a start is paid again and again: a lab starts a
+// node process per node and per restart, and a proxy thread per run, and through tsx each spends most of a
+// second compiling and resolving modules. Those two entries run as plain JavaScript bundles instead, which
+// start in about a third of the time. A bundle is named by a hash of every source and the locked
+// dependencies, so harnesses share it and it is built again (in about 0.3 s) only after a change.
+
+const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SOURCE_DIRS = ['nodes', 'harness'].map((dir) => join(projectRoot, dir));
+/** A bundle no harness has used for this long belongs to sources that have since changed. */
+const STALE_MS = 24 * 60 * 60 * 1000;
+
+interface Entry {
+  /** The entry module's source; imports resolve from `dir`. */
+  contents: () => string;
+  dir: string;
+}
+
+const entries = {
+  /** `chaoslab node` (nodes/main.ts) with every program imported up front. */
+  node: {
+    dir: join(projectRoot, 'nodes'),
+    contents: () =>
+      [
+        `import { programsBundled } from './programs/index.ts';`,
+        ...programFiles(join(projectRoot, 'nodes', 'programs')).map((file) => `import './programs/${file}';`),
+        `import { runNode } from './main.ts';`,
+        `programsBundled();`,
+        `await runNode(process.argv.slice(2));`,
+      ].join('\n'),
+  },
+  /** The embedded proxy's worker thread. */
+  'proxy-worker': {
+    dir: join(projectRoot, 'harness', 'proxy'),
+    contents: () => `import './worker.ts';`,
+  },
+} satisfies Record<string, Entry>;
+
+export type BundleName = keyof typeof entries;
+
+const built = new Map<BundleName, Promise<string>>();
+let sourcesHash: string | undefined;
+
+/** The path of the named bundle, built first if the sources changed since it was last built. */
+export function bundle(name: BundleName): Promise<string> {
+  let path = built.get(name);
+  if (!path) built.set(name, (path = findOrBuild(name)));
+  return path;
+}
+
+async function findOrBuild(name: BundleName): Promise<string> {
+  const dir = cacheDir();
+  const path = join(dir, `${name}-${(sourcesHash ??= hashSources())}.mjs`);
+  if (existsSync(path)) {
+    touch(path);
+    return path;
+  }
+  const code = await build(entries[name]);
+  // Written aside and renamed: a harness starting from this file never sees half of it.
+  const partial = `${path}.${process.pid}.partial`;
+  writeFileSync(partial, code);
+  renameSync(partial, path);
+  removeStale(dir, name, path);
+  return path;
+}
+
+async function build(entry: Entry): Promise<Uint8Array> {
+  const { build } = await import('esbuild');
+  const result = await build({
+    stdin: { contents: entry.contents(), resolveDir: entry.dir, sourcefile: 'entry.ts', loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    write: false,
+    logLevel: 'silent',
+    // Bundled CommonJS packages (commander) call require() for node's built-ins.
+    banner: { js: `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);` },
+  });
+  return result.outputFiles[0]!.contents;
+}
+
+function hashSources(): string {
+  const hash = createHash('sha256');
+  for (const file of [...SOURCE_DIRS.flatMap(sourceFiles), join(projectRoot, 'package-lock.json')]) {
+    hash.update(relative(projectRoot, file)).update('\0').update(readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return sourceFiles(path);
+      return /\.(ts|mjs)$/.test(entry.name) ? [path] : [];
+    });
+}
+
+function cacheDir(): string {
+  for (const dir of [join(projectRoot, 'node_modules', '.cache', 'chaoslab'), join(tmpdir(), 'chaoslab-cache')]) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      accessSync(dir, constants.W_OK);
+      return dir;
+    } catch {
+      // not writable (a read-only install): try the next
+    }
+  }
+  throw new Error('no writable cache dir for the bundled node program and proxy thread');
+}
+
+/** Marks the bundle as in use, so that no other harness removes it as stale. */
+function touch(path: string): void {
+  try {
+    const now = new Date();
+    utimesSync(path, now, now);
+  } catch {
+    // read-only: nobody removes it either
+  }
+}
+
+function removeStale(dir: string, name: BundleName, keep: string): void {
+  for (const file of readdirSync(dir)) {
+    const path = join(dir, file);
+    if (!file.startsWith(`${name}-`) || path === keep) continue;
+    try {
+      if (Date.now() - statSync(path).mtimeMs > STALE_MS) rmSync(path, { force: true });
+    } catch {
+      // another harness removed it first
+    }
+  }
+}
