@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
 import type { Address, Backend, CrashedNode, ProxyEndpoint, RunningNode } from './backends/backend.ts';
-import { callService } from './workload/call.ts';
+import { callService, mailboxSizes, type MailboxSizes } from './workload/call.ts';
 
 /** What one node of a lab runs and how it behaves; everything else about it is the backend's business. */
 export interface LabNodeSpec {
@@ -186,6 +186,11 @@ export class Lab {
   /** Calls a procedure of a service on a node, directly (the harness's own requests are never faulted). */
   call<T = unknown>(node: string, service: string, proc: string, args: unknown, timeoutMs = 10_000): Promise<T> {
     return callService<T>(this.address(node), service, proc, args, timeoutMs);
+  }
+
+  /** A node's mailboxes with their queued and leased messages. */
+  mailboxes(node: string): Promise<Record<string, MailboxSizes>> {
+    return mailboxSizes(this.address(node));
   }
 
   async close(): Promise<void> {

@@ -51,8 +51,13 @@ export interface ScenarioOutcome {
   error?: string;
 }
 
-/** How long the ground truth must stay unchanged before the run trusts that in-flight work has drained. */
-const QUIET_MS = 400;
+/** The ground truth unchanged this long, with no message left in flight anywhere, means the run has drained. */
+const SETTLED_MS = 150;
+/**
+ * The ground truth unchanged this long means drained even with messages still held somewhere (a mailbox nobody
+ * reads, a sender that retries until its give-up time): longer than the slowest retransmission interval.
+ */
+const QUIET_MS = 2_500;
 const DRAIN_LIMIT_MS = 20_000;
 
 const activeLabs = new Set<Lab>();
@@ -227,26 +232,45 @@ async function drive(
 }
 
 /**
- * Reads the ground truth from every node that keeps a log, until it stops changing: retransmissions and
- * redeliveries still in flight when the faults healed land first.
+ * Reads the ground truth from every node that keeps a log once in-flight work has landed: retransmissions
+ * (client nodes' unsettled messages) and deliveries (messages queued or leased in consumers' mailboxes) that
+ * were still under way when the faults healed.
  */
 async function drainExecutions(lab: Lab, scenario: Scenario, recorder: HistoryRecorder): Promise<Execution[]> {
-  const logNodes = nodeNames(scenario.nodes.count).filter((name) =>
-    programsOf(scenario, name).some((program) => program === 'log' || program === 'consumer'),
-  );
+  const names = nodeNames(scenario.nodes.count);
+  const running = (program: string) => names.filter((name) => programsOf(scenario, name).includes(program));
+  const logNodes = names.filter((name) => programsOf(scenario, name).some((program) => program === 'log' || program === 'consumer'));
+  const readAll = async () => (await Promise.all(logNodes.map((node) => readLog(lab, node, recorder)))).flat();
   const deadline = performance.now() + DRAIN_LIMIT_MS;
   let last = -1;
   let stableSince = performance.now();
   for (;;) {
-    const executions = (await Promise.all(logNodes.map((node) => readLog(lab, node, recorder)))).flat();
+    const executions = await readAll();
     const now = performance.now();
     if (executions.length !== last) {
       last = executions.length;
       stableSince = now;
-    } else if (now - stableSince >= QUIET_MS || now >= deadline) {
-      return executions.sort((a, b) => a.time - b.time);
+    } else {
+      const quiet = now - stableSince;
+      const drained =
+        quiet >= QUIET_MS ||
+        now >= deadline ||
+        (quiet >= SETTLED_MS && (await nothingInFlight(lab, running('client'), running('consumer'))) && (await readAll()).length === last);
+      if (drained) return executions.sort((a, b) => a.time - b.time);
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** No client node is still retransmitting and no consumer has a message waiting or leased. */
+async function nothingInFlight(lab: Lab, clients: string[], consumers: string[]): Promise<boolean> {
+  try {
+    const senders = await Promise.all(clients.map((node) => lab.call<{ unsettled: number }>(node, 'workload', 'unsettled', {})));
+    if (senders.some((sender) => sender.unsettled > 0)) return false;
+    const mailboxes = await Promise.all(consumers.map((node) => lab.mailboxes(node)));
+    return mailboxes.every((boxes) => Object.values(boxes).every((box) => box.queued + box.leased === 0));
+  } catch {
+    return false; // a node that does not answer may still hold work
   }
 }
 

@@ -31,6 +31,21 @@ export class ServiceConnection {
   }
 }
 
+export interface MailboxSizes {
+  queued: number;
+  leased: number;
+}
+
+/** A node's mailboxes (the wire protocol's `stats`), straight from the node. */
+export async function mailboxSizes(address: Address): Promise<Record<string, MailboxSizes>> {
+  const client = await NodeClient.connect(address, { identity: HARNESS_IDENTITY });
+  try {
+    return (await client.stats()).mailboxes as Record<string, MailboxSizes>;
+  } finally {
+    void client.close();
+  }
+}
+
 export async function callService<T>(address: Address, service: string, proc: string, args: unknown, timeoutMs: number): Promise<T> {
   const connection = await ServiceConnection.open(address);
   try {

@@ -24,6 +24,8 @@ const Op = z.object({ id: z.string().min(1), body: z.string(), digest: z.string(
 export const workloadService = defineService('workload', {
   append: { args: Op, result: Outcome },
   send: { args: Op.extend({ node: z.string().min(1), mbox: z.string().min(1).default('inbox') }), result: Outcome },
+  /** How many messages this node is still retransmitting: the harness drains until none are left. */
+  unsettled: { args: z.object({}), result: z.object({ unsettled: z.number().int().nonnegative() }) },
 });
 
 const Options = z.object({
@@ -79,6 +81,7 @@ registerProgram('client', async (node) => {
           return failedOutcome(error, semantics.behaviour);
         }
       },
+      unsettled: async () => ({ unsettled: semantics.outbox.unsettledCount }),
     },
     { semantics: false, workers: options.workloadWorkers },
   );

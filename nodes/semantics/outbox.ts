@@ -100,6 +100,11 @@ export class Outbox {
     this.journal.append({ t: 'settled', seq } satisfies OutboxRecord).catch(() => {});
   }
 
+  /** Messages this sender still tries to deliver: sent, neither answered nor given up on. */
+  get unsettledCount(): number {
+    return this.unsettled.size;
+  }
+
   /** Every sequence number below this is settled: piggybacked so receivers can forget them. */
   lowWater(): number {
     let low = this.nextSeq;

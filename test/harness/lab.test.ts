@@ -148,3 +148,22 @@ describe('chaoslab run interrupted', () => {
     }
   }, 150_000);
 });
+
+describe('chaoslab run --parallel', () => {
+  it('runs scenarios side by side and reports them in the order they were named', async () => {
+    const runsDir = mkdtempSync(join(tmpdir(), 'chaoslab-parallel-'));
+    try {
+      const names = ['lost-reply-exactly-once', 'baseline-at-most-once', 'cut-wire-at-most-once'];
+      const stdout = execFileSync(
+        process.execPath,
+        ['harness/cli/bin.mjs', 'run', ...names, '--parallel', '3', '--json', '--no-report', '--seed', '5', '--runs-dir', runsDir],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 120_000 },
+      );
+      const { scenarios } = JSON.parse(stdout) as { scenarios: { name: string; ok: boolean; seed: number }[] };
+      expect(scenarios.map((scenario) => scenario.name)).toEqual(names);
+      expect(scenarios.every((scenario) => scenario.ok && scenario.seed === 5)).toBe(true);
+    } finally {
+      rmSync(runsDir, { recursive: true, force: true });
+    }
+  }, 150_000);
+});

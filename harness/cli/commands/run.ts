@@ -14,7 +14,15 @@ interface RunFlags {
   junit?: string;
   summary?: string;
   report: boolean;
+  parallel?: number;
 }
+
+/**
+ * Scenarios run at once unless --parallel says otherwise. Much of a scenario is waiting (fault windows,
+ * retransmission timers, restarts), so two local labs share two cores well; containers start slowly enough
+ * under load that the docker backend runs one at a time.
+ */
+const DEFAULT_PARALLEL: Record<BackendName, number> = { process: 2, docker: 1 };
 
 export function register(program: Command): void {
   program
@@ -29,6 +37,7 @@ export function register(program: Command): void {
     .option('--junit <file>', 'also write a JUnit XML file (one test case per scenario and guarantee)')
     .option('--summary <file>', 'also write a Markdown summary')
     .option('--no-report', 'do not write report.html into each run folder (faster)')
+    .option('--parallel <n>', 'scenarios run at once (default 2 on process, 1 on docker)', parseParallel)
     .action(async (names: string[], flags: RunFlags) => {
       // Loaded here, not at the top: every command file is imported for every command, `chaoslab node` included.
       const { selectScenarios } = await import('../../catalogue.ts');
@@ -41,18 +50,22 @@ export function register(program: Command): void {
       process.once('SIGTERM', stopOnSignal);
 
       const scenarios = await selectScenarios(names);
-      const outcomes: ScenarioOutcome[] = [];
-      for (const [i, scenario] of scenarios.entries()) {
-        const outcome = await runScenario(scenario, {
-          backend: flags.backend,
-          seed: flags.seed,
-          toxiproxyUrl: flags.toxiproxyUrl ?? process.env.CHAOSLAB_TOXIPROXY_URL,
-          runsDir: flags.runsDir,
-          report: flags.report,
-          onProgress: (line) => process.stderr.write(`[${i + 1}/${scenarios.length}] ${line}\n`),
-        });
-        outcomes.push(outcome);
-      }
+      const outcomes: ScenarioOutcome[] = new Array(scenarios.length);
+      let next = 0;
+      const runner = async () => {
+        for (let i = next++; i < scenarios.length; i = next++) {
+          outcomes[i] = await runScenario(scenarios[i]!, {
+            backend: flags.backend,
+            seed: flags.seed,
+            toxiproxyUrl: flags.toxiproxyUrl ?? process.env.CHAOSLAB_TOXIPROXY_URL,
+            runsDir: flags.runsDir,
+            report: flags.report,
+            onProgress: (line) => process.stderr.write(`[${i + 1}/${scenarios.length}] ${line}\n`),
+          });
+        }
+      };
+      // Outcomes keep the catalogue's order whichever finishes first; seeds do not depend on the order either.
+      await Promise.all(Array.from({ length: flags.parallel ?? DEFAULT_PARALLEL[flags.backend] }, runner));
       await writeExtraReports(outcomes, flags);
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ scenarios: outcomes.map(jsonEntry) })}\n`);
@@ -61,6 +74,12 @@ export function register(program: Command): void {
       }
       process.exitCode = outcomes.every((outcome) => outcome.ok) ? 0 : 1;
     });
+}
+
+function parseParallel(value: string): number {
+  const parallel = Number(value);
+  if (!Number.isInteger(parallel) || parallel < 1) throw new Error(`--parallel must be a positive integer, got "${value}"`);
+  return parallel;
 }
 
 function parseSeed(value: string): number {
