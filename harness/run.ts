@@ -52,7 +52,7 @@ export interface ScenarioOutcome {
 }
 
 /** The ground truth unchanged this long, with no message left in flight anywhere, means the run has drained. */
-const SETTLED_MS = 150;
+const SETTLED_MS = 100;
 /**
  * The ground truth unchanged this long means drained even with messages still held somewhere (a mailbox nobody
  * reads, a sender that retries until its give-up time): longer than the slowest retransmission interval.
@@ -240,7 +240,12 @@ async function drainExecutions(lab: Lab, scenario: Scenario, recorder: HistoryRe
   const names = nodeNames(scenario.nodes.count);
   const running = (program: string) => names.filter((name) => programsOf(scenario, name).includes(program));
   const logNodes = names.filter((name) => programsOf(scenario, name).some((program) => program === 'log' || program === 'consumer'));
-  const readAll = async () => (await Promise.all(logNodes.map((node) => readLog(lab, node, recorder)))).flat();
+  // Logs only grow: each read fetches what was appended since the last one.
+  const logs = new Map(logNodes.map((node) => [node, [] as Execution[]]));
+  const readAll = async () => {
+    await Promise.all(logNodes.map(async (node) => logs.get(node)!.push(...(await readLog(lab, node, recorder, logs.get(node)!.length)))));
+    return [...logs.values()].flat();
+  };
   const deadline = performance.now() + DRAIN_LIMIT_MS;
   let last = -1;
   let stableSince = performance.now();
@@ -258,7 +263,7 @@ async function drainExecutions(lab: Lab, scenario: Scenario, recorder: HistoryRe
         (quiet >= SETTLED_MS && (await nothingInFlight(lab, running('client'), running('consumer'))) && (await readAll()).length === last);
       if (drained) return executions.sort((a, b) => a.time - b.time);
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
@@ -278,12 +283,13 @@ interface NodeExecution extends Omit<Execution, 'time'> {
   time: number;
 }
 
-async function readLog(lab: Lab, node: string, recorder: HistoryRecorder): Promise<Execution[]> {
+/** A node's executions from `offset` on. */
+async function readLog(lab: Lab, node: string, recorder: HistoryRecorder, offset: number): Promise<Execution[]> {
   const executions: NodeExecution[] = [];
   for (;;) {
-    const page = await lab.call<{ executions: NodeExecution[]; total: number }>(node, 'log', 'read', { offset: executions.length });
+    const page = await lab.call<{ executions: NodeExecution[]; total: number }>(node, 'log', 'read', { offset: offset + executions.length });
     executions.push(...page.executions);
-    if (page.executions.length === 0 || executions.length >= page.total) break;
+    if (page.executions.length === 0 || offset + executions.length >= page.total) break;
   }
   // Nodes stamp wall-clock epoch ms; the history's time line starts at the run's start.
   return executions.map((execution) => ({
