@@ -2,10 +2,12 @@
 # from this host's node binary, or an official node image). No `# syntax=` line: the classic builder reads this.
 ARG BASE
 FROM ${BASE}
+# The node program bundled into one file (harness/bundles.ts): a container starts it without compiling TypeScript.
+ARG NODE_BUNDLE
 WORKDIR /chaoslab
 COPY . /chaoslab/
 ENV NODE_ENV=production
-# Both programs must load with the production dependencies alone; loading them here also leaves tsx's compile
-# cache in the image, which spares every container start the work.
-RUN node harness/cli/bin.mjs node --help >/dev/null && node harness/cli/bin.mjs proxy --help >/dev/null
-ENTRYPOINT ["node", "harness/cli/bin.mjs", "node"]
+# The proxy image runs the CLI from this one: it must load with the production dependencies alone, and loading it
+# here leaves tsx's compile cache in the image, which spares every proxy start the work.
+RUN cp "${NODE_BUNDLE}" /chaoslab/node.mjs && node node.mjs --help >/dev/null && node harness/cli/bin.mjs proxy --help >/dev/null
+ENTRYPOINT ["node", "node.mjs"]

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { bundle } from '../bundles.ts';
 import { appContextEntries, appInputsHash, dockerDir, NODE_DOCKERFILE, projectRoot } from './app-context.ts';
 import { buildImage, localImageId } from './build.ts';
 import { LABEL } from './labels.ts';
@@ -70,7 +71,8 @@ export async function planImages(base: BaseSetting): Promise<ImagePlan> {
     baseTag = base.image;
     baseIdentity = id;
   }
-  const appHash = appInputsHash([baseIdentity, ...['node.Dockerfile', 'proxy.Dockerfile'].map((f) => join(dockerDir, f))]);
+  // The Dockerfiles' contents, not their names: an edited Dockerfile must give new tags.
+  const appHash = appInputsHash([baseIdentity, ...['node.Dockerfile', 'proxy.Dockerfile'].map((f) => readFileSync(join(dockerDir, f), 'utf8'))]);
   return { base: baseTag, node: `chaoslab-node:${appHash}`, proxy: `chaoslab-proxy:${appHash}`, buildsBase: base.kind === 'offline' };
 }
 
@@ -105,16 +107,17 @@ export async function buildImages(base: BaseSetting, proxy: ProxySetting = { kin
       }),
     );
   }
-  await step(plan.node, () =>
-    buildImage({
+  await step(plan.node, async () => {
+    const nodeBundle = await bundleInProject();
+    await buildImage({
       tag: plan.node,
       contextDir: projectRoot,
-      entries: appContextEntries(),
+      entries: [...appContextEntries(), nodeBundle],
       dockerfile: NODE_DOCKERFILE,
-      buildArgs: { BASE: plan.base },
+      buildArgs: { BASE: plan.base, NODE_BUNDLE: nodeBundle },
       labels,
-    }),
-  );
+    });
+  });
   await step(plan.proxy, () =>
     buildImage({ tag: plan.proxy, contextDir: dockerDir, entries: ['proxy.Dockerfile'], dockerfile: 'proxy.Dockerfile', buildArgs: { APP: plan.node }, labels }),
   );
@@ -135,6 +138,15 @@ export async function requireImages(base: BaseSetting, proxy: ProxySetting): Pro
   await requireImage(images.proxy, proxy.kind === 'toxiproxy' ? missingToxiproxyHint(proxy.image) : hint);
   await requireImage(images.node, hint);
   return images;
+}
+
+/** The bundled node program (harness/bundles.ts), as a path inside the project: the node image's context. */
+async function bundleInProject(): Promise<string> {
+  const path = relative(projectRoot, await bundle('node'));
+  if (path.startsWith('..')) {
+    throw new Error(`cannot build the node image: the bundled node program is outside the project (${path}); make node_modules/.cache writable`);
+  }
+  return path;
 }
 
 async function inTemporaryDir(work: (dir: string) => Promise<void>): Promise<void> {
