@@ -1,11 +1,12 @@
 // Harness benchmark (not a test): `node --import tsx bench/harness.ts [--skip-catalogue]`.
-// Times one standard scenario (3 nodes, 1,000 ops, two fault windows), the whole catalogue, and labs of 3, 9 and
-// 27 nodes from start to stop. Bounded: every run stops by itself.
+// Times one standard scenario (3 nodes, 1,000 ops, two fault windows), the whole catalogue as the main job runs
+// it (`chaoslab run`, a process of its own), and labs of 3, 9 and 27 nodes from start to stop. Bounded: every run
+// stops by itself.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProcessBackend } from '../harness/backends/process.ts';
-import { loadCatalogue } from '../harness/catalogue.ts';
 import { Lab } from '../harness/lab.ts';
 import { closeActiveLabs, runScenario } from '../harness/run.ts';
 import { crash, defineScenario, loseReplies } from '../harness/scenario.ts';
@@ -51,11 +52,20 @@ try {
     }
   }
   if (!process.argv.includes('--skip-catalogue')) {
-    const catalogue = await loadCatalogue();
     const t0 = performance.now();
-    let asExpected = 0;
-    for (const scenario of catalogue) if ((await runScenario(scenario, { runsDir })).ok) asExpected++;
-    console.log(`catalogue: ${catalogue.length} scenarios in ${seconds(performance.now() - t0)} (${asExpected} as expected)`);
+    let stdout: string;
+    try {
+      stdout = execFileSync(process.execPath, ['harness/cli/bin.mjs', 'run', '--json', '--runs-dir', join(runsDir, 'catalogue')], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+        timeout: 600_000,
+      });
+    } catch (error) {
+      stdout = (error as { stdout?: string }).stdout ?? '{"scenarios": []}'; // exit 1: some verdict not as expected
+    }
+    const { scenarios } = JSON.parse(stdout) as { scenarios: { ok: boolean }[] };
+    const asExpected = scenarios.filter((scenario) => scenario.ok).length;
+    console.log(`catalogue (chaoslab run): ${scenarios.length} scenarios in ${seconds(performance.now() - t0)} (${asExpected} as expected)`);
   }
 } finally {
   await closeActiveLabs();
