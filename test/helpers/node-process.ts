@@ -94,6 +94,16 @@ export class NodeProcess {
     });
   }
 
+  /**
+   * Resolves once `count` log lines match, seen or yet to come. A node's log line can reach the test after the
+   * answer the node sent in the same turn, so an assertion about what a node logged waits for it.
+   */
+  async waitForCount(match: string | LinePredicate, count: number, timeoutMs = 10_000): Promise<void> {
+    const predicate = typeof match === 'string' ? (line: LogLine) => line.event === match : match;
+    let matched = 0;
+    await this.waitFor((line) => predicate(line) && ++matched >= count, timeoutMs);
+  }
+
   /** SIGTERM and wait for exit (SIGKILL after `graceMs`). */
   async stop(graceMs = 5_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     if (this.running) {

@@ -68,6 +68,7 @@ describe('wire protocol against a node process', () => {
     expect(delivery.body).toEqual({ intact: true });
     await delivery.done();
     await expectEmpty(client, 'box');
+    await node.waitForCount((l) => l.event === 'drop' && l.reason === 'corrupt', 1);
     expect(node.events('drop', (l) => l.reason === 'corrupt')).toHaveLength(1);
     client.close();
     socket.destroy();

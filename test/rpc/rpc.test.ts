@@ -156,7 +156,7 @@ describe('access control', () => {
     };
     await expect(attempt(credentialFor('wrong-key', 'a'))).rejects.toThrow();
     await expect(attempt(undefined)).rejects.toThrow();
-    expect(b.events('drop', (line) => line.reason === 'unauthenticated').length).toBeGreaterThanOrEqual(2);
+    await b.waitForCount((line) => line.event === 'drop' && line.reason === 'unauthenticated', 2);
     expect(await logCount()).toBe(1);
   });
 });
