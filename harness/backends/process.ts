@@ -158,7 +158,6 @@ class ProcessNode implements RunningNode {
           // `ready` follows `listening` once every program serves: only then can the harness call them.
           if (event?.event === 'ready' && boundPort !== undefined) {
             child.stdout!.off('data', scan);
-            if (process.env.EXP_NOLOG) { child.stdout!.unpipe(log); child.stdout!.resume(); }
             clearTimeout(timer);
             resolve(boundPort);
             return;
