@@ -29,7 +29,7 @@ const entries = {
     contents: () =>
       [
         `import { programsBundled } from './programs/index.ts';`,
-        ...programFiles(join(projectRoot, 'nodes', 'programs')).map((file) => `import './programs/${file}';`),
+        ...programFiles().map((file) => `import './programs/${file}';`),
         `import { runNode } from './main.ts';`,
         `programsBundled();`,
         `await runNode(process.argv.slice(2));`,

@@ -237,9 +237,11 @@ async function drive(
  * were still under way when the faults healed.
  */
 async function drainExecutions(lab: Lab, scenario: Scenario, recorder: HistoryRecorder): Promise<Execution[]> {
-  const names = nodeNames(scenario.nodes.count);
-  const running = (program: string) => names.filter((name) => programsOf(scenario, name).includes(program));
-  const logNodes = names.filter((name) => programsOf(scenario, name).some((program) => program === 'log' || program === 'consumer'));
+  const running = (...wanted: string[]) =>
+    nodeNames(scenario.nodes.count).filter((name) => programsOf(scenario, name).some((program) => wanted.includes(program)));
+  const logNodes = running('log', 'consumer');
+  const clients = running('client');
+  const consumers = running('consumer');
   // Logs only grow: each read fetches what was appended since the last one.
   const logs = new Map(logNodes.map((node) => [node, [] as Execution[]]));
   const readAll = async () => {
@@ -260,7 +262,7 @@ async function drainExecutions(lab: Lab, scenario: Scenario, recorder: HistoryRe
       const drained =
         quiet >= QUIET_MS ||
         now >= deadline ||
-        (quiet >= SETTLED_MS && (await nothingInFlight(lab, running('client'), running('consumer'))) && (await readAll()).length === last);
+        (quiet >= SETTLED_MS && (await nothingInFlight(lab, clients, consumers)) && (await readAll()).length === last);
       if (drained) return executions.sort((a, b) => a.time - b.time);
     }
     await new Promise((resolve) => setTimeout(resolve, 25));

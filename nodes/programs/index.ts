@@ -9,6 +9,7 @@ import type { Node } from '../node.ts';
 export type ProgramStart = (node: Node) => Promise<void> | void;
 
 const programs = new Map<string, ProgramStart>();
+const programsDir = dirname(fileURLToPath(import.meta.url));
 
 export function registerProgram(name: string, start: ProgramStart): void {
   if (programs.has(name)) throw new Error(`program '${name}' is already registered`);
@@ -35,11 +36,10 @@ export function programsBundled(): void {
 }
 
 async function importProgramFiles(): Promise<Map<string, Error>> {
-  const dir = dirname(fileURLToPath(import.meta.url));
   const failures = new Map<string, Error>();
-  for (const file of programFiles(dir)) {
+  for (const file of programFiles()) {
     try {
-      await import(pathToFileURL(join(dir, file)).href);
+      await import(pathToFileURL(join(programsDir, file)).href);
     } catch (error) {
       failures.set(file, error as Error);
     }
@@ -47,9 +47,9 @@ async function importProgramFiles(): Promise<Map<string, Error>> {
   return failures;
 }
 
-/** The program files in `dir` (this folder), in a fixed order. */
-export function programFiles(dir = dirname(fileURLToPath(import.meta.url))): string[] {
-  return readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'index.ts').sort();
+/** The program files of this folder, in a fixed order. */
+export function programFiles(): string[] {
+  return readdirSync(programsDir).filter((f) => f.endsWith('.ts') && f !== 'index.ts').sort();
 }
 
 /** Start the named programs on a listening node, in order. Unknown names throw before anything starts. */

@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { bundle } from '../../harness/bundles.ts';
-import { reservePort } from '../../harness/backends/ports.ts';
 
 // Start real node processes (`chaoslab node ...`) for tests, read their JSON log lines, and make sure every one
 // of them is killed: call stopAllNodes() in afterEach/afterAll.
@@ -180,6 +179,3 @@ export async function startNode(spec: NodeSpec): Promise<NodeProcess> {
 export async function stopAllNodes(): Promise<void> {
   await Promise.all([...spawned].map((node) => node.kill()));
 }
-
-/** A port for a node that must be known before it starts, or kept across a restart (see reservePort). */
-export const freePort = reservePort;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, startNode, stopAllNodes } from '../helpers/node-process.ts';
+import { reservePort } from '../../harness/backends/ports.ts';
+import { startNode, stopAllNodes } from '../helpers/node-process.ts';
 
 // The notes' two examples as runnable programs, each across two node processes.
 
@@ -23,7 +24,7 @@ describe('examples', () => {
   });
 
   it('rutabaga (2-way over mbox1/mbox2): the client gets the file back', async () => {
-    const clientPort = await freePort();
+    const clientPort = await reservePort();
     const server = await startNode({ id: 'server', programs: ['rutabaga-server'], peers: { client: { port: clientPort } } });
     const client = await startNode({
       id: 'client',

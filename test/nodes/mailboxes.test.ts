@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { NodeClient } from '../../nodes/client.ts';
 import { LeaseExpired, MailboxFull, ReceiveTimeout } from '../../nodes/errors.ts';
-import { freePort, startNode, stopAllNodes } from '../helpers/node-process.ts';
+import { reservePort } from '../../harness/backends/ports.ts';
+import { startNode, stopAllNodes } from '../helpers/node-process.ts';
 
 // Mailboxes of real node processes, reached over TCP: competing receivers, leases, back-pressure, the three
 // send-return modes, and durability across SIGKILL.
@@ -124,7 +125,7 @@ describe('mailboxes of a node process', () => {
 
   it('returns from send at each of the three points the notes name', async () => {
     const destination = await startNode({ id: 'dest' });
-    const latePort = await freePort();
+    const latePort = await reservePort();
     const sender = await startNode({
       id: 'src',
       programs: ['remote-control'],

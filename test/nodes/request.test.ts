@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { reservePort } from '../../harness/backends/ports.ts';
 import { NodeClient } from '../../nodes/client.ts';
 import { ConnectionLost, NotSent, RemoteError, Timeout } from '../../nodes/errors.ts';
 import { setLogSink } from '../../nodes/log.ts';
 import { Node } from '../../nodes/node.ts';
-import { freePort } from '../helpers/node-process.ts';
 
 // Request/answer, the base RPC is built on, between nodes embedded in this process (still real TCP sockets).
 
@@ -47,7 +47,7 @@ describe('request / handle', () => {
   });
 
   it('says NotSent when the node cannot be reached or resolved', async () => {
-    const port = await freePort();
+    const port = await reservePort();
     const caller = await node('lonely', { peers: { gone: { host: '127.0.0.1', port } } });
     await expect(caller.request('gone', { type: 'x' })).rejects.toBeInstanceOf(NotSent);
     await expect(caller.request('unknown', { type: 'x' })).rejects.toBeInstanceOf(NotSent);
@@ -61,7 +61,7 @@ describe('request / handle', () => {
     await expect(caller.request('slow', { type: 'never' }, { timeoutMs: 200 })).rejects.toBeInstanceOf(Timeout);
 
     // A peer that accepts, reads, and hangs up without answering.
-    const port = await freePort();
+    const port = await reservePort();
     const rude = createServer((socket) => socket.once('data', () => socket.destroy()));
     servers.push(rude);
     await new Promise<void>((resolve) => rude.listen(port, '127.0.0.1', resolve));

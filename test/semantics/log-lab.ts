@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Toxiproxy, Proxy } from 'toxiproxy-node-client';
+import { reservePort } from '../../harness/backends/ports.ts';
 import { openToxiproxy, type OpenToxiproxy } from '../../harness/toxiproxy.ts';
 import { NodeClient } from '../../nodes/client.ts';
 import { workloadService } from '../../nodes/programs/client.ts';
@@ -11,7 +12,6 @@ import type { ClientStub } from '../../nodes/rpc/service.ts';
 import { clientStub } from '../../nodes/rpc/stub.ts';
 import { bodyDigest } from '../../nodes/semantics/integrity.ts';
 import { startNode, type NodeProcess } from '../helpers/node-process.ts';
-import { freePort } from '../helpers/node-process.ts';
 
 // A two-node lab for delivery-semantics tests: client node `a` (program client) calls the log on node `b`
 // through one proxy on link a->b, so tests can lose messages (upstream) or replies (downstream), and SIGKILL
@@ -50,10 +50,10 @@ export class LogLab {
     const toxiproxy = await openToxiproxy({ kind: 'embedded', seed: 7 });
     // Both nodes start at once (a node takes seconds to start on a busy machine): their ports are chosen first,
     // and kept across restarts.
-    const bPort = await freePort();
+    const bPort = await reservePort();
     const proxy = await (toxiproxy.client as Toxiproxy).createProxy({ name: 'link_a_b', listen: '127.0.0.1:0', upstream: `127.0.0.1:${bPort}` });
     const proxyPort = Number(proxy.listen.slice(proxy.listen.lastIndexOf(':') + 1));
-    const aPort = await freePort();
+    const aPort = await reservePort();
     const [a, b] = await Promise.all([startNode(clientSpec(options, root, proxyPort, aPort)), startNode(serverSpec(options, root, bPort))]);
     await Promise.all([a.waitFor('program-started'), b.waitFor('program-started')]);
     const lab = new LogLab(options, root, toxiproxy, proxy, a, b);
