@@ -43,11 +43,13 @@ export class Lab {
   private readonly crashing = new Set<string>();
   private closed = false;
 
+  /** Set by start() once the proxy answers. */
+  toxiproxy!: Toxiproxy;
+  private proxyEndpoint!: ProxyEndpoint;
+
   private constructor(
     readonly backend: Backend,
     readonly options: LabOptions,
-    readonly toxiproxy: Toxiproxy,
-    private readonly proxyEndpoint: ProxyEndpoint,
   ) {}
 
   /** Starts everything; on any failure, stops what was started before rethrowing. */
@@ -57,9 +59,14 @@ export class Lab {
     if (duplicate) throw new Error(`node name "${duplicate}" is used twice`);
     if (names.includes(NAME_SERVICE)) throw new Error(`node name "${NAME_SERVICE}" is reserved for the name service`);
 
-    const endpoint = await backend.startProxy(options.runDir);
-    const lab = new Lab(backend, options, new Toxiproxy(endpoint.apiUrl), endpoint);
+    const lab = new Lab(backend, options);
+    let proxyStarted: Promise<void> | undefined;
     try {
+      // The proxy is needed only once the nodes run (to create the links): it starts alongside them.
+      proxyStarted = backend.startProxy(options.runDir).then((endpoint) => {
+        lab.proxyEndpoint = endpoint;
+        lab.toxiproxy = new Toxiproxy(endpoint.apiUrl);
+      });
       const nameServiceSpec = {
         name: NAME_SERVICE,
         args: ['--config-json', JSON.stringify({ programs: ['name-service'] })],
@@ -97,12 +104,14 @@ export class Lab {
           })),
         ),
       ]);
+      const proxy = await Promise.allSettled([proxyStarted]);
       for (const result of settled) if (result.status === 'fulfilled') lab.handles.set(result.value.name, result.value);
-      const failed = settled.find((result) => result.status === 'rejected');
+      const failed = [...settled, ...proxy].find((result) => result.status === 'rejected');
       if (failed) throw failed.reason;
       await lab.createLinks();
       return lab;
     } catch (error) {
+      await proxyStarted?.catch(() => {}); // a proxy still starting must be up before it can be stopped
       await lab.close();
       throw error;
     }

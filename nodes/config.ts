@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidConfig } from './errors.ts';
 
 const Address = z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) });

@@ -176,16 +176,19 @@ export class Node {
     logAs(this.id, event, fields);
   }
 
-  /** Get or create a local mailbox. */
-  mailbox(name: string, { capacity }: { capacity?: number } = {}): Mailbox {
+  /**
+   * Get or create a local mailbox. An `internal` one is a program's own work queue (the RPC server's call queue):
+   * its entries are counted but not logged one by one, since the request they carry is logged on arrival and
+   * their ids are local counters that name no message of the protocol.
+   */
+  mailbox(name: string, { capacity, internal = false }: { capacity?: number; internal?: boolean } = {}): Mailbox {
     let mailbox = this.mailboxes.get(name);
     if (!mailbox) {
       if (this.mailboxes.size >= MAX_MAILBOXES) throw new TooManyMailboxes(`node '${this.id}' already has ${MAX_MAILBOXES} mailboxes; '${name}' not created`);
-      mailbox = new Mailbox(name, capacity ?? this.config.mailboxCapacity, {
-        take: (lease) => this.onTake(lease),
-        done: (lease) => this.onDone(lease),
-        redeliver: (lease, reason) => this.onRedeliver(lease, reason),
-      }, { sharedReceive: this.config.bug === 'shared-receive' });
+      const events = internal
+        ? { take: () => void this.counters.takes++, done: () => void this.counters.dones++, redeliver: () => void this.counters.redeliveries++ }
+        : { take: (lease: Lease) => this.onTake(lease), done: (lease: Lease) => this.onDone(lease), redeliver: (lease: Lease, reason: string) => this.onRedeliver(lease, reason) };
+      mailbox = new Mailbox(name, capacity ?? this.config.mailboxCapacity, events, { sharedReceive: this.config.bug === 'shared-receive' });
       this.mailboxes.set(name, mailbox);
     }
     return mailbox;
@@ -317,7 +320,10 @@ export class Node {
       if (left <= 0 || !(await mailbox.waitForSpace(left))) throw new MailboxFull(`mailbox '${mbox}' stayed full; ${idKey(id)} not delivered`);
     }
     this.log('msg-in', { id, mbox, from: this.id, local: true });
-    await this.store?.enqueued(envelope);
+    if (this.store) {
+      envelope.journaled = true;
+      await this.store.enqueued(envelope);
+    }
     if (received) await withTimeout(received, deadline - Date.now(), () => new Timeout(`${idKey(id)} not taken from '${mbox}' in time`));
   }
 
@@ -352,11 +358,11 @@ export class Node {
     this.log('done', { id: lease.envelope.id, mbox: lease.envelope.mbox, receiver: lease.receiver });
   }
 
-  /** done(): consumed in memory at once, and on disk before the promise resolves (when the node is durable). */
+  /** done(): consumed in memory at once, and on disk before the promise resolves (when its arrival is). */
   private async consume(mailbox: Mailbox, id: MessageId, receiver: string): Promise<void> {
     const lease = mailbox.done(id, receiver);
     const store = this.store;
-    if (!store) return;
+    if (!store || !lease.envelope.journaled) return;
     const written = store.consumed(lease.envelope);
     this.track(written);
     if (store.journal.bytes > COMPACT_AFTER_BYTES && !this.compacting) {
@@ -382,7 +388,7 @@ export class Node {
     if (droppedBytes > 0) events.push(['journal-truncated', { journal: 'mailboxes', droppedBytes }]);
     for (const m of messages) {
       const mailbox = this.mailbox(m.mbox);
-      const envelope: Envelope = { id: m.id, from: m.from, body: m.body, mbox: m.mbox, deliveries: 0 };
+      const envelope: Envelope = { id: m.id, from: m.from, body: m.body, mbox: m.mbox, deliveries: 0, journaled: true };
       mailbox.restore(envelope);
     }
     events.push(['recovered', { messages: messages.length, nextSeq }]);
@@ -563,6 +569,7 @@ export class Node {
     };
     if (!this.store) acknowledge();
     else {
+      envelope.journaled = true;
       this.store.enqueued(envelope).then(acknowledge, (error) => {
         this.log('journal-error', { error: describe(error) });
         connection.write(errorAnswer('journal-failed', `could not journal ${idKey(id)}`, { rid, id }));

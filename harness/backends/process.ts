@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, rmSync, watch, type FSWatcher } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { finished } from 'node:stream/promises';
 import type { Address, Backend, CrashedNode, NodeSpec, ProxyEndpoint, RunningNode } from './backend.ts';
 import { bundle } from '../bundles.ts';
 import { reservePort } from './ports.ts';
@@ -113,12 +112,9 @@ class ProcessNode implements RunningNode {
     private readonly port: number,
     /** The backend's set of living nodes: a node leaves it when its process exits. */
     private readonly owner: Set<ProcessNode>,
-    log: WriteStream,
   ) {
     owner.add(this);
-    // Exited once the process is gone and its last log lines are on disk (the report reads them next).
-    const logWritten = finished(log).catch(() => {});
-    this.exited = new Promise<void>((resolve) => child.once('exit', () => resolve())).then(() => logWritten);
+    this.exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     void this.exited.then(() => {
       livingChildren.delete(child);
       owner.delete(this);
@@ -129,42 +125,35 @@ class ProcessNode implements RunningNode {
     return this.spec.name;
   }
 
-  /** Start `chaoslab node` and wait for its `ready` line; a restart asks for the port it had before. */
+  /**
+   * Start `chaoslab node` and wait for its `ready` line; a restart asks for the port it had before. The node
+   * writes its log straight into its log file (its stdout is that file, opened for appending so that a restarted
+   * node's lines follow the crashed one's): the harness relays no log byte, it only reads the file until `ready`.
+   */
   static async spawn(spec: NodeSpec, dataDir: string, port: number, owner: Set<ProcessNode>): Promise<ProcessNode> {
     const args = [await bundle('node'), '--id', spec.name, '--host', HOST, '--port', String(port), '--data', dataDir, ...spec.args];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const logFd = openSync(spec.logFile, 'a');
+    const readFrom = fstatSync(logFd).size;
+    let child: ChildProcess;
+    try {
+      child = spawn(process.execPath, args, { stdio: ['ignore', logFd, 'pipe'] });
+    } finally {
+      closeSync(logFd);
+    }
     livingChildren.add(child);
     const starting = startingChildren.get(owner) ?? new Set<ChildProcess>();
     startingChildren.set(owner, starting.add(child));
-    // The log file is appended to, so that a restarted node's lines follow the crashed one's.
-    const log = createWriteStream(spec.logFile, { flags: 'a' });
-    log.on('error', () => {}); // a log line lost is not worth a crashed harness
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
     });
-    // Every line goes to the log file as the node wrote it; only the lines up to `ready` are read here.
-    child.stdout!.pipe(log);
+    const watch = watchForReady(spec.logFile, readFrom);
     const listening = new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`node ${spec.name} did not report ready within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
-      let boundPort: number | undefined;
-      let partial = '';
-      const scan = (chunk: Buffer) => {
-        const lines = (partial + chunk.toString()).split('\n');
-        partial = lines.pop()!;
-        for (const line of lines) {
-          const event = parseLogLine(line);
-          if (event?.event === 'listening' && typeof event.port === 'number') boundPort = event.port;
-          // `ready` follows `listening` once every program serves: only then can the harness call them.
-          if (event?.event === 'ready' && boundPort !== undefined) {
-            child.stdout!.off('data', scan);
-            clearTimeout(timer);
-            resolve(boundPort);
-            return;
-          }
-        }
-      };
-      child.stdout!.on('data', scan);
+      watch.ready.then((boundPort) => {
+        clearTimeout(timer);
+        resolve(boundPort);
+      }, reject);
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
         reject(new Error(`node ${spec.name} exited (${signal ?? `code ${code}`}) before it was ready:\n${stderr.trim()}`));
@@ -173,12 +162,14 @@ class ProcessNode implements RunningNode {
     try {
       const boundPort = await listening;
       starting.delete(child);
-      return new ProcessNode(spec, dataDir, child, boundPort, owner, log);
+      return new ProcessNode(spec, dataDir, child, boundPort, owner);
     } catch (error) {
       starting.delete(child);
       child.kill('SIGKILL');
       livingChildren.delete(child);
       throw error;
+    } finally {
+      watch.stop();
     }
   }
 
@@ -234,6 +225,68 @@ class CrashedProcessNode implements CrashedNode {
   }
 
   async remove(): Promise<void> {}
+}
+
+/** How often the log file is read while a node starts, besides whenever the file system says it grew. */
+const READY_POLL_MS = 50;
+
+/**
+ * Reads a starting node's log file from `offset` until its `ready` line, which follows `listening` (the bound
+ * port) once every program serves: only then can the harness call them.
+ */
+function watchForReady(file: string, offset: number): { ready: Promise<number>; stop: () => void } {
+  let position = offset;
+  let partial = '';
+  let boundPort: number | undefined;
+  let done = false;
+  let resolveReady!: (port: number) => void;
+  const ready = new Promise<number>((resolve) => (resolveReady = resolve));
+  const scan = () => {
+    if (done) return;
+    let text: string;
+    try {
+      const fd = openSync(file, 'r');
+      try {
+        const size = fstatSync(fd).size;
+        if (size <= position) return;
+        const buffer = Buffer.alloc(size - position);
+        position += readSync(fd, buffer, 0, buffer.length, position);
+        text = buffer.toString('utf8');
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      return; // read again at the next change or poll
+    }
+    const lines = (partial + text).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) {
+      const event = parseLogLine(line);
+      if (event?.event === 'listening' && typeof event.port === 'number') boundPort = event.port;
+      if (event?.event === 'ready' && boundPort !== undefined) {
+        done = true;
+        resolveReady(boundPort);
+        return;
+      }
+    }
+  };
+  let watcher: FSWatcher | undefined;
+  try {
+    watcher = watch(file, scan);
+    watcher.on('error', () => {}); // the poll below still reads it
+  } catch {
+    // no file-system notifications here: the poll alone
+  }
+  const poll = setInterval(scan, READY_POLL_MS);
+  scan();
+  return {
+    ready,
+    stop: () => {
+      done = true;
+      watcher?.close();
+      clearInterval(poll);
+    },
+  };
 }
 
 function parseLogLine(line: string): Record<string, unknown> | undefined {

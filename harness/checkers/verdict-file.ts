@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { RecordFileError } from '../history/jsonl.ts';
 import { runFiles } from '../history/run-folder.ts';
 import { verdicts, type CheckOptions, type Result, type Verdict } from './result.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The shapes of the three record files of a run folder (docs/ARCHITECTURE.md fixes them).

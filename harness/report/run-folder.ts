@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readVerdictFile } from '../checkers/verdict-file.ts';
 import { verdicts } from '../checkers/result.ts';
 import { RecordFileError, readExecutions, readFaults, readHistory, runFiles } from '../history/index.ts';

@@ -1,11 +1,14 @@
+import { fdatasyncSync, writeSync } from 'node:fs';
 import { open as openFile, rename, mkdir, type FileHandle } from 'node:fs/promises';
 import { dirname, basename } from 'node:path';
 import { log } from '../log.ts';
 import { encodeFrame, FrameDecoder } from '../wire/frame.ts';
 
 // A durable append-only record log: each record is one frame (length + CRC-32C + JSON), fsynced before append()
-// resolves. Appends that arrive while an fsync is running are written and fsynced together (group commit), so
-// durability costs one fsync per batch rather than one per record.
+// resolves. The appends of one event-loop turn are written and fsynced together at its end (group commit), so
+// durability costs one fsync per batch rather than one per record. The batch is written synchronously: handing
+// each write and fsync to libuv's thread pool costs several times their CPU in thread wake-ups, and a node is
+// CPU-bound long before its disk is; while the fsync waits, new requests queue up and form the next batch.
 
 const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
@@ -76,30 +79,35 @@ export class Journal {
     const frame = encodeFrame(record);
     return new Promise((resolve, reject) => {
       this.queue.push({ frame, resolve, reject });
-      this.kick();
+      this.schedule();
     });
   }
 
-  private flushing: Promise<void> | undefined;
-  private compacting = false;
+  private scheduled = false;
+  private compacting: Promise<void> | undefined;
 
-  private kick(): void {
-    if (!this.flushing && !this.compacting && this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
-      this.flushing = this.flush(batch).finally(() => {
-        this.flushing = undefined;
-        this.kick();
-      });
-    }
+  private schedule(): void {
+    if (this.scheduled || this.compacting) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flushQueue();
+    });
   }
 
-  /** Write and fsync one batch of appends. */
-  private async flush(batch: PendingAppend[]): Promise<void> {
+  /** Write and fsync every append queued so far, as one batch. */
+  private flushQueue(): void {
+    if (this.compacting || this.queue.length === 0) return;
+    const batch = this.queue;
+    this.queue = [];
+    this.flush(batch);
+  }
+
+  private flush(batch: PendingAppend[]): void {
     try {
       const data = batch.length === 1 ? batch[0]!.frame : Buffer.concat(batch.map((p) => p.frame));
-      await this.file.write(data, 0, data.length, null);
-      await this.file.datasync();
+      for (let written = 0; written < data.length; ) written += writeSync(this.file.fd, data, written);
+      fdatasyncSync(this.file.fd);
       this.size += data.length;
       for (const p of batch) p.resolve();
     } catch (error) {
@@ -112,10 +120,8 @@ export class Journal {
 
   /** Wait until every append issued so far is on disk. */
   async sync(): Promise<void> {
-    while (this.flushing || (this.queue.length > 0 && !this.compacting && !this.failure)) {
-      this.kick();
-      await this.flushing;
-    }
+    while (this.compacting) await this.compacting;
+    this.flushQueue();
   }
 
   /**
@@ -124,13 +130,10 @@ export class Journal {
    * call: appends issued before it are flushed to the old file first, appends issued after it land in the new one.
    */
   async compact(records: unknown[]): Promise<void> {
+    while (this.compacting) await this.compacting;
+    this.flushQueue();
     const data = Buffer.concat(records.map((r) => encodeFrame(r)));
-    const before = this.queue;
-    this.queue = [];
-    this.compacting = true;
-    try {
-      await this.flushing;
-      if (before.length > 0) await this.flush(before);
+    const replaced = (async () => {
       const tmpPath = `${this.path}.compact`;
       const tmp = await openFile(tmpPath, 'w');
       try {
@@ -144,10 +147,12 @@ export class Journal {
       await this.file.close();
       this.file = await openFile(this.path, 'a');
       this.size = data.length;
-    } finally {
-      this.compacting = false;
-      this.kick();
-    }
+    })();
+    this.compacting = replaced.finally(() => {
+      this.compacting = undefined;
+      this.schedule();
+    });
+    await this.compacting;
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,8 @@ export interface Envelope {
   deliveries: number;
   /** Called on every take (the 'received' acknowledgement hangs here). */
   onTaken?: () => void;
+  /** Its arrival is in the node's journal, so its consumption must be too (else a restart would resurrect it). */
+  journaled?: boolean;
 }
 
 export interface Lease {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineService } from '../rpc/service.ts';
 
 // The name service: dynamic binding of service -> server nodes (with leases), and node -> address as seen by

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RemoteError } from '../errors.ts';
 import { useNameService } from '../names/client.ts';
 import { staticBinder, type Binder } from '../rpc/binder.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ReceiveTimeout, NodeStopped } from '../errors.ts';
 import type { Node, SendUntil } from '../node.ts';
 import { registerProgram } from './index.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NodeStopped, ReceiveTimeout } from '../errors.ts';
 import type { Node } from '../node.ts';
 import { installAdmission, lowWaterOf } from '../semantics/admission.ts';

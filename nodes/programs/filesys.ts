@@ -1,6 +1,6 @@
 import { open, readFile, rename, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { useNameService } from '../names/client.ts';
 import { serveService } from '../rpc/server.ts';
 import { defineService, ServiceError } from '../rpc/service.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Node } from '../node.ts';
 import { registerProgram } from './index.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConnectionLost, NotSent, RemoteError, Timeout } from '../errors.ts';
 import { retransmitDelay, type RetransmitPolicy } from '../semantics/backoff.ts';
 import type { CallKey } from '../semantics/dedup.ts';

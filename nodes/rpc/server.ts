@@ -63,6 +63,7 @@ export async function serveService<S extends ServiceDecl>(node: Node, decl: S, i
   }
   if (services.has(decl.name)) throw new Error(`service ${decl.name} is already served on node ${node.id}`);
   services.set(decl.name, { decl, impl: impl as Served['impl'], governed: options.semantics ?? true, semantics });
+  node.mailbox(`svc:${decl.name}`, { internal: true });
   const workers = options.workers ?? node.config.workers;
   for (let i = 1; i <= workers; i++) void work(node, decl.name, services.get(decl.name)!, `${node.id}/worker-${i}`);
   node.log('serving', { service: decl.name, workers, semantics: semantics.behaviour.semantics });
@@ -86,7 +87,7 @@ function admitCall(node: Node, services: Map<string, Served>, message: CallReque
   const procedure = served.decl.procedures[call.proc]!;
   const args = check(procedure.args, call.args);
   if (!args.ok) return refuse('invalid-args', `${call.service}.${call.proc}: invalid arguments: ${args.message}`);
-  const mailbox = node.mailbox(`svc:${call.service}`);
+  const mailbox = node.mailbox(`svc:${call.service}`, { internal: true });
   if (mailbox.full) return refuse('overloaded', `the call queue of ${call.service} on node ${node.id} is full`);
 
   // Copies of a call are answered here, without taking a worker: a worker waiting for the running copy would
@@ -124,7 +125,7 @@ async function work(node: Node, service: string, served: Served, worker: string)
     } catch (error) {
       node.log('worker-error', { worker, error: (error as Error).message });
     }
-    // Not awaited: nothing about a queued call needs to be on disk (a restart loses its connection anyway).
+    // Nothing about a queued call is on disk (a restart loses its connection anyway): done() only frees the slot.
     delivery.done().catch(() => {});
   }
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // A service is declared once, by its procedures' argument and result schemas. Everything else (typed client
 // stubs, server-side validation, the implementation's type) is derived from that declaration.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Every message is a JSON object with a `type`. Requests flow on a connection from the side that opened it to
 // the side that accepted it; answers flow back on the same connection and carry the request's `rid`.
