@@ -21,6 +21,8 @@ export interface Recovery {
 
 interface PendingAppend {
   frame: Buffer;
+  /** The caller waits for the fsync; a batch of records nobody waits for is written without one. */
+  durable: boolean;
   resolve: () => void;
   reject: (error: Error) => void;
 }
@@ -72,13 +74,17 @@ export class Journal {
     return this.size;
   }
 
-  /** Append one record; resolves once it is on disk (fsynced). */
-  append(record: unknown): Promise<void> {
+  /**
+   * Append one record; resolves once it is on disk (fsynced). With `{ fsync: false }` it resolves once written
+   * to the file: it survives the node's process being killed, and is fsynced with the next durable record, but
+   * a machine that loses power may lose it (for records whose loss is harmless, like a settled request).
+   */
+  append(record: unknown, { fsync = true }: { fsync?: boolean } = {}): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`journal ${this.path} is closed`));
     if (this.failure) return Promise.reject(this.failure);
     const frame = encodeFrame(record);
     return new Promise((resolve, reject) => {
-      this.queue.push({ frame, resolve, reject });
+      this.queue.push({ frame, durable: fsync, resolve, reject });
       this.schedule();
     });
   }
@@ -107,7 +113,7 @@ export class Journal {
     try {
       const data = batch.length === 1 ? batch[0]!.frame : Buffer.concat(batch.map((p) => p.frame));
       for (let written = 0; written < data.length; ) written += writeSync(this.file.fd, data, written);
-      fdatasyncSync(this.file.fd);
+      if (batch.some((p) => p.durable)) fdatasyncSync(this.file.fd);
       this.size += data.length;
       for (const p of batch) p.resolve();
     } catch (error) {

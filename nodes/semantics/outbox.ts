@@ -96,8 +96,9 @@ export class Outbox {
   settle(seq: number): void {
     this.unsettled.delete(seq);
     if (!this.journal || !this.pending.delete(seq)) return;
-    // Not awaited: losing this record only means one harmless retransmission after a restart (deduplicated).
-    this.journal.append({ t: 'settled', seq } satisfies OutboxRecord).catch(() => {});
+    // Neither awaited nor fsynced: losing this record only means one harmless retransmission after a restart
+    // (deduplicated), and an fsync per answered request would cost a sender as much as the request itself.
+    this.journal.append({ t: 'settled', seq } satisfies OutboxRecord, { fsync: false }).catch(() => {});
   }
 
   /** Messages this sender still tries to deliver: sent, neither answered nor given up on. */
