@@ -3,6 +3,8 @@ import type { Address, CrashedNode, NodeSpec, RunningNode } from './backend.ts';
 import { setLogSink } from '../../nodes/log.ts';
 import { Node } from '../../nodes/node.ts';
 import { startPrograms } from '../../nodes/programs/index.ts';
+// The one program an embedded node runs, registered up front so that starting it loads no other program.
+import '../../nodes/programs/name-service.ts';
 
 /**
  * A node run inside the harness process instead of a process of its own: for the lab's name service, which is

@@ -52,10 +52,14 @@ export function programFiles(): string[] {
   return readdirSync(programsDir).filter((f) => f.endsWith('.ts') && f !== 'index.ts').sort();
 }
 
-/** Start the named programs on a listening node, in order. Unknown names throw before anything starts. */
+/**
+ * Start the named programs on a listening node, in order. Unknown names throw before anything starts. The folder
+ * is imported only when a name is not registered yet: a host that imported its one program itself (the harness's
+ * embedded name service) does not pay for loading all the others.
+ */
 export async function startPrograms(node: Node, names: string[]): Promise<void> {
   if (names.length === 0) return;
-  const failures = await loadPrograms();
+  const failures = names.every((name) => programs.has(name)) ? new Map<string, Error>() : await loadPrograms();
   const unknown = names.filter((name) => !programs.has(name));
   if (unknown.length > 0) {
     const broken = [...failures].map(([file, error]) => `\n  ${file} failed to load: ${error.message}`).join('');
