@@ -8,6 +8,7 @@ import { runFiles, writeExecutions, type Execution } from './history/index.ts';
 import { HistoryRecorder } from './history/recorder.ts';
 import { Lab, type LabNodeSpec } from './lab.ts';
 import { writeReport } from './report/index.ts';
+import type { KnownRecords } from './report/run-folder.ts';
 import { playSchedule, unsupportedFaults } from './nemesis/nemesis.ts';
 import type { FaultWindow } from './nemesis/fault.ts';
 import { defaultPrograms, nodeNames, type Scenario, type ScenarioContext } from './scenario.ts';
@@ -111,10 +112,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
 
   progress(`starting ${scenario.nodes.count} nodes on ${backendName} (seed ${seed})`);
   let lab: Lab | undefined;
+  // What the run recorded, handed to the report as it is rather than read back from the folder.
+  const recorded: KnownRecords = {};
   try {
     lab = await Lab.start(backend, { runDir: dir, nodes: labNodes(scenario, seed) });
     activeLabs.add(lab);
     const recorder = new HistoryRecorder({ dir });
+    Object.assign(recorded, { history: recorder.ops, faults: recorder.faults });
     try {
       outcome.faults = await withTimeLimit(drive(lab, scenario, windows, recorder, rng, progress), timeLimitMs(scenario, options));
       progress('healing and draining');
@@ -122,6 +126,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       const executions = await drainExecutions(lab, scenario, recorder);
       progress(`read ${executions.length} executions; checking`);
       await writeExecutions(join(dir, runFiles.executions), executions);
+      recorded.executions = executions;
       outcome.ops = recorder.ops.filter((op) => op.type === 'invoke').length;
       const eventual = scenario.eventual ?? scenario.nodes.semantics !== 'at-most-once';
       const input = { history: recorder.ops, executions, faults: recorder.faults, healed: true, options: { eventual } };
@@ -162,7 +167,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     }
   }
   if (options.report !== false) {
-    await writeRunReport(dir, progress);
+    await writeRunReport(dir, recorded, progress);
   }
   const done = finish();
   progress(`${done.error ? `error: ${done.error}` : done.ok ? 'as expected' : 'NOT as expected'} (${done.durationMs} ms)`);
@@ -341,9 +346,9 @@ function runFolder(runsDir: string, scenario: string): string {
 }
 
 /** A report that cannot be written is said, never fatal: the run's verdict stands without it. */
-async function writeRunReport(dir: string, progress: (line: string) => void): Promise<void> {
+async function writeRunReport(dir: string, recorded: KnownRecords, progress: (line: string) => void): Promise<void> {
   try {
-    progress(`report: ${await writeReport(dir)}`);
+    progress(`report: ${await writeReport(dir, recorded)}`);
   } catch (error) {
     progress(`report not written: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -2,15 +2,18 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildModel } from './model.ts';
 import { renderPage } from './page.ts';
-import { readRunFolder } from './run-folder.ts';
+import { readRunFolder, type KnownRecords } from './run-folder.ts';
 
 export { writeJUnit } from './junit.ts';
 export { writeSummary, renderSummary } from './summary.ts';
 export type { ScenarioOutcome } from './scenario-outcome.ts';
 
-/** Writes `<runDir>/report.html`, one self-contained page (opens offline), and returns its path. */
-export async function writeReport(runDir: string): Promise<string> {
+/**
+ * Writes `<runDir>/report.html`, one self-contained page (opens offline), and returns its path. A run that just
+ * wrote the folder passes the records it holds, which are then not read back.
+ */
+export async function writeReport(runDir: string, known: KnownRecords = {}): Promise<string> {
   const file = join(runDir, 'report.html');
-  await writeFile(file, renderPage(buildModel(await readRunFolder(runDir))));
+  await writeFile(file, renderPage(buildModel(await readRunFolder(runDir, known))));
   return file;
 }

@@ -1,10 +1,9 @@
-import { createReadStream, existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import * as z from 'zod';
 import { readVerdictFile } from '../checkers/verdict-file.ts';
 import { verdicts } from '../checkers/result.ts';
-import { RecordFileError, readExecutions, readFaults, readHistory, runFiles } from '../history/index.ts';
+import { RecordFileError, readExecutions, readFaults, readHistory, readLines, runFiles } from '../history/index.ts';
 import type { Execution, FaultEvent, Op } from '../history/index.ts';
 
 export type { Counterexample, Result as CheckerResult } from '../checkers/result.ts';
@@ -56,14 +55,17 @@ export interface RunFolder {
   nodeLogs: Map<string, NodeLogLine[]>;
 }
 
-export async function readRunFolder(dir: string): Promise<RunFolder> {
-  const orEmpty = <T>(file: string, read: (file: string) => Promise<T[]>) =>
-    existsSync(join(dir, file)) ? read(join(dir, file)) : Promise.resolve([]);
+/** Records the caller already holds (the run that just wrote them): taken as they are instead of read back. */
+export type KnownRecords = Partial<Pick<RunFolder, 'history' | 'faults' | 'executions'>>;
+
+export async function readRunFolder(dir: string, known: KnownRecords = {}): Promise<RunFolder> {
+  const orEmpty = <T>(held: T[] | undefined, file: string, read: (file: string) => Promise<T[]>) =>
+    held ? Promise.resolve(held) : existsSync(join(dir, file)) ? read(join(dir, file)) : Promise.resolve([]);
   const [verdict, history, faults, executions, nodeLogs] = await Promise.all([
     readVerdict(dir),
-    orEmpty(runFiles.history, readHistory),
-    orEmpty(runFiles.faults, readFaults),
-    orEmpty(runFiles.executions, readExecutions),
+    orEmpty(known.history, runFiles.history, readHistory),
+    orEmpty(known.faults, runFiles.faults, readFaults),
+    orEmpty(known.executions, runFiles.executions, readExecutions),
     readNodeLogs(join(dir, 'nodes')),
   ]);
   return { dir, verdict, history, faults, executions, nodeLogs };
@@ -85,7 +87,7 @@ async function readNodeLogs(dir: string): Promise<Map<string, NodeLogLine[]>> {
   if (!existsSync(dir)) return logs;
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.log')).sort()) {
     const lines: NodeLogLine[] = [];
-    for await (const line of createInterface({ input: createReadStream(join(dir, file)), crlfDelay: Infinity })) {
+    for await (const line of readLines(join(dir, file))) {
       if (!line.startsWith('{')) continue;
       try {
         const parsed = nodeLogLine.safeParse(JSON.parse(line));

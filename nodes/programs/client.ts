@@ -54,6 +54,7 @@ registerProgram('client', async (node) => {
     outbox: semantics.outbox,
     deadlineMs,
     rtt: semantics.rtt,
+    revival: semantics.revival,
   });
   const innerDeadline = (outer: number) => Math.max(1, Math.min(options.deadlineMs, outer - Date.now() - ANSWER_MARGIN_MS));
 
@@ -62,7 +63,8 @@ registerProgram('client', async (node) => {
     workloadService,
     {
       append: async (op, call) => {
-        const log = clientStub(logService, callerFromNode(node), { ...setupFor(innerDeadline(call.deadline)), binder });
+        const setup = setupFor(innerDeadline(call.deadline));
+        const log = clientStub(logService, setup.caller, { ...setup, retransmit: setup.policy });
         try {
           await log.append(op);
           return { outcome: 'ok' as const };

@@ -5,6 +5,7 @@ import type { CallKey } from '../semantics/dedup.ts';
 import type { Outbox } from '../semantics/outbox.ts';
 import type { Random } from '../semantics/random.ts';
 import type { RttEstimator } from '../semantics/rtt.ts';
+import type { ServerRevival } from '../semantics/revival.ts';
 import type { Behaviour } from '../semantics/settings.ts';
 import type { Binder } from './binder.ts';
 import type { Caller } from './caller.ts';
@@ -49,6 +50,8 @@ export interface CallSetup {
   deadlineMs: number;
   /** Shared by the calls of one sender: the retransmission timer never fires before a usual reply time. */
   rtt?: RttEstimator;
+  /** Shared by the calls of one sender: a server answering again ends the wait of calls stuck on it. */
+  revival?: ServerRevival;
 }
 
 export interface CallTarget {
@@ -97,6 +100,8 @@ class Transmissions {
   private seqs: number[];
   private current: number = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** Set while no transmission is in flight and the timer waits: cancels the wait for the server's revival. */
+  private stopWaitingForRevival: (() => void) | undefined;
   private deadlineTimer: NodeJS.Timeout;
   private readonly giveUpAt: number;
   private readonly startedAt = Date.now();
@@ -130,6 +135,8 @@ class Transmissions {
 
   private async launch(): Promise<void> {
     if (this.finished) return;
+    this.stopWaitingForRevival?.();
+    this.stopWaitingForRevival = undefined;
     const { behaviour, policy } = this.setup;
     const cap = behaviour.retransmits ? policy.maxAttempts : this.candidates.length;
     if (this.attempts >= cap || Date.now() >= this.giveUpAt) {
@@ -179,6 +186,7 @@ class Transmissions {
 
   private onAnswer(node: string, raw: unknown): void {
     this.inFlight--;
+    this.setup.revival?.answered(node);
     if (this.attempts === 1) this.setup.rtt?.sample(Date.now() - this.startedAt);
     const reply = ReplyAnswer.safeParse(raw);
     if (!reply.success) return this.fail(new RemoteError('invalid-reply', `${this.label(node)}: malformed reply`));
@@ -203,7 +211,18 @@ class Transmissions {
     } else if (!this.setup.behaviour.retransmits) {
       return this.fail(this.unanswered('lost'));
     }
-    if (this.exhausted && this.inFlight === 0) this.fail(this.unanswered('gave-up'));
+    if (this.exhausted && this.inFlight === 0) return this.fail(this.unanswered('gave-up'));
+    this.waitForRevival(node);
+  }
+
+  /** Nothing of this call is in flight any more: retransmit as soon as the server answers any call again. */
+  private waitForRevival(node: string): void {
+    if (this.inFlight > 0 || this.finished || this.exhausted || !this.setup.revival || this.stopWaitingForRevival) return;
+    this.stopWaitingForRevival = this.setup.revival.wait(node, () => {
+      this.stopWaitingForRevival = undefined;
+      clearTimeout(this.timer);
+      void this.launch();
+    });
   }
 
   /** An answer that is an error: final. It proves "not executed" only if no other transmission may have run. */
@@ -213,8 +232,8 @@ class Transmissions {
       // and the retransmission timer keeps trying, as it would after a refused connection.
       this.mayHaveArrived.set(node, (this.mayHaveArrived.get(node) ?? 1) - 1);
       this.lastRefusal = error.message;
-      if (this.exhausted && this.inFlight === 0) this.fail(this.unanswered('gave-up'));
-      return;
+      if (this.exhausted && this.inFlight === 0) return this.fail(this.unanswered('gave-up'));
+      return this.waitForRevival(node);
     }
     if (NOT_EXECUTED_CODES.has(error.code)) {
       this.mayHaveArrived.set(node, (this.mayHaveArrived.get(node) ?? 1) - 1);
@@ -244,6 +263,7 @@ class Transmissions {
     if (this.finished) return;
     this.finished = true;
     clearTimeout(this.timer);
+    this.stopWaitingForRevival?.();
     clearTimeout(this.deadlineTimer);
     for (const seq of this.seqs) this.setup.outbox.settle(seq);
     settle();

@@ -2,6 +2,7 @@ import { DEFAULT_RETRANSMIT, type RetransmitPolicy } from '../semantics/backoff.
 import { Outbox } from '../semantics/outbox.ts';
 import type { Random } from '../semantics/random.ts';
 import type { RttEstimator } from '../semantics/rtt.ts';
+import type { ServerRevival } from '../semantics/revival.ts';
 import { behaviourOf, type Behaviour } from '../semantics/settings.ts';
 import { staticBinder, type Binder } from './binder.ts';
 import type { Caller } from './caller.ts';
@@ -23,6 +24,7 @@ export interface StubOptions {
   outbox?: Outbox;
   random?: Random;
   rtt?: RttEstimator;
+  revival?: ServerRevival;
 }
 
 /**
@@ -42,6 +44,7 @@ export function clientStub<S extends ServiceDecl>(decl: S, caller: Caller, optio
     outbox: options.outbox ?? Outbox.inMemory(),
     deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
     rtt: options.rtt,
+    revival: options.revival,
   };
   const stub: Record<string, (args: unknown) => Promise<unknown>> = {};
   for (const [procedure, { result }] of Object.entries(decl.procedures)) {

@@ -3,6 +3,7 @@ import type { RetransmitPolicy } from './backoff.ts';
 import { ExecutionStore } from './executions.ts';
 import { Outbox } from './outbox.ts';
 import { RttEstimator } from './rtt.ts';
+import { ServerRevival } from './revival.ts';
 import { randomForNode, type Random } from './random.ts';
 import { behaviourOf, type Behaviour } from './settings.ts';
 
@@ -17,6 +18,8 @@ export interface NodeSemantics {
   outbox: Outbox;
   /** Reply times seen by this node as a caller. */
   rtt: RttEstimator;
+  /** Calls waiting for a server that stopped answering, retransmitted once it answers again. */
+  revival: ServerRevival;
 }
 
 const perNode = new WeakMap<Node, Promise<NodeSemantics>>();
@@ -45,5 +48,6 @@ async function open(node: Node): Promise<NodeSemantics> {
     executions,
     outbox,
     rtt: new RttEstimator(),
+    revival: new ServerRevival((target, timeoutMs) => node.request(target, { type: 'ping' }, { timeoutMs })),
   };
 }

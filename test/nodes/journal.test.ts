@@ -27,6 +27,18 @@ describe('journal', () => {
     await reopened.close();
   });
 
+  it('a record appended without an fsync is in the file once append resolves (a killed process keeps it)', async () => {
+    const path = await tempJournalPath();
+    const { journal } = await Journal.open(path);
+    await journal.append({ n: 1 });
+    await journal.append({ settled: 1 }, { fsync: false });
+    // Read by a second opener while the first still holds the file, as a restarted node would after a SIGKILL.
+    const { records, journal: second } = await Journal.open(path);
+    expect(records).toEqual([{ n: 1 }, { settled: 1 }]);
+    await second.close();
+    await journal.close();
+  });
+
   it('cuts off a torn tail (a record half written when the process died)', async () => {
     const path = await tempJournalPath();
     const { journal } = await Journal.open(path);

@@ -6,6 +6,7 @@ import { Journal } from '../../nodes/journal/journal.ts';
 import { DEFAULT_RETRANSMIT, retransmitDelay } from '../../nodes/semantics/backoff.ts';
 import { Outbox } from '../../nodes/semantics/outbox.ts';
 import { seededRandom } from '../../nodes/semantics/random.ts';
+import { ServerRevival } from '../../nodes/semantics/revival.ts';
 import { RttEstimator } from '../../nodes/semantics/rtt.ts';
 import { behaviourOf } from '../../nodes/semantics/settings.ts';
 
@@ -74,5 +75,44 @@ describe('outbox', () => {
   it('rejects unknown settings and bugs by name', () => {
     expect(() => behaviourOf('twice')).toThrow(/unknown semantics "twice"/);
     expect(() => behaviourOf('exactly-once', 'sloppy')).toThrow(/unknown bug "sloppy"/);
+  });
+});
+
+describe('server revival', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('probes a server calls wait for, and wakes them on its first answer, not before', async () => {
+    let up = false;
+    const probed: string[] = [];
+    const revival = new ServerRevival(async (node) => {
+      probed.push(node);
+      if (!up) throw new Error('connection refused');
+    });
+    const woken: string[] = [];
+    revival.wait('n2', () => woken.push('a'));
+    revival.wait('n2', () => woken.push('b'));
+    await sleep(200);
+    expect(woken).toEqual([]);
+    expect(probed.length).toBeGreaterThan(1);
+    up = true;
+    await sleep(200);
+    expect(woken.sort()).toEqual(['a', 'b']);
+    // Nobody waits any more: the probing stopped.
+    const probes = probed.length;
+    await sleep(150);
+    expect(probed.length).toBe(probes);
+  });
+
+  it('an answer to any call wakes the waiters at once; a cancelled wait is never woken', async () => {
+    const revival = new ServerRevival(() => Promise.reject(new Error('down')));
+    const woken: string[] = [];
+    const cancel = revival.wait('n2', () => woken.push('cancelled'));
+    revival.wait('n2', () => woken.push('kept'));
+    revival.wait('n3', () => woken.push('other server'));
+    cancel();
+    revival.answered('n2');
+    expect(woken).toEqual(['kept']);
+    revival.answered('n3');
+    expect(woken).toEqual(['kept', 'other server']);
   });
 });
