@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Address, Backend, CrashedNode, NodeSpec, ProxyEndpoint, RunningNode } from './backend.ts';
 import { bundle } from '../bundles.ts';
+import { openToxiproxy } from '../toxiproxy.ts';
+import { startEmbeddedNode } from './embedded-node.ts';
 import { reservePort } from './ports.ts';
 
 const HOST = '127.0.0.1';
@@ -42,10 +44,11 @@ export class ProcessBackend implements Backend {
   }
 
   async startProxy(_runDir: string): Promise<ProxyEndpoint> {
-    const { openToxiproxy } = await import('../toxiproxy.ts');
+    // The embedded server runs on this thread: a worker thread's boot costs more CPU than forwarding a lab's small
+    // messages does, and a lab start, which boots every node at once, made it the slowest part (0.3-0.6 s).
     const toxiproxy = await openToxiproxy(
       this.options.toxiproxyUrl === undefined
-        ? { kind: 'embedded', seed: this.options.proxySeed }
+        ? { kind: 'embedded', seed: this.options.proxySeed, thread: 'main' }
         : { kind: 'external', url: this.options.toxiproxyUrl },
     );
     const endpoint: ProxyEndpoint = {
@@ -74,7 +77,6 @@ export class ProcessBackend implements Backend {
   /** The name service runs inside the harness process: one node start less per lab. */
   async startServiceNode(spec: NodeSpec, programs: string[]): Promise<RunningNode> {
     mkdirSync(dirname(spec.logFile), { recursive: true });
-    const { startEmbeddedNode } = await import('./embedded-node.ts');
     const node = await startEmbeddedNode(spec, programs, HOST, this.plannedPorts.get(spec.name) ?? 0);
     this.embedded.push(node);
     return node;
