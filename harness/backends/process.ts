@@ -149,13 +149,13 @@ class ProcessNode implements RunningNode {
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
     });
-    const watch = watchForReady(spec.logFile, readFrom);
+    const readiness = watchForReady(spec.logFile, readFrom);
     const listening = new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`node ${spec.name} did not report ready within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
-      watch.ready.then((boundPort) => {
+      void readiness.ready.then((boundPort) => {
         clearTimeout(timer);
         resolve(boundPort);
-      }, reject);
+      });
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
         reject(new Error(`node ${spec.name} exited (${signal ?? `code ${code}`}) before it was ready:\n${stderr.trim()}`));
@@ -171,7 +171,7 @@ class ProcessNode implements RunningNode {
       livingChildren.delete(child);
       throw error;
     } finally {
-      watch.stop();
+      readiness.stop();
     }
   }
 
