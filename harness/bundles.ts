@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { programFiles } from '../nodes/programs/index.ts';
 
 // chaoslab runs its TypeScript as it is (tsx), except where a start is paid again and again: a lab starts a
-// node process per node and per restart, and a proxy thread per run, and through tsx each spends most of a
-// second compiling and resolving modules. Those two entries run as plain JavaScript bundles instead, which
+// node process per node and per restart, and every embedded proxy run in a worker thread starts the thread, and
+// through tsx each spends most of a second compiling and resolving modules. Those two entries run as plain JavaScript bundles instead, which
 // start in about a third of the time. A bundle is named by a hash of every source and the locked
 // dependencies, so harnesses share it and it is built again (in about 0.3 s) only after a change.
 
