@@ -91,10 +91,7 @@ async function run(semantics: string, durable: boolean, table: Table.Table, work
     const state = await semanticsOf(node);
     const log = clientStub(logService, callerFromNode(node), {
       target: 'server',
-      behaviour: state.behaviour,
-      outbox: state.outbox,
-      retransmit: state.policy,
-      rtt: state.rtt,
+      semantics: state,
       deadlineMs: 10_000,
     });
     const body = 'x'.repeat(64);

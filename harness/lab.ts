@@ -104,10 +104,10 @@ export class Lab {
           })),
         ),
       ]);
-      const proxy = await Promise.allSettled([proxyStarted]);
       for (const result of settled) if (result.status === 'fulfilled') lab.handles.set(result.value.name, result.value);
-      const failed = [...settled, ...proxy].find((result) => result.status === 'rejected');
+      const failed = settled.find((result) => result.status === 'rejected');
       if (failed) throw failed.reason;
+      await proxyStarted;
       await lab.createLinks();
       return lab;
     } catch (error) {

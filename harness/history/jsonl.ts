@@ -87,7 +87,7 @@ export async function readJsonl<S extends z.ZodType>(file: string, schema: S): P
 export class JsonlWriter<T> {
   private readonly fd: number;
   private pending: string[] = [];
-  private pendingBytes = 0;
+  private pendingLength = 0;
   private scheduled = false;
   private failure: Error | undefined;
   private closed = false;
@@ -105,9 +105,9 @@ export class JsonlWriter<T> {
     if (this.closed) throw new RecordFileError(this.file, undefined, 'written after close');
     const line = `${JSON.stringify(record)}\n`;
     this.pending.push(line);
-    this.pendingBytes += line.length;
+    this.pendingLength += line.length;
     // A whole file written at once (the executions) goes out in pieces rather than as one huge string.
-    if (this.pendingBytes >= FLUSH_BYTES) this.flush();
+    if (this.pendingLength >= FLUSH_AT_LENGTH) this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
@@ -129,7 +129,7 @@ export class JsonlWriter<T> {
     if (this.pending.length === 0 || this.closed || this.failure) return;
     const text = this.pending.join('');
     this.pending = [];
-    this.pendingBytes = 0;
+    this.pendingLength = 0;
     try {
       writeFileSync(this.fd, text);
     } catch (error) {
@@ -138,8 +138,8 @@ export class JsonlWriter<T> {
   }
 }
 
-/** Pending lines past this size are written at once instead of at the end of the turn. */
-const FLUSH_BYTES = 1 << 20;
+/** Pending lines past this many characters are written at once instead of at the end of the turn. */
+const FLUSH_AT_LENGTH = 1 << 20;
 
 /** Writes a whole file at once (used for the executions read at the end of a run, and by tests). */
 export async function writeJsonl<T>(file: string, records: Iterable<T>): Promise<void> {

@@ -63,8 +63,7 @@ registerProgram('client', async (node) => {
     workloadService,
     {
       append: async (op, call) => {
-        const setup = setupFor(innerDeadline(call.deadline));
-        const log = clientStub(logService, setup.caller, { ...setup, retransmit: setup.policy });
+        const log = clientStub(logService, callerFromNode(node), { semantics, binder, deadlineMs: innerDeadline(call.deadline) });
         try {
           await log.append(op);
           return { outcome: 'ok' as const };

@@ -1,8 +1,7 @@
 import { DEFAULT_RETRANSMIT, type RetransmitPolicy } from '../semantics/backoff.ts';
 import { Outbox } from '../semantics/outbox.ts';
 import type { Random } from '../semantics/random.ts';
-import type { RttEstimator } from '../semantics/rtt.ts';
-import type { ServerRevival } from '../semantics/revival.ts';
+import type { NodeSemantics } from '../semantics/node-semantics.ts';
 import { behaviourOf, type Behaviour } from '../semantics/settings.ts';
 import { staticBinder, type Binder } from './binder.ts';
 import type { Caller } from './caller.ts';
@@ -23,8 +22,11 @@ export interface StubOptions {
   /** Where sequence numbers come from; share one per caller identity (exactly-once: the durable one). */
   outbox?: Outbox;
   random?: Random;
-  rtt?: RttEstimator;
-  revival?: ServerRevival;
+  /**
+   * Calls under a node's delivery setting (`semanticsOf(node)`): its behaviour, retransmission policy, jitter,
+   * outbox, round-trip estimate and server revival. The fields above, when given, take precedence.
+   */
+  semantics?: NodeSemantics;
 }
 
 /**
@@ -35,16 +37,17 @@ export interface StubOptions {
 export function clientStub<S extends ServiceDecl>(decl: S, caller: Caller, options: StubOptions = {}): ClientStub<S> {
   const binder = options.binder ?? (options.target ? staticBinder(options.target) : undefined);
   if (!binder) throw new Error(`clientStub(${decl.name}): give a target node or a binder`);
+  const { semantics } = options;
   const setup: CallSetup = {
     caller,
     binder,
-    behaviour: options.behaviour ?? behaviourOf('at-most-once'),
-    policy: options.retransmit ?? DEFAULT_RETRANSMIT,
-    random: options.random ?? Math.random,
-    outbox: options.outbox ?? Outbox.inMemory(),
+    behaviour: options.behaviour ?? semantics?.behaviour ?? behaviourOf('at-most-once'),
+    policy: options.retransmit ?? semantics?.policy ?? DEFAULT_RETRANSMIT,
+    random: options.random ?? semantics?.random ?? Math.random,
+    outbox: options.outbox ?? semantics?.outbox ?? Outbox.inMemory(),
     deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
-    rtt: options.rtt,
-    revival: options.revival,
+    rtt: semantics?.rtt,
+    revival: semantics?.revival,
   };
   const stub: Record<string, (args: unknown) => Promise<unknown>> = {};
   for (const [procedure, { result }] of Object.entries(decl.procedures)) {
