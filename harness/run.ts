@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Backend } from './backends/backend.ts';
 import { ProcessBackend } from './backends/process.ts';
 import { checkRun, compareWithExpected, type Result, type Verdict } from './checkers/index.ts';
+import { plural } from './checkers/result.ts';
 import { writeVerdictFile } from './checkers/verdict-file.ts';
 import { runFiles, writeExecutions, type Execution } from './history/index.ts';
 import { HistoryRecorder } from './history/recorder.ts';
@@ -223,7 +224,7 @@ async function drive(
       return () => recorder.stopFault(id);
     },
   };
-  progress(`nodes ready; ${ops.length} ops, ${windows.length} fault windows`);
+  progress(`nodes ready; ${plural(ops.length, 'op')}, ${plural(windows.length, 'fault window')}`);
   workload.start();
   await Promise.all([
     workload.finished,

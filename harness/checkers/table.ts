@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import type { Comparison } from './expectations.ts';
-import type { Result } from './result.ts';
+import { plural, type Result } from './result.ts';
 
 /** Text shared by `chaoslab check` and `chaoslab run`: plain characters, no colour codes, so logs stay readable. */
 
@@ -22,7 +22,7 @@ export function formatCounterexamples(results: readonly Result[], perChecker = 3
   const lines: string[] = [];
   for (const result of results) {
     if (result.counterexamples.length === 0) continue;
-    lines.push(`${result.checker}: ${result.counterexamples.length} counterexample(s)`);
+    lines.push(`${result.checker}: ${plural(result.counterexamples.length, 'counterexample')}`);
     for (const example of result.counterexamples.slice(0, perChecker)) {
       const ops = example.ops.length > 0 ? ` [ops ${example.ops.join(', ')}]` : '';
       lines.push(`  - ${example.what}${ops}`);

@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import Table from 'cli-table3';
 import { Option, type Command } from 'commander';
-import { formatCounterexamples } from '../../checkers/table.ts';
 import type { BackendName, ScenarioOutcome } from '../../run.ts';
+import { exitCodeHelp, exitCodes } from '../exit-codes.ts';
+import { MAX_SEED, parseSeed, parseShard, wholeNumber, type Shard } from '../flags.ts';
+import { inShard, planRuns } from '../selection.ts';
+import { UsageError, assertKnownScenarios } from '../usage-error.ts';
 
 interface RunFlags {
   backend: BackendName;
@@ -15,6 +15,9 @@ interface RunFlags {
   summary?: string;
   report: boolean;
   parallel?: number;
+  repeat: number;
+  bail?: boolean;
+  shard?: Shard;
 }
 
 /**
@@ -30,18 +33,34 @@ export function register(program: Command): void {
     .description('Run scenarios (all when none named) and compare each observed verdict with the expected one.')
     .argument('[scenario...]', 'scenario names (see `chaoslab list`)')
     .addOption(new Option('--backend <name>', 'where nodes run').choices(['process', 'docker']).default('process'))
-    .option('--seed <n>', 'replay: the same seed gives the same workload and fault schedule', parseSeed)
+    .option('--seed <n>', `replay: the same seed gives the same workload and fault schedule (0 to ${MAX_SEED})`, parseSeed)
     .option('--json', 'print one JSON object {"scenarios": [...]} on stdout')
     .option('--toxiproxy-url <url>', 'use this Toxiproxy instead of the embedded proxy (standard toxics only)')
     .option('--runs-dir <dir>', 'where run folders are written', 'runs')
     .option('--junit <file>', 'also write a JUnit XML file (one test case per scenario and guarantee)')
     .option('--summary <file>', 'also write a Markdown summary')
     .option('--no-report', 'do not write report.html into each run folder (faster)')
-    .option('--parallel <n>', 'scenarios run at once (default 2 on process, 1 on docker)', parseParallel)
+    .option('--parallel <n>', 'scenarios run at once (default 2 on process, 1 on docker)', wholeNumber('--parallel', 1, 64))
+    .option('--repeat <n>', 'run each scenario n times, each with a fresh seed (with --seed: seed, seed+1, ...)', wholeNumber('--repeat', 1, 10_000), 1)
+    .option('--bail', 'start no new scenario after the first verdict not as expected; running ones finish, the rest are reported as not run')
+    .option('--shard <i/n>', 'run only the i-th of n shards of the scenarios (split by name, for parallel CI jobs)', parseShard)
+    .addHelpText('after', exitCodeHelp())
     .action(async (names: string[], flags: RunFlags) => {
       // Loaded here, not at the top: every command file is imported for every command, `chaoslab node` included.
-      const { selectScenarios } = await import('../../catalogue.ts');
+      const { loadCatalogue, selectScenarios } = await import('../../catalogue.ts');
       const { closeActiveLabs, runScenario } = await import('../../run.ts');
+      const { progressView } = await import('../output/progress.ts');
+      const { formatRunSummary } = await import('../output/outcomes.ts');
+      const { styleFor } = await import('../output/style.ts');
+
+      if (flags.seed !== undefined && flags.seed + flags.repeat - 1 > MAX_SEED) {
+        throw new UsageError(`--seed ${flags.seed} with --repeat ${flags.repeat} would run seeds past ${MAX_SEED}`);
+      }
+      assertKnownScenarios(names, (await loadCatalogue()).map((scenario) => scenario.name));
+      const selected = await selectScenarios(names);
+      const scenarios = flags.shard ? inShard(selected, flags.shard) : selected;
+      const runs = planRuns(scenarios, flags.repeat, flags.seed);
+
       const stopOnSignal = (signal: NodeJS.Signals) => {
         process.stderr.write(`\n${signal}: stopping every node and proxy...\n`);
         void closeActiveLabs().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
@@ -49,100 +68,77 @@ export function register(program: Command): void {
       process.once('SIGINT', stopOnSignal);
       process.once('SIGTERM', stopOnSignal);
 
-      const scenarios = await selectScenarios(names);
-      const outcomes: ScenarioOutcome[] = new Array(scenarios.length);
+      const startedAt = performance.now();
+      const parallel = flags.parallel ?? DEFAULT_PARALLEL[flags.backend];
+      const view = progressView(runs.length);
+      const outcomes: (ScenarioOutcome | undefined)[] = new Array(runs.length);
       let next = 0;
+      let bailed = false;
       const runner = async () => {
-        for (let i = next++; i < scenarios.length; i = next++) {
-          outcomes[i] = await runScenario(scenarios[i]!, {
+        while (!bailed && next < runs.length) {
+          const i = next++;
+          const outcome = await runScenario(runs[i]!.scenario, {
             backend: flags.backend,
-            seed: flags.seed,
+            seed: runs[i]!.seed,
             toxiproxyUrl: flags.toxiproxyUrl ?? process.env.CHAOSLAB_TOXIPROXY_URL,
             runsDir: flags.runsDir,
             report: flags.report,
-            onProgress: (line) => process.stderr.write(`[${i + 1}/${scenarios.length}] ${line}\n`),
+            onProgress: (line) => view.progress(i, line),
           });
+          outcomes[i] = outcome;
+          view.finished(i, outcome);
+          if (flags.bail && !outcome.ok) bailed = true;
         }
       };
-      // Outcomes keep the catalogue's order whichever finishes first; seeds do not depend on the order either.
-      await Promise.all(Array.from({ length: flags.parallel ?? DEFAULT_PARALLEL[flags.backend] }, runner));
-      await writeExtraReports(outcomes, flags);
-      if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ scenarios: outcomes.map(jsonEntry) })}\n`);
-      } else {
-        process.stdout.write(`${formatOutcomes(outcomes)}\n`);
+      try {
+        // Outcomes keep the plan's order whichever finishes first; seeds do not depend on the order either.
+        await Promise.all(Array.from({ length: parallel }, runner));
+      } finally {
+        view.close();
+        process.off('SIGINT', stopOnSignal);
+        process.off('SIGTERM', stopOnSignal);
       }
-      process.exitCode = outcomes.every((outcome) => outcome.ok) ? 0 : 1;
+      const ran = outcomes.filter((outcome): outcome is ScenarioOutcome => outcome !== undefined);
+      const notRun = runs.filter((_, i) => outcomes[i] === undefined).map((run) => run.scenario.name);
+      await writeExtraReports(ran, notRun, flags);
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify({ scenarios: ran.map(jsonEntry), ...(notRun.length > 0 ? { notRun } : {}) })}\n`);
+      } else {
+        const summary = { outcomes: ran, notRun, wallMs: performance.now() - startedAt, parallel };
+        process.stdout.write(`${formatRunSummary(summary, styleFor(process.stdout))}\n`);
+      }
+      process.exitCode = exitStatus(ran, notRun);
     });
 }
 
-function parseParallel(value: string): number {
-  const parallel = Number(value);
-  if (!Number.isInteger(parallel) || parallel < 1) throw new Error(`--parallel must be a positive integer, got "${value}"`);
-  return parallel;
+/** A wrong verdict is the finding and outweighs a run that could not finish; see exit-codes.ts. */
+function exitStatus(outcomes: ScenarioOutcome[], notRun: string[]): number {
+  if (outcomes.some((outcome) => !outcome.ok && !outcome.error)) return exitCodes.notAsExpected.code;
+  if (outcomes.some((outcome) => outcome.error)) return exitCodes.internal.code;
+  // --bail only stops after a verdict not as expected, so scenarios not run imply one of the cases above.
+  return notRun.length > 0 ? exitCodes.notAsExpected.code : exitCodes.asExpected.code;
 }
 
-function parseSeed(value: string): number {
-  const seed = Number(value);
-  if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, got "${value}"`);
-  return seed;
-}
-
-/** The per-scenario fields of issue 6, without the full checker results (they are in each verdict.json). */
+/** The per-scenario fields of `--json`, without the full checker results (they are in each verdict.json). */
 function jsonEntry(outcome: ScenarioOutcome) {
   const { results: _results, ...entry } = outcome;
   return entry;
 }
 
-function formatOutcomes(outcomes: ScenarioOutcome[]): string {
-  const table = new Table({
-    head: ['scenario', 'guarantee', 'expected', 'observed', 'match'],
-    style: { head: [], border: [] },
-  });
-  const notes: string[] = [];
-  for (const outcome of outcomes) {
-    if (outcome.skipped) {
-      table.push([outcome.name, { colSpan: 4, content: `skipped: ${outcome.skipped}` }]);
-      continue;
-    }
-    if (outcome.error) {
-      table.push([outcome.name, { colSpan: 4, content: `ERROR: ${outcome.error}` }]);
-      notes.push(`${outcome.name}: run failed; replay: ${outcome.replay}; folder: ${outcome.dir}`);
-      continue;
-    }
-    for (const [guarantee, expected] of Object.entries(outcome.expected)) {
-      const observed = outcome.observed[guarantee] ?? '-';
-      table.push([outcome.name, guarantee, expected, observed, observed === expected ? 'yes' : 'NO']);
-    }
-    if (!outcome.ok) {
-      const mismatched = outcome.results.filter((result) => outcome.expected[result.checker] !== result.verdict);
-      notes.push(
-        [`${outcome.name} (seed ${outcome.seed}) not as expected; replay: ${outcome.replay}; folder: ${outcome.dir}`,
-          ...mismatched.map((result) => `  ${result.checker}: ${result.reason}`),
-          formatCounterexamples(mismatched)].filter(Boolean).join('\n'),
-      );
-    }
-  }
-  const reports = outcomes
-    .map((outcome) => join(outcome.dir, 'report.html'))
-    .filter((report) => existsSync(report))
-    .map((report) => `report: ${report}`);
-  const passed = outcomes.filter((outcome) => outcome.ok && !outcome.skipped).length;
-  const skipped = outcomes.filter((outcome) => outcome.skipped).length;
-  const failed = outcomes.length - passed - skipped;
-  const seconds = outcomes.reduce((sum, outcome) => sum + outcome.durationMs, 0) / 1000;
-  // The closing line reads like a test runner's, so CI systems that count "N passed, N failed" count scenarios.
-  const summary = `${seconds.toFixed(1)} s of scenarios\nscenarios: ${passed} passed, ${failed} failed, ${skipped} skipped`;
-  return [table.toString(), ...notes, ...reports, summary].join('\n');
-}
-
 /** JUnit and Markdown summaries are harness/report's; asked for, they must be written or the run fails. */
-async function writeExtraReports(outcomes: ScenarioOutcome[], flags: RunFlags): Promise<void> {
+async function writeExtraReports(outcomes: ScenarioOutcome[], notRun: string[], flags: RunFlags): Promise<void> {
   if (!flags.junit && !flags.summary) return;
   const report = (await import('../../report/index.ts')) as {
     writeJUnit(outcomes: ScenarioOutcome[], file: string): Promise<unknown>;
     writeSummary(outcomes: ScenarioOutcome[], file: string): Promise<unknown>;
   };
-  if (flags.junit) await report.writeJUnit(outcomes, flags.junit);
-  if (flags.summary) await report.writeSummary(outcomes, flags.summary);
+  // A scenario --bail never started is a skipped test case to a CI system.
+  const all = [...outcomes, ...notRun.map((name) => notRunOutcome(name, flags.backend))];
+  if (flags.junit) await report.writeJUnit(all, flags.junit);
+  if (flags.summary) await report.writeSummary(all, flags.summary);
+}
+
+function notRunOutcome(name: string, backend: BackendName): ScenarioOutcome {
+  const skipped = 'not run: --bail stopped after a verdict not as expected';
+  return { name, backend, seed: 0, expected: {}, observed: {}, ok: true, ops: 0, faults: 0, durationMs: 0, dir: '', replay: '', results: [], skipped };
 }
