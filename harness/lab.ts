@@ -67,6 +67,9 @@ export class Lab {
         lab.proxyEndpoint = endpoint;
         lab.toxiproxy = new Toxiproxy(endpoint.apiUrl);
       });
+      // Awaited below, once the nodes are up; until then a proxy that fails to start must not crash the harness
+      // as an unhandled rejection.
+      proxyStarted.catch(() => {});
       const nameServiceSpec = {
         name: NAME_SERVICE,
         args: ['--config-json', JSON.stringify({ programs: ['name-service'] })],

@@ -42,7 +42,7 @@ export function register(program: Command): void {
     .option('--no-report', 'do not write report.html into each run folder (faster)')
     .option('--parallel <n>', 'scenarios run at once (default 2 on process, 1 on docker)', wholeNumber('--parallel', 1, 64))
     .option('--repeat <n>', 'run each scenario n times, each with a fresh seed (with --seed: seed, seed+1, ...)', wholeNumber('--repeat', 1, 10_000), 1)
-    .option('--bail', 'start no new scenario after the first verdict not as expected; running ones finish, the rest are reported as not run')
+    .option('--bail', 'start no new scenario after the first one not as expected (or failed); running ones finish, the rest are reported as not run')
     .option('--shard <i/n>', 'run only the i-th of n shards of the scenarios (split by name, for parallel CI jobs)', parseShard)
     .addHelpText('after', exitCodeHelp())
     .action(async (names: string[], flags: RunFlags) => {
@@ -107,16 +107,18 @@ export function register(program: Command): void {
         const summary = { outcomes: ran, notRun, wallMs: performance.now() - startedAt, parallel };
         process.stdout.write(`${formatRunSummary(summary, styleFor(process.stdout))}\n`);
       }
-      process.exitCode = exitStatus(ran, notRun);
+      process.exitCode = exitStatus(ran);
     });
 }
 
-/** A wrong verdict is the finding and outweighs a run that could not finish; see exit-codes.ts. */
-function exitStatus(outcomes: ScenarioOutcome[], notRun: string[]): number {
+/**
+ * A wrong verdict is the finding and outweighs a run that could not finish; see exit-codes.ts. Scenarios --bail did
+ * not start need no case of their own: it only stops after one of these.
+ */
+function exitStatus(outcomes: ScenarioOutcome[]): number {
   if (outcomes.some((outcome) => !outcome.ok && !outcome.error)) return exitCodes.notAsExpected.code;
   if (outcomes.some((outcome) => outcome.error)) return exitCodes.internal.code;
-  // --bail only stops after a verdict not as expected, so scenarios not run imply one of the cases above.
-  return notRun.length > 0 ? exitCodes.notAsExpected.code : exitCodes.asExpected.code;
+  return exitCodes.asExpected.code;
 }
 
 /** The per-scenario fields of `--json`, without the full checker results (they are in each verdict.json). */
@@ -139,6 +141,6 @@ async function writeExtraReports(outcomes: ScenarioOutcome[], notRun: string[], 
 }
 
 function notRunOutcome(name: string, backend: BackendName): ScenarioOutcome {
-  const skipped = 'not run: --bail stopped after a verdict not as expected';
+  const skipped = 'not run: --bail stopped after a scenario not as expected';
   return { name, backend, seed: 0, expected: {}, observed: {}, ok: true, ops: 0, faults: 0, durationMs: 0, dir: '', replay: '', results: [], skipped };
 }

@@ -69,7 +69,7 @@ export function formatRunSummary(summary: RunSummary, style: Style): string {
     .map((outcome) => join(outcome.dir, 'report.html'))
     .filter((report) => existsSync(report))
     .map((report) => `report: ${report}`);
-  if (notRun.length > 0) notes.push(colour.yellow(`not run (--bail, after the first verdict not as expected): ${notRun.join(', ')}`));
+  if (notRun.length > 0) notes.push(colour.yellow(`not run (--bail, after the first scenario not as expected): ${notRun.join(', ')}`));
   return [table.toString(), ...violations, ...notes, ...reports, ...closingLines(summary, style)].join('\n');
 }
 
