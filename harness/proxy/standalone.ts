@@ -11,7 +11,8 @@ export interface StandaloneOptions {
 
 function integer(name: string, min: number, max: number) {
   return (value: string): number => {
-    const number = Number(value);
+    // Digits only: Number() reads '' as 0 and '1e3' as 1000.
+    const number = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
     if (!Number.isInteger(number) || number < min || number > max) {
       throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
     }

@@ -6,7 +6,7 @@ const bin = join(root, 'harness', 'cli', 'bin.mjs');
 
 export interface Exit {
   code: number | null;
-  /** Set when the process was killed (by the time limit below), null when it exited by itself. */
+  /** Set when the process was stopped (by the time limit below), null when it exited by itself. */
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
@@ -16,7 +16,10 @@ interface Options {
   env?: Record<string, string>;
   /** Modules node loads before the CLI (`--import`). */
   preload?: string[];
-  /** Far beyond what the command needs: reaching it kills the process and fails the test that waits. */
+  /**
+   * Far beyond what the command needs: reaching it stops the process (SIGTERM, which a run answers by closing its
+   * labs, so nothing is left behind) and fails the test that waits.
+   */
   limitMs?: number;
 }
 
@@ -29,7 +32,7 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 
 function collect(command: string, args: string[], env: NodeJS.ProcessEnv, limitMs: number): Promise<Exit> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: limitMs, killSignal: 'SIGKILL' });
+    const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: limitMs, killSignal: 'SIGTERM' });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -42,7 +45,7 @@ function collect(command: string, args: string[], env: NodeJS.ProcessEnv, limitM
 /** `chaoslab ARGS` with its output piped, as in CI. */
 export function chaoslab(args: string[], options: Options = {}): Promise<Exit> {
   const nodeArgs = (options.preload ?? []).flatMap((module) => ['--import', module]);
-  return collect(process.execPath, [...nodeArgs, bin, ...args], cleanEnv(options.env), options.limitMs ?? 60_000);
+  return collect(process.execPath, [...nodeArgs, bin, ...args], cleanEnv(options.env), options.limitMs ?? 45_000);
 }
 
 const quote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
@@ -53,7 +56,7 @@ const quote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
  */
 export function chaoslabOnTerminal(args: string[], options: Options = {}): Promise<Exit> {
   const command = [process.execPath, bin, ...args].map(quote).join(' ');
-  return collect('script', ['-qfec', `stty cols 160 rows 40; exec ${command}`, '/dev/null'], cleanEnv(options.env), options.limitMs ?? 60_000);
+  return collect('script', ['-qfec', `stty cols 160 rows 40; exec ${command}`, '/dev/null'], cleanEnv(options.env), options.limitMs ?? 45_000);
 }
 
 /** Any SGR sequence: colour, bold, dim. */

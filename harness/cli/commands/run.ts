@@ -61,12 +61,14 @@ export function register(program: Command): void {
       const scenarios = flags.shard ? inShard(selected, flags.shard) : selected;
       const runs = planRuns(scenarios, flags.repeat, flags.seed);
 
-      const stopOnSignal = (signal: NodeJS.Signals) => {
-        process.stderr.write(`\n${signal}: stopping every node and proxy...\n`);
-        void closeActiveLabs().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+      // SIGHUP too: a closed terminal window must not leave nodes running. Exit status 128 + the signal's number.
+      const signals = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+      const stopOnSignal = (signal: keyof typeof signals) => {
+        // After SIGHUP the terminal is gone, and writing to it would fail.
+        if (signal !== 'SIGHUP') process.stderr.write(`\n${signal}: stopping every node and proxy...\n`);
+        void closeActiveLabs().finally(() => process.exit(signals[signal]));
       };
-      process.once('SIGINT', stopOnSignal);
-      process.once('SIGTERM', stopOnSignal);
+      for (const signal of Object.keys(signals) as (keyof typeof signals)[]) process.once(signal, stopOnSignal);
 
       const startedAt = performance.now();
       const parallel = flags.parallel ?? DEFAULT_PARALLEL[flags.backend];
@@ -95,8 +97,7 @@ export function register(program: Command): void {
         await Promise.all(Array.from({ length: parallel }, runner));
       } finally {
         view.close();
-        process.off('SIGINT', stopOnSignal);
-        process.off('SIGTERM', stopOnSignal);
+        for (const signal of Object.keys(signals)) process.off(signal, stopOnSignal);
       }
       const ran = outcomes.filter((outcome): outcome is ScenarioOutcome => outcome !== undefined);
       const notRun = runs.filter((_, i) => outcomes[i] === undefined).map((run) => run.scenario.name);
