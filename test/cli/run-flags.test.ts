@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadCatalogue } from '../../harness/catalogue.ts';
 import { chaoslab } from './cli.ts';
 
 const runsDir = mkdtempSync(join(tmpdir(), 'chaoslab-cli-flags-'));
@@ -43,6 +44,17 @@ describe('chaoslab run --bail', () => {
     const all = await chaoslab([...args, '--toxiproxy-url', 'http://127.0.0.1:1', '--runs-dir', runsDir, '--no-report', '--json']);
     expect(all.code).toBe(3);
     expect((JSON.parse(all.stdout) as JsonRun).scenarios.map((s) => s.name)).toEqual(args.slice(1, 4));
+  });
+});
+
+describe('chaoslab list', () => {
+  it('never cuts a name, so that each can be copied into `chaoslab run`', async () => {
+    const names = (await loadCatalogue()).map((scenario) => scenario.name);
+    expect(Math.max(...names.map((name) => name.length))).toBeGreaterThan(40);
+    const result = await chaoslab(['list']);
+    expect(result.code).toBe(0);
+    for (const name of names) expect(result.stdout).toMatch(new RegExp(`^│ ${name} +│`, 'm'));
+    expect(result.stdout).not.toContain('…');
   });
 });
 

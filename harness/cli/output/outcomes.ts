@@ -21,9 +21,11 @@ const PIPED_REASON_WIDTH = 60;
 export function formatRunSummary(summary: RunSummary, style: Style): string {
   const { outcomes, notRun } = summary;
   const { colour } = style;
-  const nameWidth = Math.max('scenario'.length, ...outcomes.map((outcome) => outcome.name.length));
-  // Borders and padding of six columns (19), guarantee (13), expected and observed (8 each), match (5).
-  const others = nameWidth + 19 + 13 + 8 + 8 + 5;
+  const widest = (head: string, cells: string[]) => Math.max(head.length, ...cells.map((cell) => cell.length));
+  const names = widest('scenario', outcomes.map((outcome) => outcome.name));
+  const guarantees = widest('guarantee', outcomes.flatMap((outcome) => Object.keys(outcome.expected)));
+  // Verdicts ('violated') and 'match' are at most 8 wide; each column adds 2 of padding and 1 of border, plus 1.
+  const others = names + guarantees + 8 + 8 + 5 + 6 * 3 + 1;
   const reasonWidth = style.columns ? Math.max(24, Math.min(100, style.columns - others - 2)) : PIPED_REASON_WIDTH;
   const table = new Table({
     head: ['scenario', 'guarantee', 'expected', 'observed', 'match', 'reason'].map((head) => colour.bold(head)),
@@ -87,7 +89,9 @@ function violationLines(outcome: ScenarioOutcome, style: Style): string[] {
       const more = result.counterexamples.length - 1;
       const which = first ? ` for ${first.id}${more > 0 ? ` (and ${more} more)` : ''}: ${first.what}` : `: ${result.reason}`;
       const mark = expected ? colour.yellow('violated, as expected,') : colour.red('violated, NOT as expected,');
-      return `${expected ? '-' : style.fail} ${outcome.name}: ${result.checker} ${mark}${which}`;
+      // A mark leads the line on a terminal only: piped, the line starts with the scenario's name, for grep.
+      const lead = style.terminal ? `${expected ? colour.yellow('•') : style.fail} ` : '';
+      return `${lead}${outcome.name}: ${result.checker} ${mark}${which}`;
     });
 }
 
