@@ -16,10 +16,12 @@ describe('chaoslab run on a terminal', () => {
     expect(result.signal).toBeNull();
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(colourCode);
-    expect(result.stdout).toContain('✓');
-    // log-update erases the region's previous lines before drawing it again.
+    // The region: the running scenario's line and the count under it, erased and drawn again at each event.
+    expect(result.stdout).toMatch(new RegExp(`\\[1/1\\]\\S* ${FAST} \\+[0-9.]+s: healing and draining\r\n\\S*0 of 1 done, 1 running`));
     expect(result.stdout).toContain('\x1b[2K');
-    expect(result.stdout).toMatch(/1 of 1 done|0 of 1 done/);
+    // What stays once it has finished, and the table's verdicts.
+    expect(result.stdout).toMatch(new RegExp(`\x1b\\[32m✓\x1b\\[39m ${FAST} `));
+    expect(result.stdout).toMatch(/│ at-most-once\s+│ holds\s+│ holds\s+│ \x1b\[32m✓\x1b\[39m\s+│/);
     expect(result.stdout).toContain('0 failed');
   });
 });
