@@ -29,7 +29,8 @@ describe('chaoslab run on a terminal', () => {
 describe('chaoslab run piped', () => {
   it('prints plain lines: one per event on stderr, words instead of symbols, no escape code', async () => {
     // The preload says, once the closing line is out, whatever could still hold the process open.
-    const result = await chaoslab(runArgs, { preload: ['./test/cli/fixtures/lingering.mjs'] });
+    // With report.html, as a run goes by default.
+    const result = await chaoslab(['run', FAST, '--runs-dir', runsDir], { preload: ['./test/cli/fixtures/lingering.mjs'] });
     // Exited by itself (no kill at the time limit), with nothing left to keep it alive after its summary.
     expect(result.signal).toBeNull();
     expect(result.code).toBe(0);
@@ -44,6 +45,7 @@ describe('chaoslab run piped', () => {
     expect(result.stdout).toMatch(/│ at-most-once\s+│ holds\s+│ holds\s+│ yes\s+│ 300 ids executed, none more than once/);
     expect(result.stdout).toMatch(/^time: [0-9.]+ s \(scenarios [0-9.]+ s in all, 2 at a time\)$/m);
     expect(result.stdout).toMatch(/^scenarios: 1 passed, 0 failed, 0 skipped$/m);
+    expect(result.stdout).toMatch(/^report: .*report\.html$/m);
   });
 });
 
