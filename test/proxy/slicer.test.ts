@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FRAME_BOUNDARY } from '../../harness/proxy/frames.ts';
 import { seededRandom } from '../../harness/proxy/random.ts';
-import type { Attributes, StageContext } from '../../harness/proxy/toxic.ts';
+import type { StageContext } from '../../harness/proxy/toxic.ts';
 import { pieceSizes, slicer } from '../../harness/proxy/toxics/slicer.ts';
 
 afterEach(() => {
@@ -9,10 +9,12 @@ afterEach(() => {
 });
 
 /** A slicer stage on its own, with what it emits collected. */
-function openSlicer(attributes: { average_size: number; size_variation: number; delay: number }, random = seededRandom(1, 'slicer')) {
+type SlicerAttributes = { average_size: number; size_variation: number; delay: number };
+
+function openSlicer(attributes: SlicerAttributes, random = seededRandom(1, 'slicer')) {
   const pieces: Buffer[] = [];
   let ended = false;
-  const context: StageContext<Attributes> = {
+  const context: StageContext<SlicerAttributes> = {
     attributes: () => attributes,
     random,
     position: FRAME_BOUNDARY,
