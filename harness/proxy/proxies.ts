@@ -83,7 +83,7 @@ export class Proxies {
     const upstream = change.upstream ?? proxy.upstream;
     const enabled = change.enabled ?? proxy.enabled;
     parseAddress(upstream, 'upstream');
-    if (await differs(proxy, listen || DEFAULT_LISTEN, upstream)) {
+    if (await differs(proxy, listen || DEFAULT_LISTEN, upstream, false)) {
       await proxy.stop();
       proxy.listen = listen || DEFAULT_LISTEN;
       proxy.upstream = upstream;
@@ -127,7 +127,7 @@ export class Proxies {
     const existing = this.byName.get(spec.name);
     if (!existing) return this.create(spec);
     checkSpec(spec);
-    if (!(await differs(existing, spec.listen || DEFAULT_LISTEN, spec.upstream))) {
+    if (!(await differs(existing, spec.listen || DEFAULT_LISTEN, spec.upstream, true))) {
       await this.setEnabled(existing, spec.enabled);
       return existing;
     }
@@ -158,12 +158,12 @@ function checkSpec(spec: ProxySpec): void {
 
 /**
  * Whether `listen` and `upstream` ask for another proxy than `proxy` is: the listen address counts by what it
- * resolves to, so `localhost:P` is the proxy bound on 127.0.0.1:P. A requested port of 0 matches whatever port
- * the proxy bound (Toxiproxy would bind a new one).
+ * resolves to, so `localhost:P` is the proxy bound on 127.0.0.1:P. With `anyPort`, a requested port of 0 matches
+ * whatever port the proxy bound (populate ensures a proxy exists; Toxiproxy would bind a new one).
  */
-async function differs(proxy: Proxy, listen: string, upstream: string): Promise<boolean> {
+async function differs(proxy: Proxy, listen: string, upstream: string, anyPort: boolean): Promise<boolean> {
   if (upstream !== proxy.upstream) return true;
   if (listen === proxy.listen) return false;
   const [held, asked] = await Promise.all([resolveAddress(proxy.listen, 'listen'), resolveAddress(listen, 'listen')]);
-  return held.host !== asked.host || (asked.port !== 0 && asked.port !== held.port);
+  return held.host !== asked.host || (asked.port !== held.port && !(anyPort && asked.port === 0));
 }
