@@ -82,6 +82,7 @@ export class Proxies {
     const listen = change.listen ?? proxy.listen;
     const upstream = change.upstream ?? proxy.upstream;
     const enabled = change.enabled ?? proxy.enabled;
+    parseAddress(listen || DEFAULT_LISTEN, 'listen');
     parseAddress(upstream, 'upstream');
     if (await differs(proxy, listen || DEFAULT_LISTEN, upstream, false)) {
       await proxy.stop();

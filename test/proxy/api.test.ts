@@ -168,7 +168,11 @@ describe('Toxiproxy HTTP API', () => {
     const patched = await call(`${server.url}/proxies/a`, 'PATCH', { listen: byName });
     expect(JSON.parse(patched.text)).toMatchObject({ listen: created.listen, enabled: true, toxics: [{ name: 'latency_downstream' }] });
 
-    // The connection made before both calls still carries bytes both ways.
+    // A malformed address is refused before anything is touched.
+    const refused = await call(`${server.url}/proxies/a`, 'PATCH', { listen: 'nowhere', upstream: '127.0.0.1:9' });
+    expect(refused.status).toBe(400);
+
+    // The connection made before these calls still carries bytes both ways.
     live.socket.write('still here');
     expect((await live.until(10)).toString()).toBe('still here');
     expect(live.ended).toBe('open');
