@@ -190,8 +190,7 @@ describe('Toxiproxy HTTP API', () => {
     expect(answer.status).toBe(500);
     expect(answer.headers.get('content-type')).toBe('application/json');
     const body = JSON.parse(answer.text) as { error: string; status: number; proxies: { name: string }[] };
-    // A bind failure names the address as it was given.
-    expect(body.error).toBe(`listen tcp ${taken}: bind: address already in use`);
+    expect(body.error).toBe(`listen tcp ${busy.listen}: bind: address already in use`);
     expect(body.proxies.map((p) => p.name)).toEqual(['first']);
     expect(Object.keys(await client.getAll()).sort()).toEqual(['busy', 'first']);
 
@@ -219,15 +218,22 @@ describe('Toxiproxy HTTP API', () => {
     expect(await fixtures.listen(() => {}, free)).toBe(free);
   });
 
-  it('a create on a busy port names the listen address as it was given', async () => {
+  it('a create on a busy port names the address bound, as Toxiproxy does: a host name by what it resolved to', async () => {
+    // Toxiproxy's own API test (TestCreateProxyPortConflict) creates localhost:3310 twice and expects
+    // "listen tcp 127.0.0.1:3310: bind: address already in use": Go names the address it tried to bind.
     const { server, client } = await fixtures.proxyServer();
     const busy = await client.createProxy({ name: 'busy', listen: '127.0.0.1:0', upstream: '127.0.0.1:9' });
-    const taken = `localhost:${portOf(busy.listen)}`;
-    await expectError(
-      await call(`${server.url}/proxies`, 'POST', { name: 'again', listen: taken, upstream: '127.0.0.1:9' }),
-      500,
-      `listen tcp ${taken}: bind: address already in use`,
-    );
+    const port = portOf(busy.listen);
+    for (const [given, named] of [
+      [`localhost:${port}`, `127.0.0.1:${port}`],
+      [`127.0.0.1:${port}`, `127.0.0.1:${port}`],
+    ]) {
+      await expectError(
+        await call(`${server.url}/proxies`, 'POST', { name: 'again', listen: given, upstream: '127.0.0.1:9' }),
+        500,
+        `listen tcp ${named}: bind: address already in use`,
+      );
+    }
   });
 
   it('resets: removes every toxic and enables every proxy, keeping the proxies and their ports', async () => {
