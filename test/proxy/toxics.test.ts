@@ -69,6 +69,25 @@ describe('standard toxics on real TCP traffic', () => {
     expect((await fresh.until(5)).toString()).toBe('after');
   });
 
+  it('removing a timeout toxic ends both sides with EOF, client and upstream (Toxiproxy TestTimeoutToxicClosesConnectionOnRemove)', async () => {
+    const { client: toxiproxy } = await fixtures.proxyServer();
+    let upstreamEnded!: () => void;
+    const ended = new Promise<void>((resolve) => (upstreamEnded = resolve));
+    const upstream = await fixtures.listen((socket) => {
+      socket.on('data', (bytes) => socket.write(bytes));
+      socket.on('end', () => upstreamEnded());
+    });
+    const proxy = await toxiproxy.createProxy({ name: 'both', listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstream}` });
+    const client = new Received(await fixtures.connect(portOf(proxy.listen)));
+    client.socket.write('foobar');
+    await client.until(6);
+    const toxic = await proxy.addToxic({ type: 'timeout', stream: 'upstream', attributes: { timeout: 0 } } as never);
+    await toxic.remove();
+    expect(await Promise.race([ended.then(() => true), sleep(5000).then(() => false)])).toBe(true);
+    expect(await client.closedWithin(5000)).toBe(true);
+    expect(client.ended).toBe('end');
+  });
+
   it('removing a timeout toxic closes every connection it met, as Toxiproxy does, even where its toxicity spared it', async () => {
     const { proxy, connect } = await echoThroughProxy();
     const toxic = await proxy.addToxic({ type: 'timeout', stream: 'downstream', toxicity: 0, attributes: { timeout: 0 } } as never);
