@@ -57,6 +57,17 @@ describe('slicer', () => {
     }
   });
 
+  it('cuts 480 kB at average 1024 +- 512 with a 10 us delay into about 480 pieces, as Toxiproxy TestSlicerToxic expects', async () => {
+    const data = Buffer.from('hello world '.repeat(40_000));
+    const { stage, pieces, ended } = openSlicer({ average_size: 1024, size_variation: 512, delay: 10 });
+    stage.push(data);
+    stage.end();
+    expect(await turnUntil(ended)).toBe(true);
+    expect(pieces.length).toBeGreaterThanOrEqual(240);
+    expect(pieces.length).toBeLessThanOrEqual(720);
+    expect(Buffer.concat(pieces).equals(data)).toBe(true);
+  });
+
   it('leaves a piece whole where Toxiproxy would recurse forever or cut outside it', () => {
     expect(pieceSizes(1000, 0, 0, () => 0.5)).toEqual([1000]);
     const wide = pieceSizes(1000, 10, 500, seededRandom(3, 'wide'));
