@@ -1,6 +1,8 @@
 // Throughput and round-trip latency through chaoslab's proxy (no toxics) against a direct loopback connection,
 // side by side in one run. Separate processes, as in a lab: the upstream (sink + echo), the proxy, this client.
-// Run: node --import tsx bench/proxy.ts [--megabytes 384] [--round-trips 5000]
+// Throughput is measured for three kinds of bytes, since the proxy follows frame boundaries on every link:
+// zero-filled, random, and small frames of the node wire protocol.
+// Run: node --import tsx bench/proxy.ts [--megabytes 256] [--round-trips 5000]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
@@ -8,9 +10,20 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
 import { Toxiproxy } from 'toxiproxy-node-client';
+import { seededRandom } from '../nodes/random.ts';
+import { encodeFrame } from '../nodes/wire/frame.ts';
 
 const HOST = '127.0.0.1';
-const CHUNK = Buffer.alloc(64 * 1024, 7);
+const CHUNK_BYTES = 64 * 1024;
+/** What each throughput run writes, chunk after chunk: the same bytes every time. */
+const STREAMS: Record<string, Buffer> = {
+  'zero-filled': Buffer.alloc(CHUNK_BYTES),
+  random: randomChunk(CHUNK_BYTES),
+  // Whole frames only, so that back-to-back chunks stay one stream of frames (72 bytes each).
+  'small frames': Buffer.concat(
+    Array.from({ length: Math.floor(CHUNK_BYTES / 72) }, (_, i) => encodeFrame({ n: i % 10, pad: 'x'.repeat(55) })),
+  ),
+};
 const REQUEST = Buffer.alloc(32, 1);
 const RUN_LIMIT_MS = 300_000;
 const ROUNDS = 3;
@@ -40,7 +53,7 @@ function runUpstream(): void {
 
 async function runBench(): Promise<void> {
   const { values } = parseArgs({
-    options: { megabytes: { type: 'string', default: '384' }, 'round-trips': { type: 'string', default: '5000' } },
+    options: { megabytes: { type: 'string', default: '256' }, 'round-trips': { type: 'string', default: '5000' } },
   });
   const megabytes = Number(values.megabytes);
   const roundTrips = Number(values['round-trips']);
@@ -75,44 +88,46 @@ async function runBench(): Promise<void> {
     }
 
     // Rounds alternate direct and proxied runs, so that load from elsewhere on the machine hits both alike;
-    // throughput is the best round of each path, latency percentiles are over every sample of that path.
+    // throughput is the best round of each path and stream, latency percentiles are over every sample of a path.
     const bytes = (megabytes * 1024 * 1024) / ROUNDS;
+    const streams = Object.keys(STREAMS);
     const paths = [{ path: 'direct', target: ports }, ...proxiedPaths].map((p) => ({
       ...p,
-      mbps: [] as number[],
+      mbps: Object.fromEntries(streams.map((stream) => [stream, [] as number[]])),
       times: [] as number[],
     }));
     for (const { target } of paths) {
-      await throughput(target.sink, bytes / 4);
+      await throughput(target.sink, bytes / 4, STREAMS.random!);
       await roundTripsTo(target.echo, 300);
     }
     for (let round = 0; round < ROUNDS; round++) {
-      for (const path of paths) {
-        path.mbps.push(await throughput(path.target.sink, bytes));
-        path.times.push(...(await roundTripsTo(path.target.echo, Math.ceil(roundTrips / ROUNDS))));
+      for (const stream of streams) {
+        for (const path of paths) path.mbps[stream]!.push(await throughput(path.target.sink, bytes, STREAMS[stream]!));
       }
+      for (const path of paths) path.times.push(...(await roundTripsTo(path.target.echo, Math.ceil(roundTrips / ROUNDS))));
     }
     const rows = paths.map(({ path, mbps, times }) => {
       times.sort((a, b) => a - b);
-      return { path, mbps: Math.max(...mbps), p50: percentile(times, 0.5), p99: percentile(times, 0.99) };
+      const best = Object.fromEntries(streams.map((stream) => [stream, Math.max(...mbps[stream]!)]));
+      return { path, best, p50: percentile(times, 0.5), p99: percentile(times, 0.99) };
     });
 
     const table = new Table({
-      head: ['path', 'throughput MB/s', 'round trip p50 us', 'round trip p99 us'],
+      head: ['path', ...streams.map((stream) => `${stream} MB/s`), 'round trip p50 us', 'round trip p99 us'],
       style: { head: [], border: [] },
     });
-    for (const row of rows) table.push([row.path, row.mbps.toFixed(0), row.p50.toFixed(0), row.p99.toFixed(0)]);
+    for (const row of rows) {
+      table.push([row.path, ...streams.map((stream) => row.best[stream]!.toFixed(0)), row.p50.toFixed(0), row.p99.toFixed(0)]);
+    }
     console.log(
-      `bench/proxy: ${megabytes} MiB one way and ${roundTrips} sequential 32-byte round trips per path, ` +
+      `bench/proxy: ${megabytes} MiB one way per stream and ${roundTrips} sequential 32-byte round trips per path, ` +
         `${ROUNDS} alternating rounds, Node ${process.version}`,
     );
     console.log(table.toString());
     const direct = rows[0]!;
     for (const row of rows.slice(1)) {
-      console.log(
-        `${row.path} vs direct: throughput ${((row.mbps / direct.mbps) * 100).toFixed(0)}%, ` +
-          `p50 +${(row.p50 - direct.p50).toFixed(0)} us`,
-      );
+      const shares = streams.map((stream) => `${stream} ${((row.best[stream]! / direct.best[stream]!) * 100).toFixed(0)}%`);
+      console.log(`${row.path} vs direct: throughput ${shares.join(', ')}; p50 +${(row.p50 - direct.p50).toFixed(0)} us`);
     }
   } finally {
     clearTimeout(deadline);
@@ -120,14 +135,14 @@ async function runBench(): Promise<void> {
   }
 }
 
-/** MB/s (1 MB = 2^20 bytes) of `bytes` sent one way and counted by the sink. */
-async function throughput(port: number, bytes: number): Promise<number> {
+/** MB/s (1 MB = 2^20 bytes) of `bytes` sent one way, `chunk` after `chunk`, and counted by the sink. */
+async function throughput(port: number, bytes: number, chunk: Buffer): Promise<number> {
   const socket = await open(port);
   const started = process.hrtime.bigint();
   let sent = 0;
   while (sent < bytes) {
-    sent += CHUNK.length;
-    if (!socket.write(CHUNK)) await once(socket, 'drain');
+    sent += chunk.length;
+    if (!socket.write(chunk)) await once(socket, 'drain');
   }
   socket.end();
   const [answer] = (await once(socket, 'data')) as [Buffer];
@@ -169,4 +184,10 @@ async function firstLine(child: ChildProcess): Promise<string> {
     if (text.includes('\n')) return text.split('\n')[0]!;
   }
   throw new Error('child exited before it printed its first line');
+}
+
+/** Bytes that look like nothing in particular, the same in every run. */
+function randomChunk(length: number): Buffer {
+  const random = seededRandom(1);
+  return Buffer.from(Array.from({ length }, () => Math.floor(random() * 256)));
 }

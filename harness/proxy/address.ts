@@ -1,5 +1,6 @@
-import { isIPv6 } from 'node:net';
-import { badRequestBody } from './errors.ts';
+import { lookup } from 'node:dns/promises';
+import { isIP, isIPv6 } from 'node:net';
+import { badRequestBody, ProxyError } from './errors.ts';
 
 /** `host:port`, `[v6]:port` or `:port` (all interfaces); `localhost` means 127.0.0.1 so that binds stay on IPv4. */
 export function parseAddress(address: string, field: string): { host: string; port: number } {
@@ -12,4 +13,19 @@ export function parseAddress(address: string, field: string): { host: string; po
 
 export function formatAddress(host: string, port: number): string {
   return isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * The address a listen on `address` binds: a host name is looked up as Node's listen looks it up, so that
+ * `localhost:P` or `myhost:P` is recognised as the address a proxy already holds.
+ */
+export async function resolveAddress(address: string, field: string): Promise<{ host: string; port: number }> {
+  const { host, port } = parseAddress(address, field);
+  if (isIP(host)) return { host, port };
+  try {
+    return { host: (await lookup(host)).address, port };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ProxyError('internal', `lookup ${host}: ${code === 'ENOTFOUND' ? 'no such host' : code ?? String(error)}`);
+  }
 }

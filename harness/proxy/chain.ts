@@ -67,16 +67,21 @@ export class ToxicChain {
     const entry = this.entries.find((e) => e.setting === setting);
     if (!entry || entry.toxicity === setting.toxicity) return;
     entry.toxicity = setting.toxicity;
-    this.remove(setting);
+    this.take(entry);
     this.entries.push(entry);
     this.draw(entry);
   }
 
+  /** The toxic is deleted; a kind that closes connections when removed closes this one, applied here or not. */
   remove(setting: ToxicSetting): void {
     const entry = this.entries.find((e) => e.setting === setting);
     if (!entry) return;
-    const stage = entry.stage;
-    stage?.detach();
+    this.take(entry);
+    if (setting.kind.closesWhenRemoved) this.connection.close();
+  }
+
+  private take(entry: Entry): void {
+    entry.stage?.detach();
     this.entries.splice(this.entries.indexOf(entry), 1);
     entry.stage = undefined;
   }

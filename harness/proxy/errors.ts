@@ -1,3 +1,5 @@
+import type { Proxy } from './proxy.ts';
+
 /**
  * What went wrong, in the core's own words. The core knows no HTTP: the API layer maps each kind to Toxiproxy's
  * status code, and the message is the text Toxiproxy puts in its error body.
@@ -23,3 +25,13 @@ export const invalidStream = () =>
   new ProxyError('bad-request', 'stream was invalid, can be either upstream or downstream');
 export const missingField = (what: string) => new ProxyError('bad-request', `missing required field: ${what}`);
 export const badRequestBody = (why: string) => new ProxyError('bad-request', `bad request body: ${why}`);
+
+/** A populate stopped at a bad proxy; Toxiproxy answers with the error and the proxies made before it. */
+export class PopulateStopped extends ProxyError {
+  constructor(
+    cause: ProxyError,
+    readonly made: readonly Proxy[],
+  ) {
+    super(cause.kind, cause.message);
+  }
+}

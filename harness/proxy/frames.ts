@@ -9,49 +9,66 @@ export const LARGEST_BUFFERED_FRAME = 16 * 1024 * 1024;
 
 /** Where a byte stream stands relative to frame boundaries: inside a header, or inside a body. */
 export interface FramePosition {
+  /**
+   * False once the stream showed it is not the wire protocol (an empty frame: a node never sends one, since a
+   * JSON payload is never empty). Such a stream has no boundaries to follow, and frame toxics pass it as it is.
+   */
+  readonly framed: boolean;
   /** The first bytes of a header already seen (empty at a boundary or inside a body). */
   readonly headerSeen: Buffer;
   /** Body bytes still to come of the current frame. */
   readonly bodyRemaining: number;
 }
 
-export const FRAME_BOUNDARY: FramePosition = { headerSeen: Buffer.alloc(0), bodyRemaining: 0 };
+export const FRAME_BOUNDARY: FramePosition = { framed: true, headerSeen: Buffer.alloc(0), bodyRemaining: 0 };
 
 /**
- * Follows frame boundaries over bytes that pass by, at the cost of a few operations per chunk, so that a frame
- * toxic added to a live connection knows where the next frame starts.
+ * Follows frame boundaries over bytes that pass by, so that a frame toxic added to a live connection knows where
+ * the next frame starts (nothing else can tell: only the length of every frame before it). The work is a few
+ * operations per frame header, nothing per body byte; once the stream shows it is not frames, nothing at all.
  */
 export class FrameCursor {
   private readonly header = Buffer.alloc(HEADER_BYTES);
   private headerFilled = 0;
   private bodyRemaining = 0;
+  private following: boolean;
+  /** Frame headers read so far: the cursor's work. */
+  headersRead = 0;
 
   constructor(from: FramePosition = FRAME_BOUNDARY) {
     from.headerSeen.copy(this.header);
     this.headerFilled = from.headerSeen.length;
     this.bodyRemaining = from.bodyRemaining;
+    this.following = from.framed;
+  }
+
+  get framed(): boolean {
+    return this.following;
   }
 
   get atBoundary(): boolean {
-    return this.headerFilled === 0 && this.bodyRemaining === 0;
+    return this.following && this.headerFilled === 0 && this.bodyRemaining === 0;
   }
 
   advance(chunk: Buffer): void {
     let offset = 0;
-    while (offset < chunk.length) {
+    while (this.following && offset < chunk.length) {
       if (this.bodyRemaining > 0) {
         const step = Math.min(this.bodyRemaining, chunk.length - offset);
         this.bodyRemaining -= step;
         offset += step;
-        continue;
-      }
-      const take = Math.min(HEADER_BYTES - this.headerFilled, chunk.length - offset);
-      chunk.copy(this.header, this.headerFilled, offset, offset + take);
-      this.headerFilled += take;
-      offset += take;
-      if (this.headerFilled === HEADER_BYTES) {
-        this.bodyRemaining = this.header.readUInt32BE(0);
-        this.headerFilled = 0;
+      } else if (this.headerFilled === 0 && chunk.length - offset >= HEADER_BYTES) {
+        this.startBody(chunk.readUInt32BE(offset));
+        offset += HEADER_BYTES;
+      } else {
+        const take = Math.min(HEADER_BYTES - this.headerFilled, chunk.length - offset);
+        chunk.copy(this.header, this.headerFilled, offset, offset + take);
+        this.headerFilled += take;
+        offset += take;
+        if (this.headerFilled === HEADER_BYTES) {
+          this.headerFilled = 0;
+          this.startBody(this.header.readUInt32BE(0));
+        }
       }
     }
   }
@@ -63,13 +80,24 @@ export class FrameCursor {
   }
 
   position(): FramePosition {
-    return { headerSeen: Buffer.from(this.header.subarray(0, this.headerFilled)), bodyRemaining: this.bodyRemaining };
+    return {
+      framed: this.following,
+      headerSeen: Buffer.from(this.header.subarray(0, this.headerFilled)),
+      bodyRemaining: this.bodyRemaining,
+    };
+  }
+
+  private startBody(length: number): void {
+    this.headersRead++;
+    this.bodyRemaining = length;
+    if (length === 0) this.following = false;
   }
 }
 
 /**
  * Cuts a byte stream into whole frames. Bytes of a frame that was already under way when the splitter started,
- * and frames too large to buffer, go out as they are (`raw`); every other frame is handed whole to `frame`.
+ * frames too large to buffer, and a stream that is not frames (from its first empty frame on) go out as they are
+ * (`raw`); every other frame is handed whole to `frame`.
  */
 export class FrameSplitter {
   private readonly lead: FrameCursor;
@@ -88,6 +116,10 @@ export class FrameSplitter {
   push(chunk: Buffer): void {
     chunk = this.finishLeadingFrame(chunk);
     while (chunk.length > 0) {
+      if (!this.lead.framed) {
+        this.raw(chunk);
+        return;
+      }
       if (this.passthrough > 0) {
         const take = Math.min(this.passthrough, chunk.length);
         this.raw(chunk.subarray(0, take));
@@ -111,7 +143,7 @@ export class FrameSplitter {
   }
 
   private finishLeadingFrame(chunk: Buffer): Buffer {
-    while (!this.lead.atBoundary && chunk.length > 0) {
+    while (this.lead.framed && !this.lead.atBoundary && chunk.length > 0) {
       const inBody = this.lead.bytesToBoundary();
       const take = Math.min(inBody ?? 1, chunk.length);
       this.lead.advance(chunk.subarray(0, take));
@@ -126,6 +158,15 @@ export class FrameSplitter {
     while (this.pendingBytes >= HEADER_BYTES) {
       if (this.pending[0]!.length < HEADER_BYTES) this.pending = [this.joinPending()];
       const size = HEADER_BYTES + this.pending[0]!.readUInt32BE(0);
+      if (size === HEADER_BYTES) {
+        // Not the wire protocol: the lead cursor stops following, and the rest passes as it is.
+        const held = this.joinPending();
+        this.lead.advance(held.subarray(0, HEADER_BYTES));
+        this.pending = [];
+        this.pendingBytes = 0;
+        this.raw(held);
+        return Buffer.alloc(0);
+      }
       const oversize = size - HEADER_BYTES > LARGEST_BUFFERED_FRAME;
       if (!oversize && this.pendingBytes < size) return Buffer.alloc(0);
       const joined = this.joinPending();

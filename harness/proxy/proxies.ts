@@ -1,6 +1,6 @@
-import { missingField, proxyAlreadyExists, proxyNotFound } from './errors.ts';
+import { missingField, PopulateStopped, ProxyError, proxyAlreadyExists, proxyNotFound } from './errors.ts';
 import { Proxy, type Toxic, type ToxicSpec } from './proxy.ts';
-import { parseAddress } from './address.ts';
+import { parseAddress, resolveAddress } from './address.ts';
 import { randomSeed } from './random.ts';
 import type { Attributes } from './toxic.ts';
 
@@ -59,34 +59,32 @@ export class Proxies {
   }
 
   /**
-   * Creates or updates every proxy of the list, all checked before any is touched. A proxy that exists with the
-   * same listen and upstream keeps its connections and toxics; one that differs is replaced.
+   * Creates or updates the proxies of the list in order, as Toxiproxy does: every entry is first checked for its
+   * name and upstream; then a proxy that exists and listens where the entry says (a host name counts by the
+   * address it resolves to) keeps its connections and toxics, and one that differs is stopped and replaced. The
+   * first entry that fails stops the populate: the proxies before it stay, and the error carries them.
    */
   async populate(specs: ProxySpec[]): Promise<Proxy[]> {
-    specs.forEach((spec, i) => checkSpec(spec, ` at proxy ${i + 1}`));
-    const result: Proxy[] = [];
-    for (const spec of specs) {
-      const existing = this.byName.get(spec.name);
-      if (existing && existing.upstream === spec.upstream && sameListen(existing.listen, spec.listen)) {
-        await this.setEnabled(existing, spec.enabled);
-        result.push(existing);
-        continue;
-      }
-      if (existing) await this.remove(spec.name);
-      result.push(await this.create(spec));
+    specs.forEach((spec, i) => checkFields(spec, ` at proxy ${i + 1}`));
+    const made: Proxy[] = [];
+    try {
+      for (const spec of specs) made.push(await this.addOrReplace(spec));
+    } catch (error) {
+      if (error instanceof ProxyError) throw new PopulateStopped(error, made);
+      throw error;
     }
-    return result;
+    return made;
   }
 
-  /** Changing the address or upstream restarts the proxy (dropping its connections); `enabled` cuts or heals. */
+  /** Changing where it listens or its upstream restarts the proxy (dropping its connections); `enabled` cuts or heals. */
   async update(name: string, change: ProxyChange): Promise<Proxy> {
     const proxy = this.get(name);
     const listen = change.listen ?? proxy.listen;
     const upstream = change.upstream ?? proxy.upstream;
     const enabled = change.enabled ?? proxy.enabled;
-    if (listen !== proxy.listen || upstream !== proxy.upstream) {
-      parseAddress(listen || DEFAULT_LISTEN, 'listen');
-      parseAddress(upstream, 'upstream');
+    parseAddress(listen || DEFAULT_LISTEN, 'listen');
+    parseAddress(upstream, 'upstream');
+    if (await differs(proxy, listen || DEFAULT_LISTEN, upstream, false)) {
       await proxy.stop();
       proxy.listen = listen || DEFAULT_LISTEN;
       proxy.upstream = upstream;
@@ -126,23 +124,47 @@ export class Proxies {
     this.byName.clear();
   }
 
+  private async addOrReplace(spec: ProxySpec): Promise<Proxy> {
+    const existing = this.byName.get(spec.name);
+    if (!existing) return this.create(spec);
+    checkSpec(spec);
+    if (!(await differs(existing, spec.listen || DEFAULT_LISTEN, spec.upstream, true))) {
+      await this.setEnabled(existing, spec.enabled);
+      return existing;
+    }
+    // Toxiproxy stops the old proxy first; if the new one cannot start, the old one stays, stopped.
+    await existing.stop();
+    const replacement = new Proxy(spec.name, spec.listen || DEFAULT_LISTEN, spec.upstream, this.seed);
+    if (spec.enabled) await replacement.start();
+    this.byName.set(spec.name, replacement);
+    return replacement;
+  }
+
   private async setEnabled(proxy: Proxy, enabled: boolean): Promise<void> {
     if (enabled) await proxy.start();
     else await proxy.stop();
   }
 }
 
-function checkSpec(spec: ProxySpec, where = ''): void {
+function checkFields(spec: ProxySpec, where = ''): void {
   if (!spec.name) throw missingField(`name${where}`);
   if (!spec.upstream) throw missingField(`upstream${where}`);
+}
+
+function checkSpec(spec: ProxySpec): void {
+  checkFields(spec);
   parseAddress(spec.listen || DEFAULT_LISTEN, 'listen');
   parseAddress(spec.upstream, 'upstream');
 }
 
-/** A requested listen of port 0 matches whatever port the proxy actually bound. */
-function sameListen(bound: string, requested: string): boolean {
-  if (bound === requested) return true;
-  const b = parseAddress(bound, 'listen');
-  const r = parseAddress(requested || DEFAULT_LISTEN, 'listen');
-  return r.port === 0 && b.host === r.host;
+/**
+ * Whether `listen` and `upstream` ask for another proxy than `proxy` is: the listen address counts by what it
+ * resolves to, so `localhost:P` is the proxy bound on 127.0.0.1:P. With `anyPort`, a requested port of 0 matches
+ * whatever port the proxy bound (populate ensures a proxy exists; Toxiproxy would bind a new one).
+ */
+async function differs(proxy: Proxy, listen: string, upstream: string, anyPort: boolean): Promise<boolean> {
+  if (upstream !== proxy.upstream) return true;
+  if (listen === proxy.listen) return false;
+  const [held, asked] = await Promise.all([resolveAddress(proxy.listen, 'listen'), resolveAddress(listen, 'listen')]);
+  return held.host !== asked.host || (asked.port !== held.port && !(anyPort && asked.port === 0));
 }

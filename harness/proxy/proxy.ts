@@ -142,12 +142,14 @@ export class Proxy {
   }
 }
 
-function listenError(listen: string, error: NodeJS.ErrnoException): ProxyError {
-  // Toxiproxy reports the operating system's bind error as Go words it.
+function listenError(listen: string, error: NodeJS.ErrnoException & { address?: string; port?: number }): ProxyError {
+  // Toxiproxy reports the operating system's bind error as Go words it: naming the address bound, so a host name
+  // appears as the address it resolved to (`localhost:P` as 127.0.0.1:P), and `:P` (all interfaces) as it is.
   const reason: Record<string, string> = {
     EADDRINUSE: 'bind: address already in use',
     EADDRNOTAVAIL: 'bind: cannot assign requested address',
     EACCES: 'bind: permission denied',
   };
-  return new ProxyError('internal', `listen tcp ${listen}: ${reason[error.code ?? ''] ?? error.message}`);
+  const bound = error.address === undefined || listen.startsWith(':') ? listen : formatAddress(error.address, error.port ?? 0);
+  return new ProxyError('internal', `listen tcp ${bound}: ${reason[error.code ?? ''] ?? error.message}`);
 }

@@ -28,9 +28,10 @@ export interface RunningProxyServer {
 /** chaoslab's Toxiproxy-compatible server, in this process. */
 export async function startProxyServer(options: ProxyServerOptions = {}): Promise<RunningProxyServer> {
   const proxies = new Proxies({ seed: options.seed });
-  if (options.populate !== undefined) await proxies.populate(parseProxies(options.populate));
   const api = createApiServer(proxies);
   try {
+    // A populate that stops at a bad proxy keeps the ones before it: close them with the rest.
+    if (options.populate !== undefined) await proxies.populate(parseProxies(options.populate));
     await new Promise<void>((resolve, reject) => {
       api.once('error', reject);
       api.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());

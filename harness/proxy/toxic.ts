@@ -57,6 +57,11 @@ export interface ToxicKind<A extends Attributes = Attributes> {
   readonly type: string;
   /** chaoslab's own: understands the node wire protocol's frames (a real Toxiproxy rejects these types). */
   readonly frameAware: boolean;
+  /**
+   * Deleting the toxic closes every connection it met, whether or not its toxicity draw applied it there
+   * (Toxiproxy's cleanup step for this type); a toxicity change draws again without closing anything.
+   */
+  readonly closesWhenRemoved?: boolean;
   readonly attributes: { readonly [K in keyof A]: AttributeSpec };
   open(context: StageContext<A>): ToxicStage;
 }

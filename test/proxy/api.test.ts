@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Fixtures, portOf } from './fixtures.ts';
+import { startProxyServer } from '../../harness/proxy/server.ts';
+import { Fixtures, portOf, Received } from './fixtures.ts';
 
 const fixtures = new Fixtures();
 afterEach(() => fixtures.close());
@@ -151,6 +152,88 @@ describe('Toxiproxy HTTP API', () => {
     expect(bad.headers.get('content-type')).toBe('application/json');
     expect(JSON.parse(bad.text)).toEqual({ error: 'missing required field: name at proxy 2', status: 400, proxies: null });
     await expect(client.get('c')).rejects.toThrow(/404/);
+  });
+
+  it('populate and update with a host name keep the proxy that already listens there, with its toxics and connections', async () => {
+    const { server, client } = await fixtures.proxyServer();
+    const upstream = await fixtures.echo();
+    const created = await client.createProxy({ name: 'a', listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstream}` });
+    await created.addToxic({ type: 'latency', attributes: { latency: 1 } } as never);
+    const live = new Received(await fixtures.connect(portOf(created.listen)));
+    const byName = `localhost:${portOf(created.listen)}`;
+
+    const populated = await client.populate([{ name: 'a', listen: byName, upstream: `127.0.0.1:${upstream}` }]);
+    expect(populated.a!.listen).toBe(created.listen);
+    expect(JSON.parse((await call(`${server.url}/proxies/a/toxics`, 'GET')).text)).toHaveLength(1);
+    const patched = await call(`${server.url}/proxies/a`, 'PATCH', { listen: byName });
+    expect(JSON.parse(patched.text)).toMatchObject({ listen: created.listen, enabled: true, toxics: [{ name: 'latency_downstream' }] });
+
+    // A malformed address is refused before anything is touched.
+    const refused = await call(`${server.url}/proxies/a`, 'PATCH', { listen: 'nowhere', upstream: '127.0.0.1:9' });
+    expect(refused.status).toBe(400);
+
+    // The connection made before these calls still carries bytes both ways.
+    live.socket.write('still here');
+    expect((await live.until(10)).toString()).toBe('still here');
+    expect(live.ended).toBe('open');
+  });
+
+  it('populate creates proxies in order until the first bad one, and answers with those it made', async () => {
+    const { server, client } = await fixtures.proxyServer();
+    const busy = await client.createProxy({ name: 'busy', listen: '127.0.0.1:0', upstream: '127.0.0.1:9' });
+    const taken = `localhost:${portOf(busy.listen)}`;
+    const answer = await call(`${server.url}/populate`, 'POST', [
+      { name: 'first', listen: '127.0.0.1:0', upstream: '127.0.0.1:9' },
+      { name: 'second', listen: taken, upstream: '127.0.0.1:9' },
+      { name: 'third', listen: '127.0.0.1:0', upstream: '127.0.0.1:9' },
+    ]);
+    expect(answer.status).toBe(500);
+    expect(answer.headers.get('content-type')).toBe('application/json');
+    const body = JSON.parse(answer.text) as { error: string; status: number; proxies: { name: string }[] };
+    expect(body.error).toBe(`listen tcp ${busy.listen}: bind: address already in use`);
+    expect(body.proxies.map((p) => p.name)).toEqual(['first']);
+    expect(Object.keys(await client.getAll()).sort()).toEqual(['busy', 'first']);
+
+    const malformed = await call(`${server.url}/populate`, 'POST', [
+      { name: 'fourth', listen: '127.0.0.1:0', upstream: '127.0.0.1:9' },
+      { name: 'fifth', listen: 'nowhere', upstream: '127.0.0.1:9' },
+    ]);
+    expect(malformed.status).toBe(400);
+    expect(JSON.parse(malformed.text).proxies.map((p: { name: string }) => p.name)).toEqual(['fourth']);
+    expect(Object.keys(await client.getAll()).sort()).toEqual(['busy', 'first', 'fourth']);
+  });
+
+  it('a server whose start-up populate stops at a bad proxy closes the ones it made before', async () => {
+    const free = await fixtures.listen(() => {});
+    await fixtures.close();
+    await expect(
+      startProxyServer({
+        populate: [
+          { name: 'made', listen: `127.0.0.1:${free}`, upstream: '127.0.0.1:9' },
+          { name: 'bad', listen: 'nowhere', upstream: '127.0.0.1:9' },
+        ],
+      }),
+    ).rejects.toThrow(/nowhere/);
+    // The port the first proxy held is free again: a fresh listener can take it.
+    expect(await fixtures.listen(() => {}, free)).toBe(free);
+  });
+
+  it('a create on a busy port names the address bound, as Toxiproxy does: a host name by what it resolved to', async () => {
+    // Toxiproxy's own API test (TestCreateProxyPortConflict) creates localhost:3310 twice and expects
+    // "listen tcp 127.0.0.1:3310: bind: address already in use": Go names the address it tried to bind.
+    const { server, client } = await fixtures.proxyServer();
+    const busy = await client.createProxy({ name: 'busy', listen: '127.0.0.1:0', upstream: '127.0.0.1:9' });
+    const port = portOf(busy.listen);
+    for (const [given, named] of [
+      [`localhost:${port}`, `127.0.0.1:${port}`],
+      [`127.0.0.1:${port}`, `127.0.0.1:${port}`],
+    ]) {
+      await expectError(
+        await call(`${server.url}/proxies`, 'POST', { name: 'again', listen: given, upstream: '127.0.0.1:9' }),
+        500,
+        `listen tcp ${named}: bind: address already in use`,
+      );
+    }
   });
 
   it('resets: removes every toxic and enables every proxy, keeping the proxies and their ports', async () => {

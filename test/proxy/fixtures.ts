@@ -25,14 +25,14 @@ export class Fixtures {
     return this.listen((socket) => socket.resume());
   }
 
-  async listen(handler: (socket: Socket) => void): Promise<number> {
+  async listen(handler: (socket: Socket) => void, port = 0): Promise<number> {
     const server = createServer(handler);
     server.on('connection', (socket) => {
       socket.on('error', () => {});
       this.sockets.push(socket);
     });
     this.servers.push(server);
-    server.listen(0, '127.0.0.1');
+    server.listen(port, '127.0.0.1');
     await once(server, 'listening');
     return (server.address() as AddressInfo).port;
   }

@@ -100,4 +100,30 @@ describe('frame-aware toxics on real frames', () => {
     client.socket.write(Buffer.concat([first.subarray(5), second]));
     expect(seqs(await decodeWhenQuiet(client))).toEqual([0]);
   });
+
+  it('a frame toxic added after thousands of small frames passed with no toxic finds the next boundary', async () => {
+    const { proxy, connect } = await echoThroughProxy();
+    const client = await connect();
+    const list = frames(2003);
+    const before = Buffer.concat([all(list.slice(0, 2000)), list[2000]!.subarray(0, 13)]);
+    for (let i = 0; i < before.length; i += 4093) client.socket.write(before.subarray(i, i + 4093));
+    // Echoed back means every byte went through the upstream direction before the toxic joins it.
+    await client.until(before.length);
+    await proxy.addToxic({ type: 'drop_frames', stream: 'upstream', attributes: { probability: 1 } } as never);
+    client.socket.write(Buffer.concat([list[2000]!.subarray(13), all(list.slice(2001))]));
+    const received = await decodeWhenQuiet(client);
+    expect(received.every((r) => r.ok)).toBe(true);
+    expect(seqs(received)).toEqual(Array.from({ length: 2001 }, (_, i) => i));
+  });
+
+  it('a frame toxic on a stream that is not frames passes every byte as it is', async () => {
+    const { proxy, connect } = await echoThroughProxy();
+    const client = await connect();
+    client.socket.write(Buffer.alloc(50_000));
+    await client.until(50_000);
+    await proxy.addToxic({ type: 'drop_frames', stream: 'upstream', attributes: { probability: 1 } } as never);
+    client.socket.write(Buffer.concat([Buffer.alloc(50_000), all(frames(3))]));
+    const bytes = await client.until(100_000 + all(frames(3)).length);
+    expect(bytes.equals(Buffer.concat([Buffer.alloc(100_000), all(frames(3))]))).toBe(true);
+  });
 });

@@ -74,6 +74,52 @@ describe('frame boundaries', () => {
   });
 });
 
+describe('the cost of following frames', () => {
+  const chunks = (bytes: Buffer, size: number) =>
+    Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
+
+  it('a stream of zero bytes is not frames: the cursor reads one header and then does no work per chunk', () => {
+    const cursor = new FrameCursor();
+    for (const chunk of chunks(Buffer.alloc(4 * 1024 * 1024), 64 * 1024)) cursor.advance(chunk);
+    expect(cursor.headersRead).toBe(1);
+    expect(cursor.framed).toBe(false);
+  });
+
+  it('random bytes cost a handful of headers in all, whatever their amount', () => {
+    const random = seededRandom(5, 'bytes');
+    const bytes = Buffer.from(Array.from({ length: 1024 * 1024 }, () => Math.floor(random() * 256)));
+    const cursor = new FrameCursor();
+    for (const chunk of chunks(bytes, 64 * 1024)) cursor.advance(chunk);
+    expect(cursor.headersRead).toBeLessThanOrEqual(3);
+  });
+
+  it('frames of the wire protocol are followed header by header, however the stream is cut', () => {
+    for (let seed = 0; seed < 5; seed++) {
+      const cursor = new FrameCursor();
+      for (const chunk of chunked(stream, seededRandom(seed, 'cuts'))) cursor.advance(chunk);
+      expect(cursor.headersRead).toBe(40);
+      expect(cursor.atBoundary).toBe(true);
+    }
+  });
+
+  it('a splitter on a stream that is not frames passes it as it is, from its first empty frame on', () => {
+    const frames: Buffer[] = [];
+    const raw: Buffer[] = [];
+    const splitter = new FrameSplitter(FRAME_BOUNDARY, (f) => frames.push(Buffer.from(f)), (r) => raw.push(Buffer.from(r)));
+    const zeros = Buffer.alloc(100_000);
+    splitter.push(Buffer.concat([stream.subarray(0, boundaries[2]!), zeros.subarray(0, 3)]));
+    splitter.push(zeros.subarray(3));
+    splitter.push(stream);
+    expect(frames).toHaveLength(2);
+    expect(Buffer.concat(raw).equals(Buffer.concat([zeros, stream]))).toBe(true);
+    const cursor = new FrameCursor();
+    cursor.advance(Buffer.alloc(8));
+    const late = new FrameSplitter(cursor.position(), (f) => frames.push(f), (r) => raw.push(r));
+    late.push(stream);
+    expect(frames).toHaveLength(2);
+  });
+});
+
 describe('seeded randomness', () => {
   it('the same seed and labels give the same numbers, other labels other numbers', () => {
     const draw = (seed: number, ...labels: string[]) => Array.from({ length: 5 }, seededRandom(seed, ...labels));

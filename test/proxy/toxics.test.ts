@@ -52,7 +52,7 @@ describe('standard toxics on real TCP traffic', () => {
     expect(client.bytes.length).toBe(0);
   });
 
-  it('timeout 0 holds data forever, and traffic flows again once the toxic is removed', async () => {
+  it('timeout 0 holds data until removed; removing it closes the connections it held, and new ones flow', async () => {
     const { proxy, connect } = await echoThroughProxy();
     const toxic = await proxy.addToxic({ type: 'timeout', stream: 'upstream', attributes: { timeout: 0 } } as never);
     const client = await connect();
@@ -60,8 +60,67 @@ describe('standard toxics on real TCP traffic', () => {
     expect(await client.closedWithin(800)).toBe(false);
     expect(client.bytes.length).toBe(0);
     await toxic.remove();
-    client.socket.write('after');
-    expect((await client.until(5)).toString()).toBe('after');
+    // The request was lost: a connection left open would wait for its reply forever (Toxiproxy closes it).
+    expect(await client.closedWithin(5000)).toBe(true);
+    expect(client.ended).toBe('end');
+    expect(client.bytes.length).toBe(0);
+    const fresh = await connect();
+    fresh.socket.write('after');
+    expect((await fresh.until(5)).toString()).toBe('after');
+  });
+
+  it('removing a timeout toxic ends both sides with EOF, client and upstream (Toxiproxy TestTimeoutToxicClosesConnectionOnRemove)', async () => {
+    const { client: toxiproxy } = await fixtures.proxyServer();
+    let upstreamEnded!: () => void;
+    const ended = new Promise<void>((resolve) => (upstreamEnded = resolve));
+    const upstream = await fixtures.listen((socket) => {
+      socket.on('data', (bytes) => socket.write(bytes));
+      socket.on('end', () => upstreamEnded());
+    });
+    const proxy = await toxiproxy.createProxy({ name: 'both', listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstream}` });
+    const client = new Received(await fixtures.connect(portOf(proxy.listen)));
+    client.socket.write('foobar');
+    await client.until(6);
+    const toxic = await proxy.addToxic({ type: 'timeout', stream: 'upstream', attributes: { timeout: 0 } } as never);
+    await toxic.remove();
+    expect(await Promise.race([ended.then(() => true), sleep(5000).then(() => false)])).toBe(true);
+    expect(await client.closedWithin(5000)).toBe(true);
+    expect(client.ended).toBe('end');
+  });
+
+  it('removing a timeout toxic closes every connection it met, as Toxiproxy does, even where its toxicity spared it', async () => {
+    const { proxy, connect } = await echoThroughProxy();
+    const toxic = await proxy.addToxic({ type: 'timeout', stream: 'downstream', toxicity: 0, attributes: { timeout: 0 } } as never);
+    const client = await connect();
+    client.socket.write('spared');
+    expect((await client.until(6)).toString()).toBe('spared');
+    await toxic.remove();
+    expect(await client.closedWithin(5000)).toBe(true);
+  });
+
+  it('removing another toxic, or changing a timeout toxic, closes nothing', async () => {
+    const { proxy, connect } = await echoThroughProxy();
+    const latency = await proxy.addToxic({ type: 'latency', stream: 'downstream', attributes: { latency: 1 } } as never);
+    const timeout = await proxy.addToxic({ type: 'timeout', stream: 'upstream', toxicity: 0, attributes: { timeout: 0 } } as never);
+    const client = await connect();
+    await latency.remove();
+    await timeout.update({ toxicity: 1e-9 } as never);
+    await timeout.update({ attributes: { timeout: 0 } } as never);
+    client.socket.write('still open');
+    expect((await client.until(10)).toString()).toBe('still open');
+    expect(client.ended).toBe('open');
+  });
+
+  it('noop passes every byte and the end of the stream', async () => {
+    const { client: toxiproxy } = await fixtures.proxyServer();
+    const upstream = await fixtures.listen((socket) => socket.end('answer'));
+    const proxy = await toxiproxy.createProxy({ name: 'quiet', listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstream}` });
+    const toxic = await proxy.addToxic({ type: 'noop', stream: 'downstream' } as never);
+    expect(toxic.toJson()).toEqual({ attributes: {}, name: 'noop_downstream', type: 'noop', stream: 'downstream', toxicity: 1 });
+    const client = new Received(await fixtures.connect(portOf(proxy.listen)));
+    expect(await client.closedWithin(5000)).toBe(true);
+    expect(client.ended).toBe('end');
+    expect(client.bytes.toString()).toBe('answer');
   });
 
   it('reset_peer resets the connection', async () => {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { ProxyError, type ProxyErrorKind } from '../errors.ts';
+import { PopulateStopped, ProxyError, type ProxyErrorKind } from '../errors.ts';
 import type { Proxies } from '../proxies.ts';
+import { renderProxy } from './render.ts';
 import { routes, type Answer, type Route } from './routes.ts';
 
 const STATUS: Record<ProxyErrorKind, number> = { 'bad-request': 400, 'not-found': 404, conflict: 409, internal: 500 };
@@ -57,9 +58,10 @@ function sendError(response: ServerResponse, request: IncomingMessage, error: un
   const message = error instanceof Error ? error.message : String(error);
   if (!known) console.error('chaoslab proxy: unexpected error', error);
   if (request.url?.split('?')[0] === '/populate') {
-    // Toxiproxy answers a failed /populate as JSON, with the proxies it made (none).
+    // Toxiproxy answers a failed /populate as JSON, with the proxies it made before the bad one (null for none).
+    const made = error instanceof PopulateStopped && error.made.length > 0 ? error.made.map(renderProxy) : null;
     response.writeHead(status, { 'Content-Type': 'application/json' });
-    response.end(JSON.stringify({ error: message, status, proxies: null }));
+    response.end(JSON.stringify({ error: message, status, proxies: made }));
     return;
   }
   sendText(response, status, `${JSON.stringify({ error: message, status })}\n`);

@@ -6,6 +6,7 @@ import { dropFrames } from './drop_frames.ts';
 import { duplicateFrames } from './duplicate_frames.ts';
 import { latency } from './latency.ts';
 import { limitData } from './limit_data.ts';
+import { noop } from './noop.ts';
 import { resetPeer } from './reset_peer.ts';
 import { slicer } from './slicer.ts';
 import { slowClose } from './slow_close.ts';
@@ -22,6 +23,7 @@ export const toxicKinds: ReadonlyMap<string, ToxicKind> = new Map(
       resetPeer,
       slicer,
       limitData,
+      noop,
       dropFrames,
       duplicateFrames,
       corruptFrames,
