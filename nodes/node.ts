@@ -17,6 +17,7 @@ import {
   isRegisteredMessage,
   parseMessage,
   registerMessage,
+  ridOf,
   type DoneMessage,
   type HelloMessage,
   type MessageId,
@@ -465,8 +466,14 @@ export class Node {
       this.onFirstMessage(state, raw);
       return;
     }
-    const parsed = parseMessage(raw);
     const { connection } = state;
+    const type = (raw as { type?: unknown } | null)?.type;
+    if (typeof type === 'string' && !BUILT_IN_TYPES.has(type) && isRegisteredMessage(type) && !this.handlers.has(type)) {
+      // Decided before the schema: whether a node serves a type cannot depend on which schemas it happens to know.
+      connection.write(errorAnswer('no-handler', `node '${this.id}' does not serve '${type}'`, { rid: ridOf(raw) }));
+      return;
+    }
+    const parsed = parseMessage(raw);
     if (!parsed.ok) {
       this.drop('invalid', { peer: state.identity, detail: parsed.error });
       connection.write(errorAnswer('invalid', parsed.error, { rid: parsed.rid }));
@@ -640,11 +647,7 @@ export class Node {
 
   private dispatchToHandler(state: InboundState, message: { type: string; rid?: number } & Record<string, unknown>): void {
     const { connection } = state;
-    const handler = this.handlers.get(message.type);
-    if (!handler) {
-      connection.write(errorAnswer('no-handler', `node '${this.id}' does not serve '${message.type}'`, { rid: message.rid }));
-      return;
-    }
+    const handler = this.handlers.get(message.type)!;
     this.log('msg-in', { type: message.type, rid: message.rid, peer: state.identity });
     let replied = false;
     const ctx: HandlerContext = {

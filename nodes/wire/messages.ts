@@ -88,13 +88,15 @@ export function isRegisteredMessage(type: string): boolean {
 
 export type ParsedMessage = { ok: true; message: { type: string; rid?: number } & Record<string, unknown> } | { ok: false; error: string; rid?: number };
 
+/** The rid of a request, if it has a valid one (an integer >= 0), whatever else is wrong with it. */
+export function ridOf(raw: unknown): number | undefined {
+  const r = (raw as { rid?: unknown } | null)?.rid;
+  return typeof r === 'number' && Number.isInteger(r) && r >= 0 ? r : undefined;
+}
+
 /** Validate an incoming request against the schema of its type. Never throws. */
 export function parseMessage(raw: unknown): ParsedMessage {
   const base = AnyRequest.safeParse(raw);
-  const ridOf = (value: unknown) => {
-    const r = (value as { rid?: unknown } | null)?.rid;
-    return typeof r === 'number' && Number.isInteger(r) && r >= 0 ? r : undefined;
-  };
   if (!base.success) return { ok: false, error: 'a message is a JSON object with a string `type`', rid: ridOf(raw) };
   const schema = registry.get(base.data.type) ?? (isRequestType(base.data.type) ? AnyRequest : undefined);
   if (!schema) return { ok: false, error: `unknown message type '${base.data.type}'`, rid: base.data.rid };

@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { LOG_EVENTS } from '../../nodes/log-events.ts';
+import { REQUEST_TYPES } from '../../nodes/wire/messages.ts';
+import { PROTOCOL_MD, withGeneratedTables } from './doc-tables.ts';
+
+// docs/PROTOCOL.md's tables of request types and log events are written from the registries the node uses; this
+// fails when someone edits a registry without rewriting the doc (npx tsx test/protocol/doc-tables.ts) or edits
+// the generated tables by hand.
+
+describe('docs/PROTOCOL.md is current with the registries', () => {
+  const doc = readFileSync(PROTOCOL_MD, 'utf8');
+
+  it('the generated tables are what the registries give', () => {
+    expect(doc).toBe(withGeneratedTables(doc));
+  });
+
+  it('each registered request type and log event has its row', () => {
+    for (const type of Object.keys(REQUEST_TYPES)) expect(doc).toContain(`| \`${type}\` |`);
+    for (const event of Object.keys(LOG_EVENTS)) expect(doc).toContain(`| \`${event}\` |`);
+  });
+
+  it('a drifted table is noticed', () => {
+    const drifted = doc.replace('| `listening` |', '| `listening-now` |');
+    expect(drifted).not.toBe(doc);
+    expect(withGeneratedTables(drifted)).not.toBe(drifted);
+  });
+});
