@@ -59,7 +59,7 @@ describe('the first message of a connection decides', () => {
     it(`${what} is answered ${code} without rid and closes the connection; frames after it are ignored`, async () => {
       const raw = await open(bare);
       raw.send(first, { type: 'hello', node: 'late' }, { type: 'ping', rid: 2 });
-      await raw.closed;
+      await raw.closedWithin();
       expect(raw.answers).toHaveLength(1);
       expect(raw.answers[0]).toMatchObject({ type: 'error', code });
       expect(raw.answers[0]).not.toHaveProperty('rid');
@@ -73,6 +73,7 @@ describe('the first message of a connection decides', () => {
     const refusal = await raw.answer((answer) => answer.type === 'error');
     expect(refusal).toMatchObject({ code: 'invalid', message: expect.stringMatching(/already/) });
     expect(refusal).not.toHaveProperty('rid');
+    await bare.waitFor((line) => line.event === 'drop' && line.reason === 'invalid' && line.detail === 'second hello');
     // Still open, and still the first identity: a remote receiver is named after the connection's hello identity.
     raw.send({ type: 'send', rid: 10, id: { from: 'raw', seq: 1 }, to: { mbox: 'second-hello' }, body: 'x' });
     expect(await raw.answerTo(10)).toMatchObject({ type: 'ack', stage: 'remote' });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { LOG_EVENTS } from '../../nodes/log-events.ts';
 import { REQUEST_TYPES } from '../../nodes/wire/messages.ts';
 import { PROTOCOL_MD, withGeneratedTables } from './doc-tables.ts';
+import { unregisteredLogging } from './registered-events.ts';
 
 // docs/PROTOCOL.md's tables of request types and log events are written from the registries the node uses; this
 // fails when someone edits a registry without rewriting the doc (npx tsx test/protocol/doc-tables.ts) or edits
@@ -24,5 +25,21 @@ describe('docs/PROTOCOL.md is current with the registries', () => {
     const drifted = doc.replace('| `listening` |', '| `listening-now` |');
     expect(drifted).not.toBe(doc);
     expect(withGeneratedTables(drifted)).not.toBe(drifted);
+  });
+});
+
+describe('what a node logged, against the registry', () => {
+  const line = (event: string, fields: object) => ({ ts: 1, node: 'n', event, ...fields });
+
+  it('a registered line passes', () => {
+    expect(unregisteredLogging([line('listening', { port: 1, host: 'h' }), line('ack', { id: {}, stage: 'remote', duplicate: true })])).toEqual([]);
+  });
+
+  it('an unknown event, an unknown field and a missing field are each reported', () => {
+    expect(unregisteredLogging([line('no-such-event', {}), line('listening', { port: 1, host: 'h', extra: 1 }), line('take', { id: {}, mbox: 'm', receiver: 'r' })])).toEqual([
+      "event 'no-such-event' is not in nodes/log-events.ts",
+      "event 'listening' has field 'extra', not registered",
+      "event 'take' lacks its field 'delivery'",
+    ]);
   });
 });

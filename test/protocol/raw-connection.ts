@@ -32,6 +32,15 @@ export class RawConnection {
     });
   }
 
+  /** Resolves once the node closed the connection; rejects if it has not within `timeoutMs`. */
+  closedWithin(timeoutMs = 10_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the node did not close the connection within ${timeoutMs} ms; answers: ${JSON.stringify(this.answers)}`)), timeoutMs);
+    });
+    return Promise.race([this.closed, late]).finally(() => clearTimeout(timer));
+  }
+
   get isClosed(): boolean {
     return this.socket.destroyed || this.socket.readableEnded;
   }
