@@ -8,11 +8,11 @@ import { registerMessage } from '../wire/messages.ts';
 import { CallRequest } from './call.ts';
 import { check, type CallContext, type ServiceDecl, type ServiceImpl } from './service.ts';
 
-// The server stub. A call message is checked (service, procedure, permission, deadline) and put in the mailbox
-// `svc:<service>`; N workers take calls from it concurrently, so one slow call does not hold up the others. A
-// worker validates the arguments against the declaration (the procedure never sees bad input), applies the
-// node's delivery setting (dedup table, reply cache), runs the procedure, makes its executions durable and
-// replies on the connection the call came in on.
+// The server stub. A call message is checked in the order docs/PROTOCOL.md gives (service, procedure, permission;
+// a copy of a known key is answered from the dedup table; deadline, arguments against the declaration, so the
+// procedure never sees bad input; room in the queue) and put in the mailbox `svc:<service>`; N workers take calls
+// from it concurrently, so one slow call does not hold up the others. A worker runs the procedure, makes its
+// executions durable, caches the reply and replies on the connection the call came in on.
 
 export interface ServeOptions {
   /** Concurrent workers (default: the node's `workers`). */
