@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { LOG_EVENTS } from '../../nodes/log-events.ts';
 import { REQUEST_TYPES } from '../../nodes/wire/messages.ts';
@@ -25,6 +27,17 @@ describe('docs/PROTOCOL.md is current with the registries', () => {
     const drifted = doc.replace('| `listening` |', '| `listening-now` |');
     expect(drifted).not.toBe(doc);
     expect(withGeneratedTables(drifted)).not.toBe(drifted);
+  });
+});
+
+describe('the request types the node program serves are the registered ones', () => {
+  const nodesDir = fileURLToPath(new URL('../../nodes', import.meta.url));
+  const sources = (readdirSync(nodesDir, { recursive: true }) as string[]).filter((file) => file.endsWith('.ts')).map((file) => readFileSync(join(nodesDir, file), 'utf8'));
+
+  it('every type a module of nodes/ serves or gives a schema is in REQUEST_TYPES', () => {
+    const used = sources.flatMap((source) => [...source.matchAll(/\.handle\(\s*'([^']+)'|registerMessage\(\s*'([^']+)'/g)].map((m) => m[1] ?? m[2]));
+    expect(used).toEqual(expect.arrayContaining(['call', 'node-send', 'node-receive-burst']));
+    expect(used.filter((type) => !Object.hasOwn(REQUEST_TYPES, type!))).toEqual([]);
   });
 });
 
