@@ -500,28 +500,29 @@ export class Node {
       case 'hello':
         // The identity of a connection never changes: a second hello is refused, and the connection goes on as before.
         this.drop('invalid', { peer: state.identity, detail: 'second hello' });
-        connection.write(errorAnswer('invalid', `hello was already said on this connection (as '${state.identity}')`));
+        connection.write(errorAnswer('invalid', `hello was already said on this connection (as '${state.identity}')`, { rid: ridOf(raw) }));
         return;
     }
     this.dispatchToHandler(state, message);
   }
 
-  /** The first message decides: a valid hello opens the connection; anything else is answered and closes it. */
+  /**
+   * The first valid message decides: a hello opens the connection, anything else is answered and closes it. A
+   * frame that is no valid message (a hello without `node`, an unknown type) decides nothing, like a corrupt one:
+   * it is answered `invalid` and the next message still must be hello.
+   */
   private onFirstMessage(state: InboundState, raw: unknown): void {
     const { connection } = state;
-    const type = (raw as { type?: unknown } | null)?.type;
-    if (type !== 'hello') {
-      // Not a refusal of who the opener is: a lossy link can eat the hello frame. The opener reconnects.
-      this.drop('hello-missing', { remote: connection.remote, type: typeof type === 'string' ? type : null });
-      connection.write(errorAnswer('hello-missing', 'a connection starts with hello'));
-      this.refuseConnection(state);
-      return;
-    }
     const parsed = parseMessage(raw);
     if (!parsed.ok) {
-      // A connection without an identity has nothing to serve: the opener fixes its hello and connects again.
       this.drop('invalid', { remote: connection.remote, detail: parsed.error });
-      connection.write(errorAnswer('invalid', parsed.error));
+      connection.write(errorAnswer('invalid', parsed.error, { rid: parsed.rid }));
+      return;
+    }
+    if (parsed.message.type !== 'hello') {
+      // Not a refusal of who the opener is: a lossy link can eat the hello frame. The opener reconnects.
+      this.drop('hello-missing', { remote: connection.remote, type: parsed.message.type });
+      connection.write(errorAnswer('hello-missing', 'a connection starts with hello'));
       this.refuseConnection(state);
       return;
     }

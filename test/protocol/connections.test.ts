@@ -47,32 +47,40 @@ describe('the first message of a connection decides', () => {
     expect(await raw.answerTo(1)).toEqual({ type: 'pong', rid: 1, node: 'bare' });
   });
 
-  const refusals: [string, unknown, string][] = [
-    ['a hello without node', { type: 'hello' }, 'invalid'],
-    ['a hello with an empty node', { type: 'hello', node: '' }, 'invalid'],
-    ['a hello whose node is not a string', { type: 'hello', node: 7 }, 'invalid'],
-    ['a known request type', { type: 'ping', rid: 1 }, 'hello-missing'],
-    ['an unknown type', { type: 'no-such-type', rid: 1 }, 'hello-missing'],
-    ['JSON without a type', { rid: 1 }, 'hello-missing'],
+  it('a valid message of another type is answered hello-missing without rid and closes the connection; frames after it are ignored', async () => {
+    const raw = await open(bare);
+    raw.send({ type: 'ping', rid: 1 }, { type: 'hello', node: 'late' }, { type: 'ping', rid: 2 });
+    await raw.closedWithin();
+    expect(raw.answers).toEqual([{ type: 'error', code: 'hello-missing', message: expect.any(String) }]);
+    await bare.waitFor((line) => line.event === 'drop' && line.reason === 'hello-missing');
+  });
+
+  const notMessages: [string, Record<string, unknown>][] = [
+    ['a hello without node', { type: 'hello', rid: 3 }],
+    ['a hello with an empty node', { type: 'hello', node: '', rid: 3 }],
+    ['a hello whose node is not a string', { type: 'hello', node: 7, rid: 3 }],
+    ['an unknown type', { type: 'no-such-type', rid: 3 }],
+    ['JSON without a type', { rid: 3 }],
+    ['a known type failing its schema', { type: 'send', rid: 3 }],
   ];
-  for (const [what, first, code] of refusals) {
-    it(`${what} is answered ${code} without rid and closes the connection; frames after it are ignored`, async () => {
+  for (const [what, first] of notMessages) {
+    it(`${what} is answered invalid with its rid and decides nothing: the connection waits for its hello`, async () => {
       const raw = await open(bare);
-      raw.send(first, { type: 'hello', node: 'late' }, { type: 'ping', rid: 2 });
-      await raw.closedWithin();
-      expect(raw.answers).toHaveLength(1);
-      expect(raw.answers[0]).toMatchObject({ type: 'error', code });
-      expect(raw.answers[0]).not.toHaveProperty('rid');
-      await bare.waitFor((line) => line.event === 'drop' && line.reason === code);
+      raw.send(first, { type: 'hello', node: 'after-invalid' }, { type: 'ping', rid: 4 });
+      expect(await raw.answerTo(3)).toMatchObject({ type: 'error', code: 'invalid' });
+      expect(await raw.answer((answer) => answer.type === 'welcome')).toEqual({ type: 'welcome', node: 'bare' });
+      expect(await raw.answerTo(4)).toMatchObject({ type: 'pong' });
+      expect(raw.isClosed).toBe(false);
     });
   }
 
-  it('a second hello is answered invalid without rid; the connection stays open with its first identity', async () => {
+  it('a second hello is answered invalid (with its rid if it has one); the connection stays open with its first identity', async () => {
     const raw = await opened(bare, 'first-identity');
-    raw.send({ type: 'hello', node: 'second-identity' });
+    raw.send({ type: 'hello', node: 'second-identity' }, { type: 'hello', node: 'third-identity', rid: 12 });
     const refusal = await raw.answer((answer) => answer.type === 'error');
     expect(refusal).toMatchObject({ code: 'invalid', message: expect.stringMatching(/already/) });
     expect(refusal).not.toHaveProperty('rid');
+    expect(await raw.answerTo(12)).toMatchObject({ type: 'error', code: 'invalid' });
     await bare.waitFor((line) => line.event === 'drop' && line.reason === 'invalid' && line.detail === 'second hello');
     // Still open, and still the first identity: a remote receiver is named after the connection's hello identity.
     raw.send({ type: 'send', rid: 10, id: { from: 'raw', seq: 1 }, to: { mbox: 'second-hello' }, body: 'x' });
