@@ -13,6 +13,7 @@ import { FramedConnection, type FrameDrop } from './transport/connection.ts';
 import { ConnectionPool } from './transport/pool.ts';
 import {
   AnyRequest,
+  BUILT_IN_TYPES,
   errorAnswer,
   isRegisteredMessage,
   parseMessage,
@@ -73,7 +74,6 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const COMPACT_AFTER_BYTES = 16 * 1024 * 1024;
 /** Mailboxes are created on first use, also by remote senders: a bound keeps a stream of new names from exhausting memory. */
 const MAX_MAILBOXES = 10_000;
-const BUILT_IN_TYPES = new Set(['hello', 'send', 'receive', 'done', 'ping', 'stats']);
 
 /** Counters logged on stop and answered to `stats`. */
 export interface NodeCounters {

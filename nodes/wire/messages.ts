@@ -68,6 +68,9 @@ export function isRequestType(type: string): type is RequestType {
   return Object.hasOwn(REQUEST_TYPES, type);
 }
 
+/** The types every node serves itself, with their schemas here: no program may handle them. */
+export const BUILT_IN_TYPES: ReadonlySet<string> = new Set(Object.entries(REQUEST_TYPES).flatMap(([type, { schema }]) => (schema ? [type] : [])));
+
 const registry = new Map<string, z.ZodType>(
   Object.entries(REQUEST_TYPES).flatMap(([type, { schema }]): [string, z.ZodType][] => (schema ? [[type, schema]] : [])),
 );
