@@ -100,7 +100,10 @@ export function ridOf(raw: unknown): number | undefined {
 /** Validate an incoming request against the schema of its type. Never throws. */
 export function parseMessage(raw: unknown): ParsedMessage {
   const base = AnyRequest.safeParse(raw);
-  if (!base.success) return { ok: false, error: 'a message is a JSON object with a string `type`', rid: ridOf(raw) };
+  if (!base.success) {
+    const typed = typeof (raw as { type?: unknown } | null)?.type === 'string' && (raw as { type: string }).type.length > 0;
+    return { ok: false, error: typed ? '`rid` must be an integer >= 0' : 'a message is a JSON object with a string `type`', rid: ridOf(raw) };
+  }
   const schema = registry.get(base.data.type) ?? (isRequestType(base.data.type) ? AnyRequest : undefined);
   if (!schema) return { ok: false, error: `unknown message type '${base.data.type}'`, rid: base.data.rid };
   const parsed = schema.safeParse(raw);
