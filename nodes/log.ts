@@ -1,6 +1,9 @@
 // One JSON line per event on stdout: {"ts": <epoch ms>, "node": "<id>", "event": "...", ...fields}.
 // Lines are batched and written once per event-loop turn, because per-message events sit on the hot path;
 // flushLog() writes what is pending synchronously (on stop), so nothing is lost on a clean exit.
+// Events and their fields are the registered ones (nodes/log-events.ts): anything else does not type-check.
+
+import type { LogEvent, LogFields } from './log-events.ts';
 
 let nodeId = '-';
 let pending: string[] = [];
@@ -16,14 +19,14 @@ export function setLogSink(write: (text: string) => void): void {
   sink = write;
 }
 
-export function log(event: string, fields?: object): void {
+export function log<E extends LogEvent>(event: E, fields: LogFields<E>): void {
   logAs(nodeId, event, fields);
 }
 
 /** Log for a given node id (several nodes embedded in one process, e.g. in tests). */
-export function logAs(node: string, event: string, fields?: object): void {
+export function logAs<E extends LogEvent>(node: string, event: E, fields: LogFields<E>): void {
   const head = `{"ts":${Date.now()},"node":${JSON.stringify(node)},"event":${JSON.stringify(event)}`;
-  const rest = fields ? JSON.stringify(fields) : '{}';
+  const rest = JSON.stringify(fields);
   pending.push(rest.length > 2 ? `${head},${rest.slice(1)}\n` : `${head}}\n`);
   if (!scheduled) {
     scheduled = true;

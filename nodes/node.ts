@@ -3,6 +3,7 @@ import { parseNodeConfig, type Address, type NodeConfig, type NodeConfigInput } 
 import { ChaoslabError, MailboxFull, NodeStopped, NotSent, Timeout, TooManyMailboxes } from './errors.ts';
 import { Journals } from './journal/journals.ts';
 import { logAs } from './log.ts';
+import type { LogEvent, LogFields } from './log-events.ts';
 import { Mailbox, idKey, type Envelope, type Lease } from './mailbox/mailbox.ts';
 import { MailboxStore } from './mailbox/store.ts';
 import { RoomWaiters } from './room.ts';
@@ -12,10 +13,12 @@ import { FramedConnection, type FrameDrop } from './transport/connection.ts';
 import { ConnectionPool } from './transport/pool.ts';
 import {
   AnyRequest,
+  BUILT_IN_TYPES,
   errorAnswer,
   isRegisteredMessage,
   parseMessage,
   registerMessage,
+  ridOf,
   type DoneMessage,
   type HelloMessage,
   type MessageId,
@@ -71,7 +74,6 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const COMPACT_AFTER_BYTES = 16 * 1024 * 1024;
 /** Mailboxes are created on first use, also by remote senders: a bound keeps a stream of new names from exhausting memory. */
 const MAX_MAILBOXES = 10_000;
-const BUILT_IN_TYPES = new Set(['hello', 'send', 'receive', 'done', 'ping', 'stats']);
 
 /** Counters logged on stop and answered to `stats`. */
 export interface NodeCounters {
@@ -89,6 +91,8 @@ export interface NodeCounters {
 interface InboundState {
   connection: FramedConnection;
   identity: string | undefined;
+  /** Refused at its first message and closing: frames already on their way are ignored. */
+  refused?: boolean;
   receivers: AbortController;
 }
 
@@ -164,7 +168,7 @@ export class Node {
     // `listening`, which watchers expect as the first line.
     const recovered = await node.recover();
     await node.listen();
-    for (const [event, fields] of recovered) node.log(event, fields);
+    for (const logRecovery of recovered) logRecovery();
     return node;
   }
 
@@ -172,7 +176,7 @@ export class Node {
     return this.boundPort;
   }
 
-  log(event: string, fields?: object): void {
+  log<E extends LogEvent>(event: E, fields: LogFields<E>): void {
     logAs(this.id, event, fields);
   }
 
@@ -380,18 +384,19 @@ export class Node {
 
   // ---- connections ----------------------------------------------------------------------------------------------
 
-  private async recover(): Promise<[string, object][]> {
+  /** Reload the durable mailboxes; returns the log lines to write once `listening` is out. */
+  private async recover(): Promise<(() => void)[]> {
     if (!this.config.data) return [];
     const { store, messages, nextSeq, droppedBytes } = await MailboxStore.open(this.config.data);
     this.store = store;
-    const events: [string, object][] = [];
-    if (droppedBytes > 0) events.push(['journal-truncated', { journal: 'mailboxes', droppedBytes }]);
+    const events: (() => void)[] = [];
+    if (droppedBytes > 0) events.push(() => this.log('journal-truncated', { journal: 'mailboxes', droppedBytes }));
     for (const m of messages) {
       const mailbox = this.mailbox(m.mbox);
       const envelope: Envelope = { id: m.id, from: m.from, body: m.body, mbox: m.mbox, deliveries: 0, journaled: true };
       mailbox.restore(envelope);
     }
-    events.push(['recovered', { messages: messages.length, nextSeq }]);
+    events.push(() => this.log('recovered', { messages: messages.length, nextSeq }));
     return events;
   }
 
@@ -456,18 +461,25 @@ export class Node {
   }
 
   private handleInbound(state: InboundState, raw: unknown): void {
-    const parsed = parseMessage(raw);
+    if (state.refused) return;
+    if (state.identity === undefined) {
+      this.onFirstMessage(state, raw);
+      return;
+    }
     const { connection } = state;
+    const type = (raw as { type?: unknown } | null)?.type;
+    if (typeof type === 'string' && !BUILT_IN_TYPES.has(type) && isRegisteredMessage(type) && !this.handlers.has(type)) {
+      // Decided before the schema: whether a node serves a type cannot depend on which schemas it happens to know.
+      connection.write(errorAnswer('no-handler', `node '${this.id}' does not serve '${type}'`, { rid: ridOf(raw) }));
+      return;
+    }
+    const parsed = parseMessage(raw);
     if (!parsed.ok) {
-      this.drop('invalid', { peer: state.identity ?? connection.remote, detail: parsed.error });
+      this.drop('invalid', { peer: state.identity, detail: parsed.error });
       connection.write(errorAnswer('invalid', parsed.error, { rid: parsed.rid }));
       return;
     }
     const message = parsed.message;
-    if (state.identity === undefined) {
-      this.onHello(state, message);
-      return;
-    }
     this.counters.messagesIn++;
     switch (message.type) {
       case 'send':
@@ -486,22 +498,35 @@ export class Node {
         connection.write({ type: 'stats-result', rid: message.rid, node: this.id, counters: this.counters, mailboxes: this.mailboxStats() });
         return;
       case 'hello':
-        connection.write(errorAnswer('invalid', 'hello was already said on this connection', { rid: message.rid }));
+        // The identity of a connection never changes: a second hello is refused, and the connection goes on as before.
+        this.drop('invalid', { peer: state.identity, detail: 'second hello' });
+        connection.write(errorAnswer('invalid', `hello was already said on this connection (as '${state.identity}')`, { rid: ridOf(raw) }));
         return;
     }
     this.dispatchToHandler(state, message);
   }
 
-  private onHello(state: InboundState, message: { type: string; rid?: number } & Record<string, unknown>): void {
+  /**
+   * The first valid message decides: a hello opens the connection, anything else is answered and closes it. A
+   * frame that is no valid message (a hello without `node`, an unknown type) decides nothing, like a corrupt one:
+   * it is answered `invalid` and the next message still must be hello.
+   */
+  private onFirstMessage(state: InboundState, raw: unknown): void {
     const { connection } = state;
-    if (message.type !== 'hello') {
-      // Not a refusal of who the opener is: a lossy link can eat the hello frame. The opener reconnects.
-      this.drop('hello-missing', { remote: connection.remote, type: message.type });
-      connection.write(errorAnswer('hello-missing', 'a connection starts with hello'));
-      connection.end();
+    const parsed = parseMessage(raw);
+    if (!parsed.ok) {
+      this.drop('invalid', { remote: connection.remote, detail: parsed.error });
+      connection.write(errorAnswer('invalid', parsed.error, { rid: parsed.rid }));
       return;
     }
-    const hello = message as unknown as HelloMessage;
+    if (parsed.message.type !== 'hello') {
+      // Not a refusal of who the opener is: a lossy link can eat the hello frame. The opener reconnects.
+      this.drop('hello-missing', { remote: connection.remote, type: parsed.message.type });
+      connection.write(errorAnswer('hello-missing', 'a connection starts with hello'));
+      this.refuseConnection(state);
+      return;
+    }
+    const hello = parsed.message as unknown as HelloMessage;
     let verdict: { identity: string } | Error;
     try {
       verdict = this.authenticator(hello);
@@ -511,12 +536,17 @@ export class Node {
     if (verdict instanceof Error) {
       this.drop('unauthenticated', { remote: connection.remote, claimed: hello.node, detail: verdict.message });
       connection.write(errorAnswer('unauthenticated', verdict.message));
-      connection.end();
+      this.refuseConnection(state);
       return;
     }
     state.identity = verdict.identity;
     this.log('hello', { peer: verdict.identity, connection: connection.id });
     connection.write({ type: 'welcome', node: this.id });
+  }
+
+  private refuseConnection(state: InboundState): void {
+    state.refused = true;
+    void state.connection.end();
   }
 
   private onSend(state: InboundState, message: SendMessage): void {
@@ -618,11 +648,7 @@ export class Node {
 
   private dispatchToHandler(state: InboundState, message: { type: string; rid?: number } & Record<string, unknown>): void {
     const { connection } = state;
-    const handler = this.handlers.get(message.type);
-    if (!handler) {
-      connection.write(errorAnswer('no-handler', `node '${this.id}' does not serve '${message.type}'`, { rid: message.rid }));
-      return;
-    }
+    const handler = this.handlers.get(message.type)!;
     this.log('msg-in', { type: message.type, rid: message.rid, peer: state.identity });
     let replied = false;
     const ctx: HandlerContext = {

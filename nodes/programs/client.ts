@@ -3,6 +3,7 @@ import { RemoteError } from '../errors.ts';
 import { useNameService } from '../names/client.ts';
 import { staticBinder, type Binder } from '../rpc/binder.ts';
 import { callerFromNode } from '../rpc/caller.ts';
+import { NoServer } from '../rpc/errors.ts';
 import { resumeCall, type CallSetup } from '../rpc/call.ts';
 import { failedOutcome } from '../rpc/outcome.ts';
 import { serveService } from '../rpc/server.ts';
@@ -96,8 +97,9 @@ registerProgram('client', async (node) => {
 
 function missingBinder(): Binder {
   return {
+    // Nothing was sent, so the op certainly did not run: NoServer is reported `fail`.
     candidates: async (service) => {
-      throw new Error(`no server for ${service}: set options.target or config.nameService`);
+      throw new NoServer(service, 'this client program has neither options.target nor a name service (--name-service)');
     },
     suspect: () => {},
   };

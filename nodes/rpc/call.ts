@@ -23,7 +23,8 @@ export const CallRequest = z.object({
   call: z.object({
     service: z.string().min(1),
     proc: z.string().min(1),
-    args: z.unknown(),
+    /** Absent means no arguments: the procedure's schema decides whether it takes none. */
+    args: z.unknown().optional(),
     key: z.object({ from: z.string().min(1), seq: z.number().int().nonnegative() }),
     /** Epoch ms: the caller stops waiting then, so the server does not start the call after it. */
     deadline: z.number(),

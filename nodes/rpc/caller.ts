@@ -13,6 +13,8 @@ interface RequestsByNode {
 }
 
 interface RequestsOnOneConnection {
+  /** The hello identity of the connection (NodeClient.identity). */
+  readonly identity: string;
   request(message: object, options: { timeoutMs: number }): Promise<unknown>;
 }
 
@@ -20,7 +22,11 @@ export function callerFromNode(node: RequestsByNode): Caller {
   return { identity: node.id, request: (target, message, options) => node.request(target, message, options) };
 }
 
-/** @param identity the `from` of call keys; give each outside caller its own so their sequences never collide. */
-export function callerFromClient(client: RequestsOnOneConnection, identity = 'harness'): Caller {
+/**
+ * @param identity the `from` of call keys, by default the identity the client said hello with. One `from` is one
+ * sender: one increasing sequence and one low-water mark (a server tracks both per `from`), so two stubs with
+ * their own sequences must not share it.
+ */
+export function callerFromClient(client: RequestsOnOneConnection, identity = client.identity): Caller {
   return { identity, request: (_target, message, options) => client.request(message, options) };
 }

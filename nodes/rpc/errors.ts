@@ -40,5 +40,6 @@ export const NOT_EXECUTED_CODES = new Set([
   'no-such-service',
   'no-such-procedure',
   'deadline-exceeded',
+  'overloaded',
   'not-sent',
 ]);

@@ -8,11 +8,11 @@ import { registerMessage } from '../wire/messages.ts';
 import { CallRequest } from './call.ts';
 import { check, type CallContext, type ServiceDecl, type ServiceImpl } from './service.ts';
 
-// The server stub. A call message is checked (service, procedure, permission, deadline) and put in the mailbox
-// `svc:<service>`; N workers take calls from it concurrently, so one slow call does not hold up the others. A
-// worker validates the arguments against the declaration (the procedure never sees bad input), applies the
-// node's delivery setting (dedup table, reply cache), runs the procedure, makes its executions durable and
-// replies on the connection the call came in on.
+// The server stub. A call message is checked in the order docs/PROTOCOL.md gives (service, procedure, permission;
+// a copy of a known key is answered from the dedup table; deadline, arguments against the declaration, so the
+// procedure never sees bad input; room in the queue) and put in the mailbox `svc:<service>`; N workers take calls
+// from it concurrently, so one slow call does not hold up the others. A worker runs the procedure, makes its
+// executions durable, caches the reply and replies on the connection the call came in on.
 
 export interface ServeOptions {
   /** Concurrent workers (default: the node's `workers`). */
@@ -83,27 +83,33 @@ function admitCall(node: Node, services: Map<string, Served>, message: CallReque
   if (!isPermitted(node, call.service, ctx.peer)) {
     return refuse('permission-denied', `${ctx.peer} may not call ${call.service} (not in the access list of node ${node.id})`);
   }
-  if (call.deadline < Date.now()) return refuse('deadline-exceeded', `${call.service}.${call.proc} arrived after its deadline`);
   const procedure = served.decl.procedures[call.proc]!;
+
+  // A copy of a known key is answered before the remaining checks, whatever its deadline, arguments or the
+  // queue's length: the call it copies may have run, so the caller must get that call's answer, never a refusal
+  // that says "not run". Copies take no worker either: a worker waiting for the running copy would sit idle
+  // while the queue grows (retransmissions under load would starve the server).
+  const dedup = served.governed && !procedure.readOnly ? served.semantics.executions.dedup : undefined;
+  const known = dedup?.recall(call.key, call.lowWater);
+  const send = (answer: CachedReply) => ctx.reply({ type: 'reply', key: call.key, ...answer });
+  if (known) {
+    node.log('duplicate', { service: call.service, key: call.key, kind: known.kind });
+    if (known.kind === 'forgotten') {
+      return send({ error: { code: 'duplicate', message: `${call.key.from}:${call.key.seq} was settled and forgotten (below the sender's low-water mark)` } });
+    }
+    if (known.kind === 'done') return send(known.reply);
+    void known.reply.then(send);
+    return;
+  }
+
+  if (call.deadline < Date.now()) return refuse('deadline-exceeded', `${call.service}.${call.proc} arrived after its deadline`);
   const args = check(procedure.args, call.args);
   if (!args.ok) return refuse('invalid-args', `${call.service}.${call.proc}: invalid arguments: ${args.message}`);
   const mailbox = node.mailbox(`svc:${call.service}`, { internal: true });
-  if (mailbox.full) return refuse('overloaded', `the call queue of ${call.service} on node ${node.id} is full`);
-
-  // Copies of a call are answered here, without taking a worker: a worker waiting for the running copy would
-  // sit idle while the queue grows (retransmissions under load would starve the server).
-  const dedup = served.governed && !procedure.readOnly ? served.semantics.executions.dedup : undefined;
-  const admission = dedup?.admit(call.key, call.lowWater);
-  const send = (answer: CachedReply) => ctx.reply({ type: 'reply', key: call.key, ...answer });
-  if (admission && admission.kind !== 'new') {
-    node.log('duplicate', { service: call.service, key: call.key, kind: admission.kind });
-    if (admission.kind === 'forgotten') {
-      return send({ error: { code: 'duplicate', message: `${call.key.from}:${call.key.seq} was settled and forgotten (below the sender's low-water mark)` } });
-    }
-    if (admission.kind === 'done') return send(admission.reply);
-    void admission.reply.then(send);
-    return;
+  if (mailbox.full) {
+    return refuse('overloaded', `the call queue of ${call.service} on node ${node.id} is full (${mailbox.capacity} calls queued or running)`);
   }
+  const admission = dedup?.start(call.key);
   const queued: QueuedCall = { call, caller: ctx.peer, args: args.value, admission, reply: ctx.reply };
   // Queue entries get ids of their own: two copies of one call (a retransmission) are two entries.
   const entry = { from: call.key.from, seq: ++queuedCalls };

@@ -10,6 +10,21 @@ import type { ClientStub, ServiceDecl } from './service.ts';
 
 export const DEFAULT_DEADLINE_MS = 5000;
 
+/**
+ * A server keeps one low-water mark per `key.from`, so every stub of this process that calls as one sender must
+ * draw from one sequence: two stubs with outboxes of their own would each announce a mark that forgets the
+ * other's calls.
+ */
+const outboxPerSender = new Map<string, Outbox>();
+function outboxOf(identity: string): Outbox {
+  let outbox = outboxPerSender.get(identity);
+  if (!outbox) {
+    outbox = Outbox.inMemory();
+    outboxPerSender.set(identity, outbox);
+  }
+  return outbox;
+}
+
 export interface StubOptions {
   /** Where calls go: a fixed node, or a binder (the name service). */
   target?: string;
@@ -19,7 +34,7 @@ export interface StubOptions {
   /** Delivery setting of the calls (default at-most-once: one transmission). */
   behaviour?: Behaviour;
   retransmit?: RetransmitPolicy;
-  /** Where sequence numbers come from; share one per caller identity (exactly-once: the durable one). */
+  /** Where sequence numbers come from (exactly-once: the durable one); default: one in memory per caller identity. */
   outbox?: Outbox;
   random?: Random;
   /**
@@ -44,7 +59,7 @@ export function clientStub<S extends ServiceDecl>(decl: S, caller: Caller, optio
     behaviour: options.behaviour ?? semantics?.behaviour ?? behaviourOf('at-most-once'),
     policy: options.retransmit ?? semantics?.policy ?? DEFAULT_RETRANSMIT,
     random: options.random ?? semantics?.random ?? Math.random,
-    outbox: options.outbox ?? semantics?.outbox ?? Outbox.inMemory(),
+    outbox: options.outbox ?? semantics?.outbox ?? outboxOf(caller.identity),
     deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
     rtt: semantics?.rtt,
     revival: semantics?.revival,

@@ -35,12 +35,27 @@ export class DedupTable {
   constructor(private readonly keepReplies = true) {}
 
   admit(key: CallKey, lowWater?: number): Admission {
+    return this.recall(key, lowWater) ?? this.start(key);
+  }
+
+  /**
+   * What the table knows of this key (advancing the sender's low-water mark first), or undefined for a key it
+   * has never seen. A server answers a known key before any other check: a copy of a call that may have run
+   * must get that call's answer, never a refusal.
+   */
+  recall(key: CallKey, lowWater?: number): Exclude<Admission, { kind: 'new' }> | undefined {
     const sender = this.sender(key.from);
     if (lowWater !== undefined) this.advance(sender, lowWater);
     const entry = sender.entries.get(key.seq);
     if (entry?.state === 'running') return { kind: 'running', reply: entry.reply };
     if (entry?.state === 'done') return { kind: 'done', reply: entry.reply };
     if (key.seq < sender.lowWater) return { kind: 'forgotten' };
+    return undefined;
+  }
+
+  /** Register an unknown key as running; its copies wait for the reply given to `finish`. */
+  start(key: CallKey): Extract<Admission, { kind: 'new' }> {
+    const sender = this.sender(key.from);
     let settle!: (reply: CachedReply) => void;
     const reply = new Promise<CachedReply>((resolve) => (settle = resolve));
     sender.entries.set(key.seq, { state: 'running', reply });

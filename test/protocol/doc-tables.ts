@@ -1,0 +1,49 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { LOG_EVENTS } from '../../nodes/log-events.ts';
+import { REQUEST_TYPES } from '../../nodes/wire/messages.ts';
+
+// The tables of docs/PROTOCOL.md that are written from the registries the node uses: the request types
+// (nodes/wire/messages.ts) and the log events (nodes/log-events.ts). `npx tsx test/protocol/doc-tables.ts`
+// rewrites them in place; test/protocol/docs.test.ts fails while the file differs from what this writes.
+
+export const PROTOCOL_MD = fileURLToPath(new URL('../../docs/PROTOCOL.md', import.meta.url));
+
+const cell = (text: string) => text.replace(/\|/g, '\\|');
+
+function requestTypesTable(): string {
+  const rows = Object.entries(REQUEST_TYPES).map(([type, { servedBy, doc }]) => `| \`${type}\` | ${cell(doc)} | ${cell(servedBy)} |`);
+  return ['| type | what it asks | served by |', '|---|---|---|', ...rows].join('\n');
+}
+
+function logEventsTable(): string {
+  const rows = Object.entries(LOG_EVENTS).map(([event, { from, fields, doc }]) => {
+    const names = fields.map((field) => `\`${field}\``).join(', ');
+    return `| \`${event}\` | ${cell(doc)} | ${names || '-'} | ${cell(from)} |`;
+  });
+  return ['| event | when | fields | logged by |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+/** Generated blocks by name: what sits between `<!-- generated:NAME -->` and `<!-- end generated:NAME -->`. */
+export const GENERATED: Record<string, () => string> = {
+  'request-types': requestTypesTable,
+  'log-events': logEventsTable,
+};
+
+/** The document with every generated block rewritten; throws if a block's markers are missing. */
+export function withGeneratedTables(markdown: string): string {
+  let text = markdown;
+  for (const [name, render] of Object.entries(GENERATED)) {
+    const begin = `<!-- generated:${name} (from the registry; rewrite with npx tsx test/protocol/doc-tables.ts) -->`;
+    const end = `<!-- end generated:${name} -->`;
+    const from = text.indexOf(begin);
+    const to = text.indexOf(end);
+    if (from < 0 || to < from) throw new Error(`docs/PROTOCOL.md: markers of the generated block '${name}' are missing`);
+    text = `${text.slice(0, from + begin.length)}\n${render()}\n${text.slice(to)}`;
+  }
+  return text;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  writeFileSync(PROTOCOL_MD, withGeneratedTables(readFileSync(PROTOCOL_MD, 'utf8')));
+}
