@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../harness/catalogue.ts';
 import { closeActiveLabs, runScenario } from '../../harness/run.ts';
-import '../harness/matchers.ts';
+import type { Guarantee } from '../../harness/scenario.ts';
+import '../../harness/vitest.ts';
 
 // The regression suite: every scenario of the catalogue, on the process backend, gets its expected verdicts.
 const runsDir = mkdtempSync(join(tmpdir(), 'chaoslab-catalogue-'));
@@ -20,8 +21,8 @@ describe('the scenario catalogue', () => {
       const run = await runScenario(scenario, { runsDir, report: false });
       expect(run.error).toBeUndefined();
       for (const [guarantee, verdict] of Object.entries(scenario.expect)) {
-        if (verdict === 'holds') expect(run).toSatisfy(guarantee);
-        else expect(run).toViolate(guarantee);
+        if (verdict === 'holds') expect(run).toKeep(guarantee as Guarantee);
+        else expect(run).toViolate(guarantee as Guarantee);
       }
       expect(run.ok).toBe(true);
       // A passing run's folder goes; a failing one stays for its replay command and logs.
