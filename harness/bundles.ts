@@ -12,6 +12,11 @@ import { programFiles } from '../nodes/programs/index.ts';
 // dependencies, so harnesses share it and it is built again (in about 0.3 s) only after a change.
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+/**
+ * The published package is built at pack time with both bundles in it (dist/bundles/, next to dist/harness/):
+ * an installed chaoslab builds nothing, needs no lock file and writes nothing, so a read-only install works.
+ */
+const shippedDir = join(projectRoot, 'bundles');
 const SOURCE_DIRS = ['nodes', 'harness'].map((dir) => join(projectRoot, dir));
 /** A bundle no harness has used for this long belongs to sources that have since changed. */
 const STALE_MS = 24 * 60 * 60 * 1000;
@@ -49,6 +54,8 @@ let sourcesHash: string | undefined;
 
 /** The path of the named bundle, built first if the sources changed since it was last built. */
 export function bundle(name: BundleName): Promise<string> {
+  const shipped = join(shippedDir, `${name}.mjs`);
+  if (existsSync(shipped)) return Promise.resolve(shipped);
   let path = built.get(name);
   if (!path) built.set(name, (path = findOrBuild(name)));
   return path;
@@ -68,6 +75,14 @@ async function findOrBuild(name: BundleName): Promise<string> {
   renameSync(partial, path);
   removeStale(dir, name, path);
   return path;
+}
+
+/** Every bundle's name, for the package build. */
+export const bundleNames = Object.keys(entries) as BundleName[];
+
+/** Builds the named bundle from the sources (the package build writes it into dist/bundles/). */
+export function buildBundle(name: BundleName): Promise<Uint8Array> {
+  return build(entries[name]);
 }
 
 async function build(entry: Entry): Promise<Uint8Array> {

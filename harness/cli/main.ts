@@ -12,8 +12,10 @@ export async function main(argv: string[]): Promise<void> {
     .showHelpAfterError();
   // A named command loads only its own file: `chaoslab node` starts once per node of every lab, and `chaoslab proxy`
   // forwards bytes faster in a process that has not loaded every other command's dependencies.
-  const all = readdirSync(commandsDir).filter((f) => f.endsWith('.ts')).sort();
-  const named = `${argv[2]}.ts`;
+  // TypeScript in a checkout, JavaScript in the published package.
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const all = readdirSync(commandsDir).filter((f) => f.endsWith(extension) && !f.endsWith('.d.ts')).sort();
+  const named = `${argv[2]}${extension}`;
   const files = all.includes(named) ? [named] : all;
   for (const file of files) {
     const command: { register(program: Command): void } = await import(join(commandsDir, file));

@@ -15,6 +15,7 @@ interface RunFlags {
   summary?: string;
   report: boolean;
   parallel?: number;
+  scenarios?: string;
 }
 
 /**
@@ -28,7 +29,8 @@ export function register(program: Command): void {
   program
     .command('run')
     .description('Run scenarios (all when none named) and compare each observed verdict with the expected one.')
-    .argument('[scenario...]', 'scenario names (see `chaoslab list`)')
+    .argument('[scenario...]', "scenario names or name patterns ('lost-reply-*'; see `chaoslab list`), scenario files or folders")
+    .option('--scenarios <dir>', "the project's scenario folder, run with the built-in catalogue (default: ./scenarios when there is one)")
     .addOption(new Option('--backend <name>', 'where nodes run').choices(['process', 'docker']).default('process'))
     .option('--seed <n>', 'replay: the same seed gives the same workload and fault schedule', parseSeed)
     .option('--json', 'print one JSON object {"scenarios": [...]} on stdout')
@@ -40,7 +42,7 @@ export function register(program: Command): void {
     .option('--parallel <n>', 'scenarios run at once (default 2 on process, 1 on docker)', parseParallel)
     .action(async (names: string[], flags: RunFlags) => {
       // Loaded here, not at the top: every command file is imported for every command, `chaoslab node` included.
-      const { selectScenarios } = await import('../../catalogue.ts');
+      const { displayPath, findScenarios } = await import('../../catalogue.ts');
       const { closeActiveLabs, runScenario } = await import('../../run.ts');
       const stopOnSignal = (signal: NodeJS.Signals) => {
         process.stderr.write(`\n${signal}: stopping every node and proxy...\n`);
@@ -49,12 +51,18 @@ export function register(program: Command): void {
       process.once('SIGINT', stopOnSignal);
       process.once('SIGTERM', stopOnSignal);
 
-      const scenarios = await selectScenarios(names);
-      const outcomes: ScenarioOutcome[] = new Array(scenarios.length);
+      const sources = await findScenarios(names, { scenariosDir: flags.scenarios });
+      // A broken scenario file is an outcome of its own (failed, naming the file and its error); the others run.
+      const outcomes: ScenarioOutcome[] = sources.map((source) =>
+        source.error ? brokenFileOutcome(source.name, displayPath(source.file), source.error, flags.backend) : undefined!,
+      );
+      const scenarios = sources.map((source) => source.scenario);
       let next = 0;
       const runner = async () => {
         for (let i = next++; i < scenarios.length; i = next++) {
-          outcomes[i] = await runScenario(scenarios[i]!, {
+          const scenario = scenarios[i];
+          if (!scenario) continue;
+          outcomes[i] = await runScenario(scenario, {
             backend: flags.backend,
             seed: flags.seed,
             toxiproxyUrl: flags.toxiproxyUrl ?? process.env.CHAOSLAB_TOXIPROXY_URL,
@@ -74,6 +82,24 @@ export function register(program: Command): void {
       }
       process.exitCode = outcomes.every((outcome) => outcome.ok) ? 0 : 1;
     });
+}
+
+function brokenFileOutcome(name: string, file: string, error: string, backend: BackendName): ScenarioOutcome {
+  return {
+    name,
+    backend,
+    seed: 0,
+    expected: {},
+    observed: {},
+    ok: false,
+    ops: 0,
+    faults: 0,
+    durationMs: 0,
+    dir: '',
+    replay: `npx chaoslab run ${file}`,
+    results: [],
+    error: `scenario file ${file} is broken: ${error}`,
+  };
 }
 
 function parseParallel(value: string): number {
