@@ -87,7 +87,7 @@ export async function selectScenarios(names: string[], dir = scenariosDir): Prom
 
 /**
  * What `chaoslab run` and `list` are asked for: each target is a scenario file or folder (it has a path
- * separator or a script extension) or a name, where `*` and `?` are wildcards (`'lost-reply-*'`). No target
+ * separator or a script extension, or is a folder here) or a name, where `*` and `?` are wildcards (`'lost-reply-*'`). No target
  * means every scenario of the catalogue and of the project folder.
  */
 export async function findScenarios(targets: string[], options: { scenariosDir?: string } = {}): Promise<ScenarioSource[]> {
@@ -132,8 +132,10 @@ export function replayTarget(scenario: Scenario): string {
   return /^[\w./\\:-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, `'\\''`)}'`;
 }
 
+/** A path has a separator or a script extension, or is an existing folder (`chaoslab run scenarios`). */
 function isPathTarget(target: string): boolean {
-  return target.includes('/') || target.includes(sep) || target === '.' || target === '..' || /\.(ts|mts|js|mjs)$/.test(target);
+  if (target.includes('/') || target.includes(sep) || /\.(ts|mts|js|mjs)$/.test(target)) return true;
+  return existsSync(target) && statSync(target).isDirectory();
 }
 
 function matchesName(pattern: string, name: string): boolean {
@@ -154,9 +156,10 @@ async function loadFile(file: string, builtIn: boolean): Promise<ScenarioSource>
   const broken = (error: string): ScenarioSource => ({ name: fileName, file, builtIn, error });
   try {
     if (/\.m?ts$/.test(file)) await typeScriptLoader();
-    const module = (await import(pathToFileURL(file).href)) as { default?: Scenario };
-    const exported = module.default;
-    if (!exported || typeof exported.name !== 'string' || !exported.expect) {
+    const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    // A CommonJS project's TypeScript file arrives as CommonJS: its default export is under `default` again.
+    const exported = [module.default, (module.default as { default?: unknown } | undefined)?.default].find(isScenario);
+    if (!exported) {
       return broken('does not export default defineScenario({...})');
     }
     const scenario = scenarioFromFile(exported, file);
@@ -165,6 +168,10 @@ async function loadFile(file: string, builtIn: boolean): Promise<ScenarioSource>
   } catch (error) {
     return broken(error instanceof Error ? error.message : String(error));
   }
+}
+
+function isScenario(value: unknown): value is Scenario {
+  return typeof value === 'object' && value !== null && typeof (value as Scenario).name === 'string' && 'expect' in value;
 }
 
 /** Two project files defining one name: neither can be told apart by name (or replayed by it), so both are broken. */
@@ -185,12 +192,14 @@ let loader: Promise<void> | undefined;
 
 /**
  * Project scenario files may be TypeScript. A checkout runs this very module through tsx, which loads them
- * already; the compiled package registers tsx's loader the first time one is imported.
+ * already; the compiled package registers tsx the first time one is imported, for require() too: in a CommonJS
+ * project (no `"type": "module"`) a .ts file is CommonJS, and Node alone would load it half through tsx.
  */
 function typeScriptLoader(): Promise<void> {
   if (import.meta.url.endsWith('.ts')) return Promise.resolve();
-  return (loader ??= import('tsx/esm/api').then(({ register }) => {
-    register();
+  return (loader ??= Promise.all([import('tsx/cjs/api'), import('tsx/esm/api')]).then(([cjs, esm]) => {
+    cjs.register();
+    esm.register();
   }));
 }
 

@@ -18,4 +18,5 @@ export type { Result, Verdict } from './checkers/index.ts';
 export type { Lab } from './lab.ts';
 export type { Rng } from './workload/rng.ts';
 export type { Mix } from './workload/generator.ts';
+export type { CommandOutput, Shell, ShellCommand } from './shell.ts';
 export type { Bug } from '../nodes/semantics/settings.ts';

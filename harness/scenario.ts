@@ -1,4 +1,4 @@
-import { basename, extname } from 'node:path';
+import { basename, extname, isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Shell } from './shell.ts';
 import type { Lab } from './lab.ts';
@@ -137,8 +137,9 @@ function callerFile(): string | undefined {
     const holder: { stack?: NodeJS.CallSite[] } = {};
     Error.captureStackTrace(holder, defineScenario);
     const name = holder.stack?.[0]?.getFileName() ?? undefined;
-    if (!name) return undefined;
-    return name.startsWith('file:') ? fileURLToPath(name) : name;
+    // Code a loader compiled may run from a data: URL; only a file has a name to take.
+    if (name?.startsWith('file:')) return fileURLToPath(name);
+    return name && isAbsolute(name) ? name : undefined;
   } catch {
     return undefined;
   } finally {

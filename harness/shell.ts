@@ -1,7 +1,24 @@
-import { $, type Shell } from 'zx/core';
+import { $ } from 'zx/core';
 import type { Lab } from './lab.ts';
 
-export type { Shell };
+/** What a command run by the script's `$` gives: zx's ProcessOutput, of which these are the parts most steps need. */
+export interface CommandOutput {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exitCode: number | null;
+}
+
+/** A running command (zx's ProcessPromise); awaiting it throws if the command exits non-zero, unless `nothrow()`. */
+export interface ShellCommand extends Promise<CommandOutput> {
+  nothrow(): ShellCommand;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/**
+ * zx's `$`, typed here by the part a scenario uses so that chaoslab's declarations stand alone (zx's own need
+ * type packages a project may not have). Arguments are quoted for the shell, as zx does.
+ */
+export type Shell = (pieces: TemplateStringsArray, ...args: unknown[]) => ShellCommand;
 
 /**
  * zx's `$` for a scenario's custom steps, aimed at the lab: a program of the user's (a client of their own, a
@@ -9,7 +26,7 @@ export type { Shell };
  * `chaoslab run --json`), a failing command throws, and `stop` kills whatever is still running.
  */
 export function labShell(lab: Lab, stop: AbortSignal): Shell {
-  return $({ env: { ...process.env, ...labEnvironment(lab) }, quiet: true, verbose: false, signal: stop });
+  return $({ env: { ...process.env, ...labEnvironment(lab) }, quiet: true, verbose: false, signal: stop }) as unknown as Shell;
 }
 
 /** `CHAOSLAB_<NODE>=host:port` per node (reached directly, as the harness does), and `CHAOSLAB_NODES=n1,n2,...`. */

@@ -13,3 +13,5 @@ export { semanticsOf, type NodeSemantics } from './semantics/node-semantics.ts';
 export { CallGaveUp, CallNotSent, CallTimeout, NoServer } from './rpc/errors.ts';
 export { ChaoslabError, ConnectionLost, NotSent, RemoteError, Timeout } from './errors.ts';
 export type { Bug, Semantics } from './semantics/settings.ts';
+// The schema library services are declared with, so that a program's schemas are the runtime's own.
+export * as z from 'zod';
