@@ -36,7 +36,8 @@ export interface LoadOptions {
   files?: string[];
 }
 
-const SCENARIO_FILE = /^(?!.*\.d\.[cm]?ts$).*\.(ts|mts|js|mjs)$/;
+/** A script that is not a declaration; a name starting with `_` or `.` is a helper module, not a scenario. */
+const SCENARIO_FILE = /^(?![_.])(?!.*\.d\.[cm]?ts$).*\.(ts|mts|js|mjs)$/;
 
 /**
  * Every scenario file of the catalogue and the project, in that order, each in name order. A file that does not

@@ -36,6 +36,8 @@ beforeAll(() => {
   // The project's own version of a built-in scenario.
   writeFileSync(join(project, 'scenarios', 'lost-reply-exactly-once.ts'), quick());
   writeFileSync(join(project, 'elsewhere', 'far-away.ts'), quick());
+  // A helper module, not a scenario.
+  writeFileSync(join(project, 'scenarios', '_shared.ts'), 'export const ops = 10;\n');
 });
 
 afterAll(() => rmSync(project, { recursive: true, force: true }));
