@@ -13,7 +13,7 @@ export {
 } from './scenario.ts';
 export * from './nemesis/index.ts';
 export { closeActiveLabs, runScenario, type BackendName, type RunOptions, type ScenarioOutcome } from './run.ts';
-export { loadScenarios, type ScenarioSource } from './catalogue.ts';
+export { findScenarios, loadScenarios, type LoadOptions, type ScenarioSource } from './catalogue.ts';
 export type { Result, Verdict } from './checkers/index.ts';
 export type { Lab } from './lab.ts';
 export type { Rng } from './workload/rng.ts';

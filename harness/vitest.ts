@@ -6,7 +6,8 @@ import type { Guarantee } from './scenario.ts';
 // vitest's own matchers (toSatisfy(predicate) among them) stay as they are:
 //   expect(run).toKeep('exactly-once')       the observed verdict for the guarantee is `holds`
 //   expect(run).toViolate('at-most-once')    the observed verdict is `violated`
-// Under `.not` each asks for any other verdict (`unknown` included).
+// Under `.not` each asks for the other verdict or `unknown`; a run that failed or did not check the guarantee
+// (the scenario's `expect` does not name it) fails both ways.
 
 interface ChaoslabMatchers<R = unknown> {
   /** The scenario run's observed verdict for this guarantee is `holds`. */
@@ -38,7 +39,8 @@ function verdictMatcher(wanted: keyof typeof verbs) {
         ? `${guarantee} was not checked (the scenario's expect does not name it)`
         : `observed ${observed}${result?.reason ? `: ${result.reason}` : ''}`;
     return {
-      pass: observed === wanted,
+      // A run that failed, or did not check the guarantee, says nothing either way: it fails under .not too.
+      pass: observed === undefined ? this.isNot : observed === wanted,
       message: () =>
         `expected ${received.name} (seed ${received.seed}) ${this.isNot ? 'not ' : ''}to ${verbs[wanted]} ${guarantee}; ${detail}\n` +
         `replay: ${received.replay}\nfolder: ${received.dir}`,

@@ -176,6 +176,7 @@ it('words each verdict, under .not too, and leaves vitest toSatisfy alone', asyn
   expect(() => expect(run).not.toKeep('exactly-once')).toThrow(/shell-step \\(seed \\d+\\) not to keep exactly-once; observed holds/);
   expect(() => expect(run).toViolate('exactly-once')).toThrow(/to violate exactly-once; observed holds/);
   expect(() => expect(run).toKeep('at-most-once')).toThrow(/at-most-once was not checked/);
+  expect(() => expect(run).not.toKeep('at-most-once')).toThrow(/not to keep at-most-once; at-most-once was not checked/);
   expect(7).toSatisfy((n: number) => n > 3);
 }, 60_000);
 `,
