@@ -140,7 +140,7 @@ export default defineScenario({
     const names = (JSON.parse(listed.stdout) as { scenarios: { name: string }[] }).scenarios.map((entry) => entry.name);
     expect(names).toEqual(expect.arrayContaining(['baseline-exactly-once', 'lost-reply-example', 'shell-step']));
 
-    type Outcome = { name: string; ok: boolean; seed: number; replay: string; error?: string };
+    type Outcome = { name: string; ok: boolean; seed: number; replay: string; dir: string; error?: string };
     const outcomes = (result: Result) => (JSON.parse(result.stdout) as { scenarios: Outcome[] }).scenarios;
     const ran = await chaoslab('run', 'lost-reply-example', 'shell-*', 'lost-reply-exactly-once', '--json', '--no-report');
     expect(ran.stderr).not.toMatch(/ERR|Error/);
@@ -153,8 +153,10 @@ export default defineScenario({
     expect(outcomes(ran)[1]!.replay).toMatch(/^npx chaoslab run lost-reply-example --seed \d+$/);
 
     // Outside the default folder, the replay command names the file, and works.
-    const far = outcomes(await chaoslab('run', 'checks', '--json', '--no-report'));
+    // With its report, whose page and chart library come from the package.
+    const far = outcomes(await chaoslab('run', 'checks', '--json'));
     expect(far).toMatchObject([{ name: 'far-away', ok: true }]);
+    expect(readFileSync(join(far[0]!.dir, 'report.html'), 'utf8')).toMatch(/far-away/);
     expect(far[0]!.replay).toBe(`npx chaoslab run ./checks/far-away.ts --seed ${far[0]!.seed}`);
     const [, , ...replayArgs] = far[0]!.replay.split(' ');
     const replayed = outcomes(await chaoslab(...replayArgs, '--json', '--no-report'));
