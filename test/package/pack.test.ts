@@ -153,6 +153,11 @@ export default defineScenario({
     expect(outcomes(ran)[1]!.replay).toMatch(/^npx chaoslab run lost-reply-example --seed \d+$/);
 
     // Outside the default folder, the replay command names the file, and works.
+    // A folder of CommonJS TypeScript (a project without "type": "module") loads too.
+    write('cjs/package.json', JSON.stringify({ type: 'commonjs' }));
+    write('cjs/common-js.ts', readFileSync(join(project, 'scenarios', 'shell-step.ts'), 'utf8'));
+    expect(outcomes(await chaoslab('run', 'cjs', '--json', '--no-report'))).toMatchObject([{ name: 'common-js', ok: true }]);
+
     // With its report, whose page and chart library come from the package.
     const far = outcomes(await chaoslab('run', 'checks', '--json'));
     expect(far).toMatchObject([{ name: 'far-away', ok: true }]);

@@ -72,6 +72,11 @@ describe('finding scenarios', () => {
     expect(await names(['./elsewhere'])).toEqual(['far-away']);
     expect((await names(['scenarios/'])).sort()).toEqual(['lost-reply-exactly-once', 'quick-one', 'typo']);
     await expect(names(['no-such-*'])).rejects.toThrow(/no scenario "no-such-\*"/);
+    // Another project folder instead of ./scenarios, with the catalogue still there.
+    const elsewhere = await findScenarios([], { scenariosDir: 'elsewhere' });
+    expect(elsewhere.map((source) => source.name)).toEqual(expect.arrayContaining(['far-away', 'baseline-exactly-once']));
+    expect(elsewhere.map((source) => source.name)).not.toContain('quick-one');
+    await expect(findScenarios([], { scenariosDir: 'nowhere' })).rejects.toThrow(/no scenario folder nowhere/);
   });
 
   it('replays by name what the default search finds, by path anything else', async () => {
