@@ -83,6 +83,11 @@ export type Scenario = Readonly<ScenarioSpec & { name: string }>;
 
 const kebab = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
+/** A scenario's name is kebab-case: it names its file, its run folders and its replay command. */
+export function isScenarioName(name: string): boolean {
+  return kebab.test(name);
+}
+
 /** Where each scenario was defined, and whether its name came from that file's name. */
 const origins = new WeakMap<Scenario, { file?: string; namedAfterFile: boolean }>();
 
@@ -115,7 +120,7 @@ export function scenarioFile(scenario: Scenario): string | undefined {
 
 function checked(spec: ScenarioSpec & { name: string }): Scenario {
   const problems: string[] = [];
-  if (!kebab.test(spec.name)) problems.push(`name must be kebab-case, got "${spec.name}"`);
+  if (!isScenarioName(spec.name)) problems.push(`name must be kebab-case, got "${spec.name}"`);
   if (!Number.isInteger(spec.nodes.count) || spec.nodes.count < 2) problems.push('nodes.count must be an integer >= 2');
   if (!Number.isInteger(spec.workload.ops) || spec.workload.ops < 0) problems.push('workload.ops must be an integer >= 0');
   if (!Number.isInteger(spec.workload.concurrency) || spec.workload.concurrency < 1) {
