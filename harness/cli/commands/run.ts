@@ -53,9 +53,10 @@ export function register(program: Command): void {
 
       const sources = await findScenarios(names, { scenariosDir: flags.scenarios });
       // A broken scenario file is an outcome of its own (failed, naming the file and its error); the others run.
-      const outcomes: ScenarioOutcome[] = sources.map((source) =>
-        source.error ? brokenFileOutcome(source.name, displayPath(source.file), source.error, flags.backend) : undefined!,
-      );
+      const outcomes: ScenarioOutcome[] = new Array(sources.length);
+      sources.forEach((source, i) => {
+        if (source.error) outcomes[i] = brokenFileOutcome(source.name, displayPath(source.file), source.error, flags.backend);
+      });
       const scenarios = sources.map((source) => source.scenario);
       let next = 0;
       const runner = async () => {
