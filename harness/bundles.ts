@@ -18,6 +18,8 @@ const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
  */
 const shippedDir = join(projectRoot, 'bundles');
 const SOURCE_DIRS = ['nodes', 'harness'].map((dir) => join(projectRoot, dir));
+/** The sources' extension: TypeScript in a checkout, JavaScript in the published package (dist/). */
+const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 /** A bundle no harness has used for this long belongs to sources that have since changed. */
 const STALE_MS = 24 * 60 * 60 * 1000;
 
@@ -33,9 +35,9 @@ const entries = {
     dir: join(projectRoot, 'nodes'),
     contents: () =>
       [
-        `import { programsBundled } from './programs/index.ts';`,
+        `import { programsBundled } from './programs/index${ext}';`,
         ...programFiles().map((file) => `import './programs/${file}';`),
-        `import { runNode } from './main.ts';`,
+        `import { runNode } from './main${ext}';`,
         `programsBundled();`,
         `await runNode(process.argv.slice(2));`,
       ].join('\n'),
@@ -43,7 +45,7 @@ const entries = {
   /** The embedded proxy's worker thread. */
   'proxy-worker': {
     dir: join(projectRoot, 'harness', 'proxy'),
-    contents: () => `import './worker.ts';`,
+    contents: () => `import './worker${ext}';`,
   },
 } satisfies Record<string, Entry>;
 
@@ -103,7 +105,8 @@ async function build(entry: Entry): Promise<Uint8Array> {
 
 function hashSources(): string {
   const hash = createHash('sha256');
-  for (const file of [...SOURCE_DIRS.flatMap(sourceFiles), join(projectRoot, 'package-lock.json')]) {
+  const lock = join(projectRoot, 'package-lock.json');
+  for (const file of [...SOURCE_DIRS.flatMap(sourceFiles), ...(existsSync(lock) ? [lock] : [])]) {
     hash.update(relative(projectRoot, file)).update('\0').update(readFileSync(file)).update('\0');
   }
   return hash.digest('hex').slice(0, 16);
@@ -115,7 +118,7 @@ function sourceFiles(dir: string): string[] {
     .flatMap((entry) => {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) return sourceFiles(path);
-      return /\.(ts|mjs)$/.test(entry.name) ? [path] : [];
+      return /\.(ts|mjs|js)$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [path] : [];
     });
 }
 
