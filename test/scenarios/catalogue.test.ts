@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,12 @@ const catalogue = await loadCatalogue();
 
 afterAll(async () => {
   await closeActiveLabs();
+  // Gone when every run passed; a failed run's folder keeps it.
+  try {
+    rmdirSync(runsDir);
+  } catch {
+    // not empty
+  }
 });
 
 describe('the scenario catalogue', () => {
