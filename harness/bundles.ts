@@ -12,7 +12,14 @@ import { programFiles } from '../nodes/programs/index.ts';
 // dependencies, so harnesses share it and it is built again (in about 0.3 s) only after a change.
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+/**
+ * The published package is built at pack time with both bundles in it (dist/bundles/, next to dist/harness/):
+ * an installed chaoslab builds nothing, needs no lock file and writes nothing, so a read-only install works.
+ */
+const shippedDir = join(projectRoot, 'bundles');
 const SOURCE_DIRS = ['nodes', 'harness'].map((dir) => join(projectRoot, dir));
+/** The sources' extension: TypeScript in a checkout, JavaScript in the published package (dist/). */
+const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 /** A bundle no harness has used for this long belongs to sources that have since changed. */
 const STALE_MS = 24 * 60 * 60 * 1000;
 
@@ -28,9 +35,9 @@ const entries = {
     dir: join(projectRoot, 'nodes'),
     contents: () =>
       [
-        `import { programsBundled } from './programs/index.ts';`,
+        `import { programsBundled } from './programs/index${ext}';`,
         ...programFiles().map((file) => `import './programs/${file}';`),
-        `import { runNode } from './main.ts';`,
+        `import { runNode } from './main${ext}';`,
         `programsBundled();`,
         `await runNode(process.argv.slice(2));`,
       ].join('\n'),
@@ -38,7 +45,7 @@ const entries = {
   /** The embedded proxy's worker thread. */
   'proxy-worker': {
     dir: join(projectRoot, 'harness', 'proxy'),
-    contents: () => `import './worker.ts';`,
+    contents: () => `import './worker${ext}';`,
   },
 } satisfies Record<string, Entry>;
 
@@ -49,6 +56,8 @@ let sourcesHash: string | undefined;
 
 /** The path of the named bundle, built first if the sources changed since it was last built. */
 export function bundle(name: BundleName): Promise<string> {
+  const shipped = join(shippedDir, `${name}.mjs`);
+  if (existsSync(shipped)) return Promise.resolve(shipped);
   let path = built.get(name);
   if (!path) built.set(name, (path = findOrBuild(name)));
   return path;
@@ -70,6 +79,14 @@ async function findOrBuild(name: BundleName): Promise<string> {
   return path;
 }
 
+/** Every bundle's name, for the package build. */
+export const bundleNames = Object.keys(entries) as BundleName[];
+
+/** Builds the named bundle from the sources (the package build writes it into dist/bundles/). */
+export function buildBundle(name: BundleName): Promise<Uint8Array> {
+  return build(entries[name]);
+}
+
 async function build(entry: Entry): Promise<Uint8Array> {
   const { build } = await import('esbuild');
   const result = await build({
@@ -88,7 +105,8 @@ async function build(entry: Entry): Promise<Uint8Array> {
 
 function hashSources(): string {
   const hash = createHash('sha256');
-  for (const file of [...SOURCE_DIRS.flatMap(sourceFiles), join(projectRoot, 'package-lock.json')]) {
+  const lock = join(projectRoot, 'package-lock.json');
+  for (const file of [...SOURCE_DIRS.flatMap(sourceFiles), ...(existsSync(lock) ? [lock] : [])]) {
     hash.update(relative(projectRoot, file)).update('\0').update(readFileSync(file)).update('\0');
   }
   return hash.digest('hex').slice(0, 16);
@@ -100,7 +118,7 @@ function sourceFiles(dir: string): string[] {
     .flatMap((entry) => {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) return sourceFiles(path);
-      return /\.(ts|mjs)$/.test(entry.name) ? [path] : [];
+      return /\.(ts|mjs|js)$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [path] : [];
     });
 }
 

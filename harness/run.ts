@@ -13,6 +13,8 @@ import type { KnownRecords } from './report/run-folder.ts';
 import { playSchedule, unsupportedFaults } from './nemesis/nemesis.ts';
 import type { FaultWindow } from './nemesis/fault.ts';
 import { defaultPrograms, nodeNames, type Scenario, type ScenarioContext } from './scenario.ts';
+import { replayTarget } from './catalogue.ts';
+import { labShell } from './shell.ts';
 import { planOps } from './workload/generator.ts';
 import { Rng, randomSeed } from './workload/rng.ts';
 import { Workload } from './workload/workload.ts';
@@ -94,7 +96,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     faults: 0,
     durationMs: 0,
     dir,
-    replay: replayCommand(scenario.name, seed, backendName),
+    replay: replayCommand(replayTarget(scenario), seed, backendName),
     results: [],
   };
   const finish = () => ({ ...outcome, durationMs: Math.round(performance.now() - startedAt) });
@@ -115,13 +117,15 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   let lab: Lab | undefined;
   // What the run recorded, handed to the report as it is rather than read back from the folder.
   const recorded: KnownRecords = {};
+  // Ends the commands a scenario's script started, whichever way the run ends.
+  const commands = new AbortController();
   try {
     lab = await Lab.start(backend, { runDir: dir, nodes: labNodes(scenario, seed) });
     activeLabs.add(lab);
     const recorder = new HistoryRecorder({ dir });
     Object.assign(recorded, { history: recorder.ops, faults: recorder.faults });
     try {
-      outcome.faults = await withTimeLimit(drive(lab, scenario, windows, recorder, rng, progress), timeLimitMs(scenario, options));
+      outcome.faults = await withTimeLimit(drive(lab, scenario, windows, recorder, rng, progress, commands.signal), timeLimitMs(scenario, options));
       progress('healing and draining');
       await lab.heal();
       const executions = await drainExecutions(lab, scenario, recorder);
@@ -159,6 +163,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     outcome.ok = false;
     outcome.error = error instanceof Error ? error.message : String(error);
   } finally {
+    commands.abort();
     progress('stopping nodes');
     if (lab) {
       await lab.close();
@@ -202,6 +207,7 @@ async function drive(
   recorder: HistoryRecorder,
   rng: Rng,
   progress: (line: string) => void,
+  commands: AbortSignal,
 ): Promise<number> {
   const names = nodeNames(scenario.nodes.count);
   const clients = names.filter((name) => programsOf(scenario, name).includes('client'));
@@ -223,6 +229,7 @@ async function drive(
       const id = recorder.startFault(fault, target);
       return () => recorder.stopFault(id);
     },
+    $: labShell(lab, commands),
   };
   progress(`nodes ready; ${plural(ops.length, 'op')}, ${plural(windows.length, 'fault window')}`);
   workload.start();

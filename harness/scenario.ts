@@ -1,3 +1,6 @@
+import { basename, extname, isAbsolute } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Shell } from './shell.ts';
 import type { Lab } from './lab.ts';
 import type { FaultWindow } from './nemesis/fault.ts';
 import type { FaultGenerator } from './nemesis/generate.ts';
@@ -47,11 +50,17 @@ export interface ScenarioContext {
   allInvoked: Promise<void>;
   /** Records a custom step as a fault window in faults.jsonl; returns a function that records its end. */
   record(fault: string, target: Record<string, unknown>): () => void;
+  /**
+   * zx's `$`, for driving programs of your own against the lab: every node's direct address is in the
+   * environment as `CHAOSLAB_<NODE>=host:port` (`CHAOSLAB_N1`, ...), with `CHAOSLAB_NODES` listing the names.
+   * Commands run in the current directory, print nothing unless asked, and are killed when the run ends.
+   */
+  $: Shell;
 }
 
 export interface ScenarioSpec {
-  /** kebab-case `<failure>-<setting>`, e.g. `lost-reply-exactly-once`. */
-  name: string;
+  /** kebab-case `<failure>-<setting>`, e.g. `lost-reply-exactly-once`; when absent, the file's name without extension. */
+  name?: string;
   description: string;
   nodes: NodesSpec;
   workload: WorkloadSpec;
@@ -70,14 +79,48 @@ export interface ScenarioSpec {
   script?: (context: ScenarioContext) => Promise<void>;
 }
 
-export type Scenario = Readonly<ScenarioSpec>;
+export type Scenario = Readonly<ScenarioSpec & { name: string }>;
 
 const kebab = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
+/** A scenario's name is kebab-case: it names its file, its run folders and its replay command. */
+export function isScenarioName(name: string): boolean {
+  return kebab.test(name);
+}
+
+/** Where each scenario was defined, and whether its name came from that file's name. */
+const origins = new WeakMap<Scenario, { file?: string; namedAfterFile: boolean }>();
+
 /** Checks a scenario's data when its file is loaded, so that a mistake names the scenario and the field. */
 export function defineScenario(spec: ScenarioSpec): Scenario {
+  const file = callerFile();
+  const name = spec.name ?? (file ? basename(file, extname(file)) : undefined);
+  if (name === undefined) throw new Error('scenario: name is required where the defining file cannot be told');
+  const scenario = checked({ ...spec, name });
+  origins.set(scenario, { file, namedAfterFile: spec.name === undefined });
+  return scenario;
+}
+
+/**
+ * The scenario as loaded from `file`: remembers the file (the replay command names it when a name is not enough),
+ * and a scenario that took its name from where defineScenario was called takes this file's name instead.
+ */
+export function scenarioFromFile(scenario: Scenario, file: string): Scenario {
+  const origin = origins.get(scenario);
+  if (origin?.file === file) return scenario;
+  const renamed = origin?.namedAfterFile ? checked({ ...scenario, name: basename(file, extname(file)) }) : scenario;
+  origins.set(renamed, { file, namedAfterFile: origin?.namedAfterFile ?? false });
+  return renamed;
+}
+
+/** The file that defined the scenario, when known. */
+export function scenarioFile(scenario: Scenario): string | undefined {
+  return origins.get(scenario)?.file;
+}
+
+function checked(spec: ScenarioSpec & { name: string }): Scenario {
   const problems: string[] = [];
-  if (!kebab.test(spec.name)) problems.push(`name must be kebab-case, got "${spec.name}"`);
+  if (!isScenarioName(spec.name)) problems.push(`name must be kebab-case, got "${spec.name}"`);
   if (!Number.isInteger(spec.nodes.count) || spec.nodes.count < 2) problems.push('nodes.count must be an integer >= 2');
   if (!Number.isInteger(spec.workload.ops) || spec.workload.ops < 0) problems.push('workload.ops must be an integer >= 0');
   if (!Number.isInteger(spec.workload.concurrency) || spec.workload.concurrency < 1) {
@@ -89,6 +132,24 @@ export function defineScenario(spec: ScenarioSpec): Scenario {
   }
   if (problems.length > 0) throw new Error(`scenario ${spec.name}: ${problems.join('; ')}`);
   return Object.freeze({ ...spec });
+}
+
+/** The file of defineScenario's caller, from V8's structured stack (a file path or URL, whichever ran it). */
+function callerFile(): string | undefined {
+  const prepare = Error.prepareStackTrace;
+  try {
+    Error.prepareStackTrace = (_error, sites) => sites;
+    const holder: { stack?: NodeJS.CallSite[] } = {};
+    Error.captureStackTrace(holder, defineScenario);
+    const name = holder.stack?.[0]?.getFileName() ?? undefined;
+    // Code a loader compiled may run from a data: URL; only a file has a name to take.
+    if (name?.startsWith('file:')) return fileURLToPath(name);
+    return name && isAbsolute(name) ? name : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    Error.prepareStackTrace = prepare;
+  }
 }
 
 export function nodeNames(count: number): string[] {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
@@ -8,8 +8,15 @@ import { UsageError } from './usage-error.ts';
 const here = dirname(fileURLToPath(import.meta.url));
 const commandsDir = join(here, 'commands');
 
+/** chaoslab's own package.json: two folders up in a checkout, three in the package (dist/harness/cli). */
 function version(): string {
-  return (JSON.parse(readFileSync(join(here, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  for (let dir = here; dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version: string };
+    if (manifest.name === 'chaoslab') return manifest.version;
+  }
+  return 'unknown';
 }
 
 /**
@@ -27,8 +34,10 @@ export async function main(argv: string[]): Promise<void> {
     .configureOutput({ outputError: (message, write) => write(`${oneLine(message)}\n`) });
   // A named command loads only its own file: `chaoslab node` starts once per node of every lab, and `chaoslab proxy`
   // forwards bytes faster in a process that has not loaded every other command's dependencies.
-  const all = readdirSync(commandsDir).filter((f) => f.endsWith('.ts')).sort();
-  const named = `${argv[2]}.ts`;
+  // TypeScript in a checkout, JavaScript in the published package.
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const all = readdirSync(commandsDir).filter((f) => f.endsWith(extension) && !f.endsWith('.d.ts')).sort();
+  const named = `${argv[2]}${extension}`;
   const files = all.includes(named) ? [named] : all;
   for (const file of files) {
     const command: { register(program: Command): void } = await import(join(commandsDir, file));

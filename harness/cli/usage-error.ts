@@ -1,4 +1,6 @@
 import { distance } from 'fastest-levenshtein';
+// Only the type: main.ts loads this file for every command, `chaoslab node` included, which needs no catalogue.
+import type { ScenarioNotFound } from '../catalogue.ts';
 
 /** Bad input from the person at the keyboard: printed as one line, without a stack, and the CLI exits 2. */
 export class UsageError extends Error {
@@ -21,12 +23,12 @@ export function closestNames(typed: string, known: readonly string[]): string[] 
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(typed.length / 3)) ? [best] : [];
 }
 
-/** Refuses names that are not in the catalogue, suggesting the nearest ones. */
-export function assertKnownScenarios(names: readonly string[], known: readonly string[]): void {
-  for (const name of names) {
-    if (known.includes(name)) continue;
-    const near = closestNames(name, known);
-    const hint = near.length === 0 ? '' : near.length === 1 ? `; did you mean ${near[0]}?` : `; did you mean one of ${near.join(', ')}?`;
-    throw new UsageError(`no scenario "${name}"${hint} (\`chaoslab list\` shows them all)`);
-  }
+/** A scenario that cannot be found is the user's typo: one line, the nearest names, exit 2. */
+export function rethrowAsUsage(error: unknown): never {
+  if (!(error instanceof Error) || error.name !== 'ScenarioNotFound') throw error;
+  const notFound = error as ScenarioNotFound;
+  if (notFound.pattern === undefined) throw new UsageError(notFound.message);
+  const near = closestNames(notFound.pattern, notFound.known);
+  const hint = near.length === 0 ? '' : near.length === 1 ? `; did you mean ${near[0]}?` : `; did you mean one of ${near.join(', ')}?`;
+  throw new UsageError(`no scenario "${notFound.pattern}"${hint} (\`chaoslab list\` shows them all)`);
 }

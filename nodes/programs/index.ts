@@ -49,7 +49,9 @@ async function importProgramFiles(): Promise<Map<string, Error>> {
 
 /** The program files of this folder, in a fixed order. */
 export function programFiles(): string[] {
-  return readdirSync(programsDir).filter((f) => f.endsWith('.ts') && f !== 'index.ts').sort();
+  // TypeScript in a checkout, JavaScript in the published package.
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return readdirSync(programsDir).filter((f) => f.endsWith(extension) && !f.endsWith('.d.ts') && f !== `index${extension}`).sort();
 }
 
 /**

@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../harness/catalogue.ts';
 import { closeActiveLabs, runScenario } from '../../harness/run.ts';
-import '../harness/matchers.ts';
+import type { Guarantee } from '../../harness/scenario.ts';
+import '../../harness/vitest.ts';
 
 // The regression suite: every scenario of the catalogue, on the process backend, gets its expected verdicts.
 const runsDir = mkdtempSync(join(tmpdir(), 'chaoslab-catalogue-'));
@@ -12,6 +13,12 @@ const catalogue = await loadCatalogue();
 
 afterAll(async () => {
   await closeActiveLabs();
+  // Gone when every run passed; a failed run's folder keeps it.
+  try {
+    rmdirSync(runsDir);
+  } catch {
+    // not empty
+  }
 });
 
 describe('the scenario catalogue', () => {
@@ -20,8 +27,8 @@ describe('the scenario catalogue', () => {
       const run = await runScenario(scenario, { runsDir, report: false });
       expect(run.error).toBeUndefined();
       for (const [guarantee, verdict] of Object.entries(scenario.expect)) {
-        if (verdict === 'holds') expect(run).toSatisfy(guarantee);
-        else expect(run).toViolate(guarantee);
+        if (verdict === 'holds') expect(run).toKeep(guarantee as Guarantee);
+        else expect(run).toViolate(guarantee as Guarantee);
       }
       expect(run.ok).toBe(true);
       // A passing run's folder goes; a failing one stays for its replay command and logs.

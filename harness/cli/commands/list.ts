@@ -1,10 +1,11 @@
 import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { loadCatalogue } from '../../catalogue.ts';
+import { displayPath, findScenarios } from '../../catalogue.ts';
 import { plural } from '../../checkers/result.ts';
 import { parseShard, type Shard } from '../flags.ts';
 import { styleFor } from '../output/style.ts';
 import { inShard } from '../selection.ts';
+import { rethrowAsUsage } from '../usage-error.ts';
 
 /** Description width when piped; on a terminal it takes what the name and expectation columns leave. */
 const PIPED_DESCRIPTION_WIDTH = 60;
@@ -13,21 +14,31 @@ export function register(program: Command): void {
   program
     .command('list')
     .description('List the scenario catalogue: what each one does and the verdict it expects per guarantee.')
+    .argument('[scenario...]', "scenario names or name patterns ('lost-reply-*'), scenario files or folders")
+    .option('--scenarios <dir>', "the project's scenario folder, listed with the built-in catalogue (default: ./scenarios when there is one)")
     .option('--json', 'print {"scenarios": [...]} on stdout')
     .option('--shard <i/n>', 'only the scenarios `run --shard i/n` runs', parseShard)
-    .action(async (options: { json?: boolean; shard?: Shard }) => {
-      const catalogue = await loadCatalogue();
-      const scenarios = options.shard ? inShard(catalogue, options.shard) : catalogue;
-      const entries = scenarios.map((scenario) => ({
-        name: scenario.name,
-        description: scenario.description,
-        expected: scenario.expect,
-        semantics: scenario.nodes.semantics,
-        ...(scenario.nodes.bug ? { bug: scenario.nodes.bug } : {}),
-        nodes: scenario.nodes.count,
-        ops: scenario.workload.ops,
-        needs: scenario.needs ?? [],
-      }));
+    .action(async (targets: string[], options: { json?: boolean; scenarios?: string; shard?: Shard }) => {
+      const found = await findScenarios(targets, { scenariosDir: options.scenarios }).catch(rethrowAsUsage);
+      const sources = options.shard ? inShard(found, options.shard) : found;
+      const entries = sources.map(({ scenario, ...source }) => {
+        const origin = { file: displayPath(source.file), builtIn: source.builtIn, ...(source.replaces ? { replaces: displayPath(source.replaces) } : {}) };
+        // A broken file is listed with its error, so that one typo never hides the other scenarios.
+        if (!scenario) return { name: source.name, ...origin, broken: source.error!, description: '', expected: {} };
+        return {
+          name: scenario.name,
+          ...origin,
+          description: scenario.description,
+          expected: scenario.expect,
+          semantics: scenario.nodes.semantics,
+          ...(scenario.nodes.bug ? { bug: scenario.nodes.bug } : {}),
+          nodes: scenario.nodes.count,
+          ops: scenario.workload.ops,
+          needs: scenario.needs ?? [],
+        };
+      });
+      const broken = entries.filter((entry) => 'broken' in entry).length;
+      if (broken) process.exitCode = 1;
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ scenarios: entries })}\n`);
         return;
@@ -46,7 +57,10 @@ export function register(program: Command): void {
         colWidths: [null, null, descriptionWidth],
         wordWrap: true,
       });
-      entries.forEach((entry, i) => table.push([entry.name, expectations[i]!.join('\n'), entry.description]));
-      process.stdout.write(`${table.toString()}\n${plural(entries.length, 'scenario')}\n`);
+      entries.forEach((entry, i) => {
+        const about = 'broken' in entry ? `BROKEN: ${entry.file}: ${entry.broken}` : entry.builtIn ? entry.description : `${entry.file}: ${entry.description}`;
+        table.push([entry.name, expectations[i]!.join('\n'), about]);
+      });
+      process.stdout.write(`${table.toString()}\n${plural(entries.length, 'scenario')}${broken ? `, ${broken} broken` : ''}\n`);
     });
 }

@@ -3,7 +3,7 @@ import type { BackendName, ScenarioOutcome } from '../../run.ts';
 import { exitCodeHelp, exitCodes } from '../exit-codes.ts';
 import { MAX_SEED, parseSeed, parseShard, wholeNumber, type Shard } from '../flags.ts';
 import { inShard, planRuns } from '../selection.ts';
-import { UsageError, assertKnownScenarios } from '../usage-error.ts';
+import { UsageError, rethrowAsUsage } from '../usage-error.ts';
 
 interface RunFlags {
   backend: BackendName;
@@ -18,6 +18,7 @@ interface RunFlags {
   repeat: number;
   bail?: boolean;
   shard?: Shard;
+  scenarios?: string;
 }
 
 /**
@@ -31,7 +32,8 @@ export function register(program: Command): void {
   program
     .command('run')
     .description('Run scenarios (all when none named) and compare each observed verdict with the expected one.')
-    .argument('[scenario...]', 'scenario names (see `chaoslab list`)')
+    .argument('[scenario...]', "scenario names or name patterns ('lost-reply-*'; see `chaoslab list`), scenario files or folders")
+    .option('--scenarios <dir>', "the project's scenario folder, run with the built-in catalogue (default: ./scenarios when there is one)")
     .addOption(new Option('--backend <name>', 'where nodes run').choices(['process', 'docker']).default('process'))
     .option('--seed <n>', `replay: the same seed gives the same workload and fault schedule (0 to ${MAX_SEED})`, parseSeed)
     .option('--json', 'print one JSON object {"scenarios": [...]} on stdout')
@@ -47,7 +49,7 @@ export function register(program: Command): void {
     .addHelpText('after', exitCodeHelp())
     .action(async (names: string[], flags: RunFlags) => {
       // Loaded here, not at the top: every command file is imported for every command, `chaoslab node` included.
-      const { loadCatalogue, selectScenarios } = await import('../../catalogue.ts');
+      const { displayPath, findScenarios } = await import('../../catalogue.ts');
       const { closeActiveLabs, runScenario } = await import('../../run.ts');
       const { progressView } = await import('../output/progress.ts');
       const { formatRunSummary } = await import('../output/outcomes.ts');
@@ -56,10 +58,12 @@ export function register(program: Command): void {
       if (flags.seed !== undefined && flags.seed + flags.repeat - 1 > MAX_SEED) {
         throw new UsageError(`--seed ${flags.seed} with --repeat ${flags.repeat} would run seeds past ${MAX_SEED}`);
       }
-      assertKnownScenarios(names, (await loadCatalogue()).map((scenario) => scenario.name));
-      const selected = await selectScenarios(names);
-      const scenarios = flags.shard ? inShard(selected, flags.shard) : selected;
-      const runs = planRuns(scenarios, flags.repeat, flags.seed);
+      const found = await findScenarios(names, { scenariosDir: flags.scenarios }).catch(rethrowAsUsage);
+      const sources = flags.shard ? inShard(found, flags.shard) : found;
+      // A broken scenario file is an outcome of its own (failed, naming the file and its error); the others run.
+      const broken = sources.filter((source) => source.error).map((source) => brokenFileOutcome(source.name, displayPath(source.file), source.error!, flags.backend));
+      const runnable = sources.flatMap((source) => (source.scenario ? [source.scenario] : []));
+      const runs = planRuns(runnable, flags.repeat, flags.seed);
 
       // SIGHUP too: a closed terminal window must not leave nodes running. Exit status 128 + the signal's number.
       const signals = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
@@ -99,7 +103,7 @@ export function register(program: Command): void {
         view.close();
         for (const signal of Object.keys(signals)) process.off(signal, stopOnSignal);
       }
-      const ran = outcomes.filter((outcome): outcome is ScenarioOutcome => outcome !== undefined);
+      const ran = [...broken, ...outcomes.filter((outcome): outcome is ScenarioOutcome => outcome !== undefined)];
       const notRun = runs.filter((_, i) => outcomes[i] === undefined).map((run) => run.scenario.name);
       await writeExtraReports(ran, notRun, flags);
       if (flags.json) {
@@ -139,6 +143,11 @@ async function writeExtraReports(outcomes: ScenarioOutcome[], notRun: string[], 
   const all = [...outcomes, ...notRun.map((name) => notRunOutcome(name, flags.backend))];
   if (flags.junit) await report.writeJUnit(all, flags.junit);
   if (flags.summary) await report.writeSummary(all, flags.summary);
+}
+
+function brokenFileOutcome(name: string, file: string, error: string, backend: BackendName): ScenarioOutcome {
+  const failure = `scenario file ${file} is broken: ${error}`;
+  return { name, backend, seed: 0, expected: {}, observed: {}, ok: false, ops: 0, faults: 0, durationMs: 0, dir: '', replay: `npx chaoslab run ${file}`, results: [], error: failure };
 }
 
 function notRunOutcome(name: string, backend: BackendName): ScenarioOutcome {
