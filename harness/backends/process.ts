@@ -55,6 +55,7 @@ export class ProcessBackend implements Backend {
       apiUrl: toxiproxy.url,
       listenHost: HOST,
       upstreamHostFor: () => HOST,
+      shared: toxiproxy.kind === 'external',
       stop: () => toxiproxy.stop(),
     };
     this.proxies.push(endpoint);
