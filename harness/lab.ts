@@ -53,7 +53,7 @@ export class Lab {
   private readonly handles = new Map<string, NodeHandle>();
   private readonly links = new Map<string, Proxy>();
   private readonly crashing = new Set<string>();
-  private closed = false;
+  private closing: Promise<void> | undefined;
   /**
    * Before every proxy name of this lab. Empty on a server of the lab's own: chaoslab's proxy keys its seeded
    * draws by proxy name, so plain names keep a run replayable from its seed.
@@ -220,9 +220,12 @@ export class Lab {
     return mailboxSizes(this.address(node));
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+  /** Stops everything; every call, also one made while a close is under way, resolves once all is stopped. */
+  close(): Promise<void> {
+    return (this.closing ??= this.stopAll());
+  }
+
+  private async stopAll(): Promise<void> {
     await Promise.allSettled([
       ...[...this.handles.values()].map((handle) => (handle.state === 'crashed' ? handle.remove() : handle.stop())),
       // A shared server outlives the lab: it must not keep this lab's proxies and their ports.

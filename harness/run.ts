@@ -32,6 +32,12 @@ export interface RunOptions {
   timeLimitMs?: number;
   /** Live progress lines (the CLI prints them on stderr). */
   onProgress?: (line: string) => void;
+  /**
+   * Stops the run when aborted: its lab is closed (node processes stopped, data folders removed) and runScenario
+   * rejects with the signal's reason. A vitest test passes its own (`it('...', async ({ signal }) => ...)`), which
+   * vitest aborts when the test times out or is cancelled, so that nothing the test started outlives it.
+   */
+  signal?: AbortSignal;
 }
 
 /** One scenario's entry in `chaoslab run --json` (issue 6). */
@@ -74,6 +80,7 @@ export function replayCommand(name: string, seed: number, backend: BackendName):
 
 /** Runs one scenario: lab -> workload + nemesis -> heal and drain -> ground truth -> checkers -> run folder. */
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<ScenarioOutcome> {
+  options.signal?.throwIfAborted();
   const startedAt = performance.now();
   const backendName = options.backend ?? 'process';
   const seed = options.seed ?? randomSeed();
@@ -112,18 +119,26 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
 
   progress(`starting ${scenario.nodes.count} nodes on ${backendName} (seed ${seed})`);
   let lab: Lab | undefined;
+  // An abort closes the lab at once, whatever phase the run is in (the backend alone while the lab starts, which
+  // stops the nodes still booting); the phase under way then fails, and the run rejects below.
+  const untilAborted = abortable(options.signal);
+  const stopOnAbort = () => void (lab ?? backend).close();
+  options.signal?.addEventListener('abort', stopOnAbort, { once: true });
+  if (options.signal?.aborted) stopOnAbort(); // aborted while the backend was created: no event comes any more
   // What the run recorded, handed to the report as it is rather than read back from the folder.
   const recorded: KnownRecords = {};
+  let starting: Promise<Lab> | undefined;
   try {
-    lab = await Lab.start(backend, { runDir: dir, nodes: labNodes(scenario, seed) });
+    starting = Lab.start(backend, { runDir: dir, nodes: labNodes(scenario, seed) });
+    lab = await untilAborted(starting);
     activeLabs.add(lab);
     const recorder = new HistoryRecorder({ dir });
     Object.assign(recorded, { history: recorder.ops, faults: recorder.faults });
     try {
-      outcome.faults = await withTimeLimit(drive(lab, scenario, windows, recorder, rng, progress), timeLimitMs(scenario, options));
+      outcome.faults = await withTimeLimit(untilAborted(drive(lab, scenario, windows, recorder, rng, progress)), timeLimitMs(scenario, options));
       progress('healing and draining');
-      await lab.heal();
-      const executions = await drainExecutions(lab, scenario, recorder);
+      await untilAborted(lab.heal());
+      const executions = await untilAborted(drainExecutions(lab, scenario, recorder));
       progress(`read ${executions.length} executions; checking`);
       await writeExecutions(join(dir, runFiles.executions), executions);
       recorded.executions = executions;
@@ -158,13 +173,20 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     outcome.ok = false;
     outcome.error = error instanceof Error ? error.message : String(error);
   } finally {
+    options.signal?.removeEventListener('abort', stopOnAbort);
     progress('stopping nodes');
     if (lab) {
       await lab.close();
       activeLabs.delete(lab);
     } else {
+      // Aborted while the lab started: it is stopped once its start has settled, either way.
+      await starting?.then((started) => started.close(), () => {});
       await backend.close();
     }
+  }
+  if (options.signal?.aborted) {
+    progress('aborted');
+    throw options.signal.reason;
   }
   if (options.report !== false) {
     await writeRunReport(dir, recorded, progress);
@@ -172,6 +194,23 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const done = finish();
   progress(`${done.error ? `error: ${done.error}` : done.ok ? 'as expected' : 'NOT as expected'} (${done.durationMs} ms)`);
   return done;
+}
+
+/**
+ * Wraps a phase so that it rejects with the signal's reason as soon as the signal is aborted. The phase left
+ * behind fails later, once its lab is closed: that failure is this abort, already reported.
+ */
+function abortable(signal: AbortSignal | undefined): <T>(work: Promise<T>) => Promise<T> {
+  if (!signal) return (work) => work;
+  const aborted = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+  aborted.catch(() => {});
+  return (work) => {
+    work.catch(() => {});
+    return Promise.race([work, aborted]);
+  };
 }
 
 /** Generous: a minute plus 200 ms per op; a scenario far beyond it is stuck, not slow. */

@@ -6,6 +6,7 @@ import type { Address, Backend, CrashedNode, NodeSpec, ProxyEndpoint, RunningNod
 import { bundle } from '../bundles.ts';
 import { openToxiproxy } from '../toxiproxy.ts';
 import { startEmbeddedNode } from './embedded-node.ts';
+import { DATA_ROOT_PREFIX, LeftoverNote } from './leftovers.ts';
 import { reservePort } from './ports.ts';
 
 const HOST = '127.0.0.1';
@@ -32,7 +33,9 @@ export interface ProcessBackendOptions {
 export class ProcessBackend implements Backend {
   readonly name = 'process' as const;
   readonly frameToxics: boolean;
-  private readonly dataRoot = join(tmpdir(), `chaoslab-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
+  private readonly dataRoot = join(tmpdir(), `${DATA_ROOT_PREFIX}${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
+  /** What this lab started, for `chaoslab clean` should this harness be killed before it can stop it. */
+  private readonly leftovers = new LeftoverNote(this.dataRoot);
   private readonly nodes = new Set<ProcessNode>();
   private readonly proxies: ProxyEndpoint[] = [];
   private readonly plannedPorts = new Map<string, number>();
@@ -67,7 +70,7 @@ export class ProcessBackend implements Backend {
     mkdirSync(dataDir, { recursive: true });
     mkdirSync(dirname(spec.logFile), { recursive: true });
     const port = this.plannedPorts.get(spec.name) ?? (await reservePort(HOST));
-    const node = await ProcessNode.spawn(spec, dataDir, port, this.nodes);
+    const node = await ProcessNode.spawn(spec, dataDir, port, this.nodes, this.leftovers);
     if (this.closed) {
       await node.stop();
       throw new Error(`node ${spec.name} started after its lab was closed`);
@@ -115,6 +118,7 @@ class ProcessNode implements RunningNode {
     private readonly port: number,
     /** The backend's set of living nodes: a node leaves it when its process exits. */
     private readonly owner: Set<ProcessNode>,
+    private readonly leftovers: LeftoverNote,
   ) {
     owner.add(this);
     this.exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -133,7 +137,7 @@ class ProcessNode implements RunningNode {
    * writes its log straight into its log file (its stdout is that file, opened for appending so that a restarted
    * node's lines follow the crashed one's): the harness relays no log byte, it only reads the file until `ready`.
    */
-  static async spawn(spec: NodeSpec, dataDir: string, port: number, owner: Set<ProcessNode>): Promise<ProcessNode> {
+  static async spawn(spec: NodeSpec, dataDir: string, port: number, owner: Set<ProcessNode>, leftovers: LeftoverNote): Promise<ProcessNode> {
     const args = [await bundle('node'), '--id', spec.name, '--host', HOST, '--port', String(port), '--data', dataDir, ...spec.args];
     const logFd = openSync(spec.logFile, 'a');
     const readFrom = fstatSync(logFd).size;
@@ -144,6 +148,7 @@ class ProcessNode implements RunningNode {
       closeSync(logFd);
     }
     livingChildren.add(child);
+    if (child.pid !== undefined) leftovers.nodeStarted(spec.name, child.pid);
     const starting = startingChildren.get(owner) ?? new Set<ChildProcess>();
     startingChildren.set(owner, starting.add(child));
     let stderr = '';
@@ -165,7 +170,7 @@ class ProcessNode implements RunningNode {
     try {
       const boundPort = await listening;
       starting.delete(child);
-      return new ProcessNode(spec, dataDir, child, boundPort, owner);
+      return new ProcessNode(spec, dataDir, child, boundPort, owner, leftovers);
     } catch (error) {
       starting.delete(child);
       child.kill('SIGKILL');
@@ -187,7 +192,7 @@ class ProcessNode implements RunningNode {
   async crash(): Promise<CrashedNode> {
     this.child.kill('SIGKILL');
     await this.exited;
-    return new CrashedProcessNode(this.spec, this.dataDir, this.port, this.owner);
+    return new CrashedProcessNode(this.spec, this.dataDir, this.port, this.owner, this.leftovers);
   }
 
   async pause(): Promise<void> {
@@ -217,6 +222,7 @@ class CrashedProcessNode implements CrashedNode {
     private readonly dataDir: string,
     private readonly port: number,
     private readonly owner: Set<ProcessNode>,
+    private readonly leftovers: LeftoverNote,
   ) {}
 
   get name(): string {
@@ -224,7 +230,7 @@ class CrashedProcessNode implements CrashedNode {
   }
 
   async restart(): Promise<RunningNode> {
-    return ProcessNode.spawn(this.spec, this.dataDir, this.port, this.owner);
+    return ProcessNode.spawn(this.spec, this.dataDir, this.port, this.owner, this.leftovers);
   }
 
   async remove(): Promise<void> {}

@@ -16,8 +16,8 @@ afterAll(async () => {
 
 describe('the scenario catalogue', () => {
   for (const scenario of catalogue) {
-    it(scenario.name, async () => {
-      const run = await runScenario(scenario, { runsDir, report: false });
+    it(scenario.name, async ({ signal }) => {
+      const run = await runScenario(scenario, { runsDir, report: false, signal });
       expect(run.error).toBeUndefined();
       for (const [guarantee, verdict] of Object.entries(scenario.expect)) {
         if (verdict === 'holds') expect(run).toSatisfy(guarantee);
