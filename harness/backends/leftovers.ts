@@ -24,19 +24,33 @@ type ProcessRef = z.infer<typeof ProcessRef>;
 /** The note of one lab on the process backend, rewritten whenever it starts a node process. */
 export class LeftoverNote {
   private note: LabNote | undefined;
-  private harnessStart: string | undefined;
 
   constructor(private readonly dataRoot: string) {}
+
+  /** Call once the data folder exists, before anything is put in it: the folder is never left unclaimed. */
+  claimFolder(): void {
+    if (this.note === undefined && this.open()) this.write();
+  }
 
   /** Call right after the spawn, before anything else can run: a harness killed later leaves nothing unnamed. */
   nodeStarted(name: string, pid: number): void {
     const start = processStart(pid);
-    const harnessStart = (this.harnessStart ??= processStart(process.pid));
-    // Without a start time (no /proc, no ps) nothing could tell this lab's processes from a pid's later holder.
-    if (start === undefined || harnessStart === undefined) return;
-    this.note ??= { harness: { pid: process.pid, start: harnessStart }, nodes: [] };
-    this.note.nodes.push({ name, pid, start });
-    // Written whole, then renamed into place: a harness killed mid-write leaves the previous note, never half one.
+    if (start === undefined || !this.open()) return;
+    this.note!.nodes.push({ name, pid, start });
+    this.write();
+  }
+
+  /** Whether there is a note to keep: without start times (no /proc, no ps) no pid could be told from its next holder. */
+  private open(): boolean {
+    if (this.note) return true;
+    const harnessStart = processStart(process.pid);
+    if (harnessStart === undefined) return false;
+    this.note = { harness: { pid: process.pid, start: harnessStart }, nodes: [] };
+    return true;
+  }
+
+  /** Written whole, then renamed into place: a harness killed mid-write leaves the previous note, never half one. */
+  private write(): void {
     const file = join(this.dataRoot, NOTE_FILE);
     writeFileSync(`${file}.tmp`, JSON.stringify(this.note));
     renameSync(`${file}.tmp`, file);
@@ -64,7 +78,7 @@ export async function sweepProcessLeftovers(options: { all?: boolean; dir?: stri
     if (!entry.isDirectory() || !entry.name.startsWith(DATA_ROOT_PREFIX)) continue;
     const root = join(dir, entry.name);
     const note = readNote(root);
-    if (!note) continue; // not a lab's folder, or a lab that never started a node (its harness removes it)
+    if (!note) continue; // not a lab's folder
     if (!options.all && isRunning(note.harness)) {
       result.leftAlive++;
       continue;

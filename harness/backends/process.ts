@@ -68,6 +68,7 @@ export class ProcessBackend implements Backend {
   async startNode(spec: NodeSpec): Promise<RunningNode> {
     const dataDir = join(this.dataRoot, spec.name);
     mkdirSync(dataDir, { recursive: true });
+    this.leftovers.claimFolder();
     mkdirSync(dirname(spec.logFile), { recursive: true });
     const port = this.plannedPorts.get(spec.name) ?? (await reservePort(HOST));
     const node = await ProcessNode.spawn(spec, dataDir, port, this.nodes, this.leftovers);
