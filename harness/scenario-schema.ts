@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { NodeConfig, Semantics } from '../nodes/config.ts';
 import { BUGS } from '../nodes/semantics/settings.ts';
 import { checkerNames } from './checkers/index.ts';
+import { parseLink } from './lab.ts';
 import type { Fault, FaultWindow } from './nemesis/fault.ts';
 import type { FaultGenerator } from './nemesis/generate.ts';
 import type { ScenarioContext } from './scenario.ts';
@@ -55,9 +56,10 @@ const WorkloadSpec = z.strictObject({
 
 const isFunction = (value: unknown) => typeof value === 'function';
 
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
 const FaultSpec = z.custom<Fault>(
-  (value) =>
-    typeof value === 'object' && value !== null && typeof (value as Fault).kind === 'string' && isFunction((value as Fault).start) && isFunction((value as Fault).stop),
+  (value) => isObject(value) && typeof value.kind === 'string' && isObject(value.target) && isFunction(value.start) && isFunction(value.stop),
   'must be a fault made by a harness/nemesis function, e.g. loseReplies(\'n1->n2\')',
 );
 
@@ -129,7 +131,11 @@ function crossChecks(spec: ScenarioSpec): string[] {
     spec.faults.forEach((window, i) => {
       const target = window.fault.target;
       if (typeof target.link === 'string') {
-        for (const end of target.link.split('->').map((part) => part.trim())) check(`faults[${i}].fault (${target.link})`, end);
+        try {
+          for (const end of parseLink(target.link)) check(`faults[${i}].fault (${target.link})`, end);
+        } catch (error) {
+          problems.push(`faults[${i}].fault: ${(error as Error).message}`);
+        }
       }
       check(`faults[${i}].fault`, target.node);
       if (Array.isArray(target.groups)) for (const node of target.groups.flat()) check(`faults[${i}].fault`, node);

@@ -100,6 +100,7 @@ describe('a scenario is checked strictly when it is defined', () => {
   it('refuses node names that are not in the lab', () => {
     expect(refusal({ ...valid, faults: [{ fault: loseReplies('n1->n3'), at: 5 }] })).toContain('faults[0].fault (n1->n3): no node "n3"');
     expect(refusal({ ...valid, faults: [{ fault: crash('n4'), at: 5 }] })).toContain('faults[0].fault: no node "n4"');
+    expect(refusal({ ...valid, faults: [{ fault: loseReplies('n1-n2'), at: 5 }] })).toContain('faults[0].fault: bad link "n1-n2"');
     expect(refusal({ ...valid, nodes: { ...valid.nodes, configOf: { n3: { leaseMs: 10 } } } })).toContain('nodes.configOf.n3: no node "n3"');
     expect(refusal({ ...valid, workload: { ...valid.workload, mailbox: { node: 'n5', mbox: 'inbox' } } })).toContain(
       'workload.mailbox.node: no node "n5"',
