@@ -67,11 +67,15 @@ const SETTLED_MS = 100;
 const QUIET_MS = 2_500;
 const DRAIN_LIMIT_MS = 20_000;
 
-const activeLabs = new Set<Lab>();
+/** How to stop the lab of every run under way, started or still starting. */
+const runsUnderWay = new Set<() => Promise<void>>();
 
-/** Stops every lab still running (on SIGINT/SIGTERM or an uncaught failure), so nothing outlives the harness. */
+/**
+ * Stops every lab still running or starting, and resolves once all is stopped (on SIGINT/SIGTERM, or in a test
+ * file's afterAll so that its worker does not exit while an aborted run is still stopping its lab).
+ */
 export async function closeActiveLabs(): Promise<void> {
-  await Promise.allSettled([...activeLabs].map((lab) => lab.close()));
+  await Promise.allSettled([...runsUnderWay].map((stop) => stop()));
 }
 
 export function replayCommand(name: string, seed: number, backend: BackendName): string {
@@ -117,21 +121,27 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     return { ...finish(), ok: true, skipped };
   }
 
+  if (options.signal?.aborted) {
+    await backend.close();
+    throw options.signal.reason;
+  }
   progress(`starting ${scenario.nodes.count} nodes on ${backendName} (seed ${seed})`);
   let lab: Lab | undefined;
-  // An abort closes the lab at once, whatever phase the run is in (the backend alone while the lab starts, which
-  // stops the nodes still booting); the phase under way then fails, and the run rejects below.
+  let starting: Promise<Lab> | undefined;
+  let stopped: Promise<void> | undefined;
+  // Stops the lab once, whatever phase the run is in: a lab still starting is stopped with its backend (which ends
+  // the nodes still booting, so that the start fails), then closed once its start has settled, either way.
+  const stopLab = () =>
+    (stopped ??= lab ? lab.close() : backend.close().then(() => starting?.then((started) => started.close(), () => {})));
+  runsUnderWay.add(stopLab);
+  // An abort stops the lab at once; the phase under way then fails, and the run rejects below.
   const untilAborted = abortable(options.signal);
-  const stopOnAbort = () => void (lab ?? backend).close();
-  options.signal?.addEventListener('abort', stopOnAbort, { once: true });
-  if (options.signal?.aborted) stopOnAbort(); // aborted while the backend was created: no event comes any more
+  options.signal?.addEventListener('abort', stopLab, { once: true });
   // What the run recorded, handed to the report as it is rather than read back from the folder.
   const recorded: KnownRecords = {};
-  let starting: Promise<Lab> | undefined;
   try {
     starting = Lab.start(backend, { runDir: dir, nodes: labNodes(scenario, seed) });
     lab = await untilAborted(starting);
-    activeLabs.add(lab);
     const recorder = new HistoryRecorder({ dir });
     Object.assign(recorded, { history: recorder.ops, faults: recorder.faults });
     try {
@@ -173,16 +183,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     outcome.ok = false;
     outcome.error = error instanceof Error ? error.message : String(error);
   } finally {
-    options.signal?.removeEventListener('abort', stopOnAbort);
+    options.signal?.removeEventListener('abort', stopLab);
     progress('stopping nodes');
-    if (lab) {
-      await lab.close();
-      activeLabs.delete(lab);
-    } else {
-      // Aborted while the lab started: it is stopped once its start has settled, either way.
-      await starting?.then((started) => started.close(), () => {});
-      await backend.close();
-    }
+    await stopLab();
+    runsUnderWay.delete(stopLab);
   }
   if (options.signal?.aborted) {
     progress('aborted');

@@ -16,10 +16,13 @@ const STOP_GRACE_MS = 3_000;
 
 /** Every child any process backend started, so that an exiting harness never leaves one behind. */
 const livingChildren = new Set<ChildProcess>();
+/** The data folders of backends not closed yet, for the same reason. */
+const openDataRoots = new Set<string>();
 /** Children still starting, per backend: a lab that fails to start must not leave one booting. */
 const startingChildren = new WeakMap<Set<ProcessNode>, Set<ChildProcess>>();
 process.on('exit', () => {
   for (const child of livingChildren) child.kill('SIGKILL');
+  for (const root of openDataRoots) removeDataRoot(root);
 });
 
 export interface ProcessBackendOptions {
@@ -68,6 +71,7 @@ export class ProcessBackend implements Backend {
   async startNode(spec: NodeSpec): Promise<RunningNode> {
     const dataDir = join(this.dataRoot, spec.name);
     mkdirSync(dataDir, { recursive: true });
+    openDataRoots.add(this.dataRoot);
     this.leftovers.claimFolder();
     mkdirSync(dirname(spec.logFile), { recursive: true });
     const port = this.plannedPorts.get(spec.name) ?? (await reservePort(HOST));
@@ -99,12 +103,17 @@ export class ProcessBackend implements Backend {
     for (const child of startingChildren.get(this.nodes) ?? []) child.kill('SIGKILL');
     await Promise.allSettled([...this.nodes, ...this.embedded.splice(0)].map((node) => node.stop()));
     await Promise.allSettled(this.proxies.splice(0).map((proxy) => proxy.stop()));
-    // A node killed moments ago may still be flushing into its dir: retry, and never fail a run over temp files.
-    try {
-      rmSync(this.dataRoot, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
-    } catch {
-      // left in the OS temp dir
-    }
+    removeDataRoot(this.dataRoot);
+    openDataRoots.delete(this.dataRoot);
+  }
+}
+
+/** A node killed moments ago may still be flushing into its dir: retry, and never fail a run over temp files. */
+function removeDataRoot(root: string): void {
+  try {
+    rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  } catch {
+    // left in the OS temp dir, for `chaoslab clean`
   }
 }
 

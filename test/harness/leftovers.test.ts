@@ -11,7 +11,8 @@ import { defineScenario } from '../../harness/scenario.ts';
 
 // Nothing a run starts may outlive it: an aborted run stops its lab, and `chaoslab clean` removes what a harness
 // killed with SIGKILL left behind (node processes, data folders), and nothing else.
-const bin = join(import.meta.dirname, '..', '..', 'harness', 'cli', 'bin.mjs');
+const root = join(import.meta.dirname, '..', '..');
+const bin = join(root, 'harness', 'cli', 'bin.mjs');
 const scratch = mkdtempSync(join(tmpdir(), 'chaoslab-leftovers-test-'));
 const children: ChildProcess[] = [];
 /** Node processes the tests saw noted, stopped at the end should a test fail before its cleanup did it. */
@@ -78,6 +79,31 @@ describe('an aborted run', () => {
     expect(nodes.filter(isRunning)).toEqual([]);
     expect(existsSync(lab!.root)).toBe(false);
   });
+
+  it("is what a vitest test that times out gets: the test's signal stops its lab", async () => {
+    const dir = mkdtempSync(join(scratch, 'tmp-'));
+    const out = join(dir, 'note.json');
+    const report = join(dir, 'report.json');
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST')));
+    const vitest = spawnSync(
+      process.execPath,
+      [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', 'test/harness/fixtures/vitest-timeout.config.ts', '--reporter=json', `--outputFile=${report}`],
+      { cwd: root, encoding: 'utf8', env: { ...env, TMPDIR: dir, FIXTURE_OUT: out, FIXTURE_RUNS: join(scratch, 'runs') }, timeout: 120_000 },
+    );
+    const results = (JSON.parse(readFileSync(report, 'utf8')) as { testResults: { assertionResults: { title: string; status: string }[] }[] })
+      .testResults[0]!.assertionResults;
+    expect(results.map((result) => [result.title, result.status]), vitest.stderr).toEqual([
+      ['runs a scenario past its timeout', 'failed'],
+      ['finds that run ended by its timeout, its lab stopped', 'passed'],
+    ]);
+    // (runScenario rejects only when aborted: the first test failed by its timeout, the second saw the rejection.)
+    // The lab was up (its note was taken once its nodes were ready), and nothing of it is left.
+    const note = JSON.parse(readFileSync(out, 'utf8')) as Note;
+    seen.push(...note.nodes);
+    expect(note.nodes).toHaveLength(2);
+    expect(note.nodes.filter(isRunning)).toEqual([]);
+    expect(labFolders(dir)).toEqual([]);
+  }, 150_000);
 
   it('refuses to start when its signal is already aborted', async () => {
     await expect(runScenario(longScenario, { signal: AbortSignal.abort(new Error('too late')) })).rejects.toThrow('too late');
