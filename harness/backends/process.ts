@@ -69,6 +69,7 @@ export class ProcessBackend implements Backend {
   }
 
   async startNode(spec: NodeSpec): Promise<RunningNode> {
+    if (this.closed) throw new Error(`node ${spec.name} not started: its lab is closed`);
     const dataDir = join(this.dataRoot, spec.name);
     mkdirSync(dataDir, { recursive: true });
     openDataRoots.add(this.dataRoot);
