@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Backend } from './backends/backend.ts';
 import { ProcessBackend } from './backends/process.ts';
+import { isChaoslabProxy } from './toxiproxy.ts';
 import { checkRun, compareWithExpected, type Result, type Verdict } from './checkers/index.ts';
 import { writeVerdictFile } from './checkers/verdict-file.ts';
 import { runFiles, writeExecutions, type Execution } from './history/index.ts';
@@ -374,7 +375,10 @@ function labNodes(scenario: Scenario, seed: number): LabNodeSpec[] {
 }
 
 async function createBackend(name: BackendName, options: RunOptions, proxySeed: number): Promise<Backend> {
-  if (name === 'process') return new ProcessBackend({ toxiproxyUrl: options.toxiproxyUrl, proxySeed });
+  if (name === 'process') {
+    const externalFrameToxics = options.toxiproxyUrl !== undefined && (await isChaoslabProxy(options.toxiproxyUrl));
+    return new ProcessBackend({ toxiproxyUrl: options.toxiproxyUrl, proxySeed, externalFrameToxics });
+  }
   const { DockerBackend } = await import('./backends/docker.ts');
   return new DockerBackend({ toxiproxyUrl: options.toxiproxyUrl, proxySeed });
 }

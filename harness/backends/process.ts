@@ -30,6 +30,11 @@ export interface ProcessBackendOptions {
   toxiproxyUrl?: string;
   /** Seed of the embedded proxy's randomness (toxicity, frame toxics). */
   proxySeed?: number;
+  /**
+   * Whether the external Toxiproxy is chaoslab's own server, which has the frame toxics (default: no). Asked by
+   * whoever creates the backend (isChaoslabProxy), since a backend's abilities are known before it starts.
+   */
+  externalFrameToxics?: boolean;
 }
 
 /** Nodes as local `chaoslab node` processes, each with its own data dir; the proxy embedded in this process. */
@@ -46,7 +51,7 @@ export class ProcessBackend implements Backend {
   private readonly embedded: RunningNode[] = [];
 
   constructor(private readonly options: ProcessBackendOptions = {}) {
-    this.frameToxics = options.toxiproxyUrl === undefined;
+    this.frameToxics = options.toxiproxyUrl === undefined || options.externalFrameToxics === true;
   }
 
   async startProxy(_runDir: string): Promise<ProxyEndpoint> {

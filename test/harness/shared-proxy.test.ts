@@ -7,6 +7,8 @@ import { Lab } from '../../harness/lab.ts';
 import { cutWire } from '../../harness/nemesis/cut-wire.ts';
 import { latency } from '../../harness/nemesis/latency.ts';
 import { startProxyServer, type RunningProxyServer } from '../../harness/proxy/server.ts';
+import { runScenario } from '../../harness/run.ts';
+import corruptMessage from '../../scenarios/corrupt-message-exactly-once.ts';
 
 // CI shares one Toxiproxy between test files that run at once: two labs on one server must never meet.
 const runDir = mkdtempSync(join(tmpdir(), 'chaoslab-shared-proxy-test-'));
@@ -77,5 +79,17 @@ describe('two labs at once on one shared Toxiproxy', () => {
     expect(Object.keys(proxies).sort()).toEqual(ofB.sort());
     expect((await append(b, 'b2')).outcome).toBe('ok');
     expect(await logged(b)).toEqual(['b1', 'b2']);
+    await b.close();
+    expect(await serverProxies()).toEqual({});
+  });
+});
+
+describe("a run on a shared chaoslab proxy server", () => {
+  it('has its frame toxics: a scenario that needs them runs instead of being skipped', async () => {
+    const run = await runScenario(corruptMessage, { toxiproxyUrl: server.url, runsDir: join(runDir, 'runs'), report: false, seed: 1 });
+    expect(run.skipped).toBeUndefined();
+    expect(run.error).toBeUndefined();
+    expect(run.ok).toBe(true);
+    expect(Object.keys(await serverProxies())).toEqual([]); // the run's proxies are gone with its lab
   });
 });
