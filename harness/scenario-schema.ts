@@ -6,16 +6,17 @@ import { checkerNames } from './checkers/index.ts';
 import { parseLink } from './lab.ts';
 import type { Fault, FaultWindow } from './nemesis/fault.ts';
 import type { FaultGenerator } from './nemesis/generate.ts';
-import type { ScenarioContext } from './scenario.ts';
+import type { NodesSpec, ScenarioContext, ScenarioSpec, WorkloadSpec } from './scenario.ts';
+import type { Mix } from './workload/generator.ts';
 
 // A scenario's data, checked strictly when its file is loaded: an unknown key anywhere is an error, because a key
 // the harness ignores leaves the nodes on a default the author never chose (a misspelt setting shows up as a
-// violation of a guarantee nobody configured, a misspelt fault moment as a fault that never starts).
+// violation of a guarantee nobody configured, a misspelt fault moment as a fault that never starts). The fields
+// are documented on the interfaces of scenario.ts; the type checker holds this schema to exactly their keys.
 
 /** The guarantees a scenario may expect a verdict for: every checker but availability, which gives figures. */
 export const guarantees = checkerNames.filter((name): name is Exclude<typeof name, 'availability'> => name !== 'availability');
 export type Guarantee = (typeof guarantees)[number];
-export type Expectation = 'holds' | 'violated';
 
 /**
  * The node configuration a scenario may set, checked by the node's own schema: everything but what the lab
@@ -24,33 +25,25 @@ export type Expectation = 'holds' | 'violated';
 export const ScenarioNodeConfig = NodeConfig.omit({ id: true, host: true, port: true, data: true, programs: true, nameService: true }).partial();
 export type ScenarioNodeConfig = z.input<typeof ScenarioNodeConfig>;
 
-const NodesSpec = z.strictObject({
-  /** How many nodes: n1 .. nN. n1 runs the workload's client; the others serve (`log`, `consumer`). */
+const NodesSchema = z.strictObject({
   count: z.number().int().min(2),
   semantics: Semantics,
-  /** A bug-zoo variant (docs/SEMANTICS.md), applied to every node. */
   bug: z.enum(BUGS).optional(),
-  /** Programs per node name, replacing the default roles for the nodes named. */
   programs: z.record(z.string(), z.array(z.string().min(1))).optional(),
-  /** Extra node configuration for every node (mailboxCapacity, leaseMs, retransmit, options ...). */
   config: ScenarioNodeConfig.optional(),
-  /** Extra node configuration per node name, merged over `config`. */
   configOf: z.record(z.string(), ScenarioNodeConfig).optional(),
 });
 
-const WorkloadSpec = z.strictObject({
+const MixSchema = z
+  .strictObject({ append: z.number().min(0).optional(), send: z.number().min(0).optional() })
+  .refine((mix) => (mix.append ?? 0) + (mix.send ?? 0) > 0, 'needs a weight above 0');
+
+const WorkloadSchema = z.strictObject({
   ops: z.number().int().min(0),
   concurrency: z.number().int().min(1),
-  /** Operations per second over all processes (as fast as possible when absent). */
   rate: z.number().positive().optional(),
-  /** Weights of operation kinds: `append` (RPC to the log service), `send` (1-way message). */
-  mix: z
-    .strictObject({ append: z.number().min(0).optional(), send: z.number().min(0).optional() })
-    .refine((mix) => (mix.append ?? 0) + (mix.send ?? 0) > 0, 'needs a weight above 0')
-    .optional(),
-  /** Destination of 1-way sends (default n2's mailbox `inbox`). */
+  mix: MixSchema.optional(),
   mailbox: z.strictObject({ node: z.string().min(1), mbox: z.string().min(1) }).optional(),
-  /** The harness's cap on one op, ms (default 30 s; the nodes' semantics decide long before). */
   opTimeoutMs: z.number().positive().optional(),
 });
 
@@ -75,39 +68,44 @@ const FaultWindowSpec = z.strictObject({
   duration: z.number().min(0).optional(),
 }) satisfies z.ZodType<FaultWindow>;
 
-export const ScenarioSpec = z.strictObject({
-  /** kebab-case `<failure>-<setting>`, e.g. `lost-reply-exactly-once`. */
+const ScenarioSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be kebab-case, e.g. lost-reply-exactly-once'),
   description: z.string().min(1),
-  nodes: NodesSpec,
-  workload: WorkloadSpec,
-  /** A fault schedule written out, or drawn from the run's seed (randomFaults). */
+  nodes: NodesSchema,
+  workload: WorkloadSchema,
   faults: z
     .union([z.array(FaultWindowSpec), z.custom<FaultGenerator>(isFunction, 'must be a list of fault windows or randomFaults({...})')])
     .optional(),
-  /** The verdict expected per guarantee; only guarantees listed are checked. */
   expect: z.partialRecord(z.enum(guarantees), z.enum(['holds', 'violated'])),
-  /**
-   * The semantics promise delivery once faults heal: an op with an unknown outcome must have executed too
-   * (at-least-once, exactly-once). Default: true unless the semantics is at-most-once.
-   */
   eventual: z.boolean().optional(),
-  /** What the lab must offer; a scenario that cannot run on the chosen backend is reported skipped. */
   needs: z.array(z.enum(['frame-toxics'])).optional(),
-  /** Custom steps run next to the workload and the fault schedule (the escape hatch). */
   script: z.custom<(context: ScenarioContext) => Promise<void>>(isFunction, 'must be an async function').optional(),
 });
 
-export type NodesSpec = z.input<typeof NodesSpec>;
-export type WorkloadSpec = z.input<typeof WorkloadSpec>;
-export type ScenarioSpec = z.input<typeof ScenarioSpec>;
+/**
+ * The schema and the interfaces describe the same data: a key in one and not in the other, or a value one accepts
+ * and the other does not, fails to type-check here (so a field added to an interface is added here too).
+ */
+type Agrees<Interface, Schema> = [Exclude<keyof Interface, keyof Schema>, Exclude<keyof Schema, keyof Interface>] extends [never, never]
+  ? [Interface] extends [Schema]
+    ? [Schema] extends [Interface]
+      ? true
+      : 'the schema accepts a value the interface does not'
+    : 'the interface accepts a value the schema does not'
+  : { onlyInInterface: Exclude<keyof Interface, keyof Schema>; onlyInSchema: Exclude<keyof Schema, keyof Interface> };
+export const schemaAgreesWithInterfaces: [
+  Agrees<ScenarioSpec, z.input<typeof ScenarioSchema>>,
+  Agrees<NodesSpec, z.input<typeof NodesSchema>>,
+  Agrees<WorkloadSpec, z.input<typeof WorkloadSchema>>,
+  Agrees<Mix, z.input<typeof MixSchema>>,
+] = [true, true, true, true];
 
 /**
  * Every problem of a scenario's data, one per line as `path: problem`, or none. Beyond the shape: every node a
  * field names exists (n1 .. nN).
  */
 export function scenarioProblems(spec: unknown): string[] {
-  const parsed = ScenarioSpec.safeParse(spec, { error: suggestName });
+  const parsed = ScenarioSchema.safeParse(spec, { error: suggestName });
   if (!parsed.success) {
     // Unknown keys first: a misspelt key also shows up as the real key missing, which the suggestion explains.
     const issues = flatten(parsed.error.issues);
