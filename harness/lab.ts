@@ -52,6 +52,8 @@ export function parseLink(link: string): [string, string] {
 export class Lab {
   private readonly handles = new Map<string, NodeHandle>();
   private readonly links = new Map<string, Proxy>();
+  /** Every proxy this lab asked the server for, also those of a populate that failed halfway. */
+  private readonly proxyNames: string[] = [];
   private readonly crashing = new Set<string>();
   private closing: Promise<void> | undefined;
   /**
@@ -229,7 +231,7 @@ export class Lab {
     await Promise.allSettled([
       ...[...this.handles.values()].map((handle) => (handle.state === 'crashed' ? handle.remove() : handle.stop())),
       // A shared server outlives the lab: it must not keep this lab's proxies and their ports.
-      ...(this.proxyEndpoint?.shared ? [...this.links.values()].map((proxy) => proxy.remove()) : []),
+      ...(this.proxyEndpoint?.shared ? this.proxyNames.map((name) => this.toxiproxy.api.delete(`${this.toxiproxy.host}/proxies/${name}`)) : []),
     ]);
     await this.backend.close();
   }
@@ -255,18 +257,18 @@ export class Lab {
     const names = this.nodeNames;
     const bindHost = this.proxyEndpoint.listenBind ?? this.proxyEndpoint.listenHost;
     const pairs = names.flatMap((from) => names.filter((to) => to !== from).map((to) => [from, to] as const));
+    const wanted = pairs.map(([from, to]) => {
+      const target = this.running(to);
+      return {
+        name: proxyName(`${from}->${to}`, this.proxyPrefix),
+        listen: `${bindHost}:0`,
+        upstream: `${this.proxyEndpoint.upstreamHostFor(target)}:${target.peerAddress().port}`,
+        enabled: true,
+      };
+    });
+    this.proxyNames.push(...wanted.map((proxy) => proxy.name));
     // populate creates or updates the proxies it names and no other: on a shared server, this lab's only.
-    const proxies = await this.toxiproxy.populate(
-      pairs.map(([from, to]) => {
-        const target = this.running(to);
-        return {
-          name: proxyName(`${from}->${to}`, this.proxyPrefix),
-          listen: `${bindHost}:0`,
-          upstream: `${this.proxyEndpoint.upstreamHostFor(target)}:${target.peerAddress().port}`,
-          enabled: true,
-        };
-      }),
-    );
+    const proxies = await this.toxiproxy.populate(wanted);
     for (const proxy of Object.values(proxies)) this.links.set(proxy.name, proxy);
     const links = pairs.map(([from, to]) => {
       const proxy = this.links.get(proxyName(`${from}->${to}`, this.proxyPrefix));
