@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,11 @@ const catalogue = await loadCatalogue();
 
 afterAll(async () => {
   await closeActiveLabs();
+  try {
+    rmdirSync(runsDir); // only when every run passed: a failing run's folder stays for its replay and logs
+  } catch {
+    console.warn(`failing runs' folders are in ${runsDir}`);
+  }
 });
 
 describe('the scenario catalogue', () => {
