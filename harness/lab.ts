@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
 import type { Address, Backend, CrashedNode, ProxyEndpoint, RunningNode } from './backends/backend.ts';
@@ -21,10 +22,21 @@ export const NAME_SERVICE = 'names';
 
 export type NodeHandle = RunningNode | CrashedNode;
 
-/** `A->B` is every connection A opens toward B; its proxy is `link_A_B` (docs/ARCHITECTURE.md). */
-export function proxyName(link: string): string {
+/**
+ * `A->B` is every connection A opens toward B; its proxy is `link_A_B` (docs/ARCHITECTURE.md), after the lab's
+ * prefix on a shared server.
+ */
+export function proxyName(link: string, prefix = ''): string {
   const [from, to] = parseLink(link);
-  return `link_${from}_${to}`;
+  return `${prefix}link_${from}_${to}`;
+}
+
+/**
+ * A prefix no other lab on a shared server has: this harness's pid (readable when one looks at the server) and
+ * random bytes (harnesses on other hosts share the server too).
+ */
+function sharedServerPrefix(): string {
+  return `lab-${process.pid}-${randomBytes(3).toString('hex')}_`;
 }
 
 export function parseLink(link: string): [string, string] {
@@ -40,8 +52,15 @@ export function parseLink(link: string): [string, string] {
 export class Lab {
   private readonly handles = new Map<string, NodeHandle>();
   private readonly links = new Map<string, Proxy>();
+  /** Every proxy this lab asked the server for, also those of a populate that failed halfway. */
+  private readonly proxyNames: string[] = [];
   private readonly crashing = new Set<string>();
-  private closed = false;
+  private closing: Promise<void> | undefined;
+  /**
+   * Before every proxy name of this lab. Empty on a server of the lab's own: chaoslab's proxy keys its seeded
+   * draws by proxy name, so plain names keep a run replayable from its seed.
+   */
+  private proxyPrefix = '';
 
   /** Set by start() once the proxy answers. */
   toxiproxy!: Toxiproxy;
@@ -66,6 +85,7 @@ export class Lab {
       proxyStarted = backend.startProxy(options.runDir).then((endpoint) => {
         lab.proxyEndpoint = endpoint;
         lab.toxiproxy = new Toxiproxy(endpoint.apiUrl);
+        if (endpoint.shared) lab.proxyPrefix = sharedServerPrefix();
       });
       // Awaited below, once the nodes are up; until then a proxy that fails to start must not crash the harness
       // as an unhandled rejection.
@@ -151,7 +171,7 @@ export class Lab {
   }
 
   link(link: string): Proxy {
-    const proxy = this.links.get(proxyName(link));
+    const proxy = this.links.get(proxyName(link, this.proxyPrefix));
     if (!proxy) throw new Error(`no link "${link}" in this lab (nodes: ${this.nodeNames.join(', ')})`);
     return proxy;
   }
@@ -188,7 +208,7 @@ export class Lab {
 
   /** Undo every fault: no toxic, every link enabled, every node running. */
   async heal(): Promise<void> {
-    await this.toxiproxy.reset();
+    await this.healLinks();
     for (const [name, handle] of this.handles) {
       if (handle.state === 'crashed') await this.restart(name);
       else if (handle.state === 'paused') await handle.resume();
@@ -205,33 +225,56 @@ export class Lab {
     return mailboxSizes(this.address(node));
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await Promise.allSettled(
-      [...this.handles.values()].map((handle) => (handle.state === 'crashed' ? handle.remove() : handle.stop())),
-    );
+  /** Stops everything; every call, also one made while a close is under way, resolves once all is stopped. */
+  close(): Promise<void> {
+    return (this.closing ??= this.stopAll());
+  }
+
+  private async stopAll(): Promise<void> {
+    await Promise.allSettled([
+      ...[...this.handles.values()].map((handle) => (handle.state === 'crashed' ? handle.remove() : handle.stop())),
+      // A shared server outlives the lab: it must not keep this lab's proxies and their ports.
+      ...(this.proxyEndpoint?.shared ? this.proxyNames.map((name) => this.toxiproxy.api.delete(`${this.toxiproxy.host}/proxies/${name}`)) : []),
+    ]);
     await this.backend.close();
+  }
+
+  /**
+   * No toxic and every proxy enabled, on this lab's proxies only (never the server's `reset`, which would heal
+   * every other lab sharing the server): one listing, then a request per toxic and per disabled proxy.
+   */
+  private async healLinks(): Promise<void> {
+    type ProxyState = { enabled: boolean; toxics: { name: string }[] };
+    const { data } = await this.toxiproxy.api.get<Record<string, ProxyState>>(`${this.toxiproxy.host}/proxies`);
+    await Promise.all(
+      [...this.links.values()].map(async (proxy) => {
+        const state = data[proxy.name];
+        if (!state) throw new Error(`proxy ${proxy.name} of this lab is gone from ${this.toxiproxy.host}`);
+        await Promise.all(state.toxics.map((toxic) => this.toxiproxy.api.delete(`${proxy.getPath()}/toxics/${toxic.name}`)));
+        if (!state.enabled) await proxy.update({ enabled: true, listen: proxy.listen, upstream: proxy.upstream });
+      }),
+    );
   }
 
   private async createLinks(): Promise<void> {
     const names = this.nodeNames;
     const bindHost = this.proxyEndpoint.listenBind ?? this.proxyEndpoint.listenHost;
     const pairs = names.flatMap((from) => names.filter((to) => to !== from).map((to) => [from, to] as const));
-    const proxies = await this.toxiproxy.populate(
-      pairs.map(([from, to]) => {
-        const target = this.running(to);
-        return {
-          name: proxyName(`${from}->${to}`),
-          listen: `${bindHost}:0`,
-          upstream: `${this.proxyEndpoint.upstreamHostFor(target)}:${target.peerAddress().port}`,
-          enabled: true,
-        };
-      }),
-    );
+    const wanted = pairs.map(([from, to]) => {
+      const target = this.running(to);
+      return {
+        name: proxyName(`${from}->${to}`, this.proxyPrefix),
+        listen: `${bindHost}:0`,
+        upstream: `${this.proxyEndpoint.upstreamHostFor(target)}:${target.peerAddress().port}`,
+        enabled: true,
+      };
+    });
+    this.proxyNames.push(...wanted.map((proxy) => proxy.name));
+    // populate creates or updates the proxies it names and no other: on a shared server, this lab's only.
+    const proxies = await this.toxiproxy.populate(wanted);
     for (const proxy of Object.values(proxies)) this.links.set(proxy.name, proxy);
     const links = pairs.map(([from, to]) => {
-      const proxy = this.links.get(proxyName(`${from}->${to}`));
+      const proxy = this.links.get(proxyName(`${from}->${to}`, this.proxyPrefix));
       if (!proxy) throw new Error(`the proxy did not create link ${from}->${to}`);
       return { from, to, host: this.proxyEndpoint.listenHost, port: portOf(proxy.listen) };
     });

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Backend } from './backends/backend.ts';
 import { ProcessBackend } from './backends/process.ts';
+import { isChaoslabProxy } from './toxiproxy.ts';
 import { checkRun, compareWithExpected, type Result, type Verdict } from './checkers/index.ts';
 import { plural } from './checkers/result.ts';
 import { writeVerdictFile } from './checkers/verdict-file.ts';
@@ -35,6 +36,12 @@ export interface RunOptions {
   timeLimitMs?: number;
   /** Live progress lines (the CLI prints them on stderr). */
   onProgress?: (line: string) => void;
+  /**
+   * Stops the run when aborted: its lab is closed (node processes stopped, data folders removed) and runScenario
+   * rejects with the signal's reason. A vitest test passes its own (`it('...', async ({ signal }) => ...)`), which
+   * vitest aborts when the test times out or is cancelled, so that nothing the test started outlives it.
+   */
+  signal?: AbortSignal;
 }
 
 /** One scenario's entry in `chaoslab run --json` (issue 6). */
@@ -64,11 +71,15 @@ const SETTLED_MS = 100;
 const QUIET_MS = 2_500;
 const DRAIN_LIMIT_MS = 20_000;
 
-const activeLabs = new Set<Lab>();
+/** How to stop the lab of every run under way, started or still starting. */
+const runsUnderWay = new Set<() => Promise<void>>();
 
-/** Stops every lab still running (on SIGINT/SIGTERM or an uncaught failure), so nothing outlives the harness. */
+/**
+ * Stops every lab still running or starting, and resolves once all is stopped (on SIGINT/SIGTERM, or in a test
+ * file's afterAll so that its worker does not exit while an aborted run is still stopping its lab).
+ */
 export async function closeActiveLabs(): Promise<void> {
-  await Promise.allSettled([...activeLabs].map((lab) => lab.close()));
+  await Promise.allSettled([...runsUnderWay].map((stop) => stop()));
 }
 
 export function replayCommand(name: string, seed: number, backend: BackendName): string {
@@ -77,6 +88,7 @@ export function replayCommand(name: string, seed: number, backend: BackendName):
 
 /** Runs one scenario: lab -> workload + nemesis -> heal and drain -> ground truth -> checkers -> run folder. */
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<ScenarioOutcome> {
+  options.signal?.throwIfAborted();
   const startedAt = performance.now();
   const backendName = options.backend ?? 'process';
   const seed = options.seed ?? randomSeed();
@@ -113,22 +125,36 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     return { ...finish(), ok: true, skipped };
   }
 
+  if (options.signal?.aborted) {
+    await backend.close();
+    throw options.signal.reason;
+  }
   progress(`starting ${scenario.nodes.count} nodes on ${backendName} (seed ${seed})`);
   let lab: Lab | undefined;
+  let starting: Promise<Lab> | undefined;
+  let stopped: Promise<void> | undefined;
+  // Stops the lab once, whatever phase the run is in: a lab still starting is stopped with its backend (which ends
+  // the nodes still booting, so that the start fails), then closed once its start has settled, either way.
+  const stopLab = () =>
+    (stopped ??= lab ? lab.close() : backend.close().then(() => starting?.then((started) => started.close(), () => {})));
+  runsUnderWay.add(stopLab);
+  // An abort stops the lab at once; the phase under way then fails, and the run rejects below.
+  const untilAborted = abortable(options.signal);
+  options.signal?.addEventListener('abort', stopLab, { once: true });
   // What the run recorded, handed to the report as it is rather than read back from the folder.
   const recorded: KnownRecords = {};
   // Ends the commands a scenario's script started, whichever way the run ends.
   const commands = new AbortController();
   try {
-    lab = await Lab.start(backend, { runDir: dir, nodes: labNodes(scenario, seed) });
-    activeLabs.add(lab);
+    starting = Lab.start(backend, { runDir: dir, nodes: labNodes(scenario, seed) });
+    lab = await untilAborted(starting);
     const recorder = new HistoryRecorder({ dir });
     Object.assign(recorded, { history: recorder.ops, faults: recorder.faults });
     try {
-      outcome.faults = await withTimeLimit(drive(lab, scenario, windows, recorder, rng, progress, commands.signal), timeLimitMs(scenario, options));
+      outcome.faults = await withTimeLimit(untilAborted(drive(lab, scenario, windows, recorder, rng, progress, commands.signal)), timeLimitMs(scenario, options));
       progress('healing and draining');
-      await lab.heal();
-      const executions = await drainExecutions(lab, scenario, recorder);
+      await untilAborted(lab.heal());
+      const executions = await untilAborted(drainExecutions(lab, scenario, recorder));
       progress(`read ${executions.length} executions; checking`);
       await writeExecutions(join(dir, runFiles.executions), executions);
       recorded.executions = executions;
@@ -164,13 +190,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     outcome.error = error instanceof Error ? error.message : String(error);
   } finally {
     commands.abort();
+    options.signal?.removeEventListener('abort', stopLab);
     progress('stopping nodes');
-    if (lab) {
-      await lab.close();
-      activeLabs.delete(lab);
-    } else {
-      await backend.close();
-    }
+    await stopLab();
+    runsUnderWay.delete(stopLab);
+  }
+  if (options.signal?.aborted) {
+    progress('aborted');
+    throw options.signal.reason;
   }
   if (options.report !== false) {
     await writeRunReport(dir, recorded, progress);
@@ -178,6 +205,23 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const done = finish();
   progress(`${done.error ? `error: ${done.error}` : done.ok ? 'as expected' : 'NOT as expected'} (${done.durationMs} ms)`);
   return done;
+}
+
+/**
+ * Wraps a phase so that it rejects with the signal's reason as soon as the signal is aborted. The phase left
+ * behind fails later, once its lab is closed: that failure is this abort, already reported.
+ */
+function abortable(signal: AbortSignal | undefined): <T>(work: Promise<T>) => Promise<T> {
+  if (!signal) return (work) => work;
+  const aborted = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+  aborted.catch(() => {});
+  return (work) => {
+    work.catch(() => {});
+    return Promise.race([work, aborted]);
+  };
 }
 
 /** Generous: a minute plus 200 ms per op; a scenario far beyond it is stuck, not slow. */
@@ -339,7 +383,10 @@ function labNodes(scenario: Scenario, seed: number): LabNodeSpec[] {
 }
 
 async function createBackend(name: BackendName, options: RunOptions, proxySeed: number): Promise<Backend> {
-  if (name === 'process') return new ProcessBackend({ toxiproxyUrl: options.toxiproxyUrl, proxySeed });
+  if (name === 'process') {
+    const externalFrameToxics = options.toxiproxyUrl !== undefined && (await isChaoslabProxy(options.toxiproxyUrl));
+    return new ProcessBackend({ toxiproxyUrl: options.toxiproxyUrl, proxySeed, externalFrameToxics });
+  }
   const { DockerBackend } = await import('./backends/docker.ts');
   return new DockerBackend({ toxiproxyUrl: options.toxiproxyUrl, proxySeed });
 }

@@ -1,17 +1,22 @@
-import { basename, extname, isAbsolute } from 'node:path';
+import { basename, extname, isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Semantics } from '../nodes/config.ts';
+import type { Bug } from '../nodes/semantics/settings.ts';
 import type { Shell } from './shell.ts';
 import type { Lab } from './lab.ts';
 import type { FaultWindow } from './nemesis/fault.ts';
 import type { FaultGenerator } from './nemesis/generate.ts';
+import { scenarioProblems, type Guarantee, type ScenarioNodeConfig } from './scenario-schema.ts';
 import type { Mix } from './workload/generator.ts';
 import type { Rng } from './workload/rng.ts';
 
 // The public scenario API: a scenario is one file in scenarios/ whose default export is defineScenario({...}).
 export * from './nemesis/index.ts';
 
-export type Semantics = 'at-most-once' | 'at-least-once' | 'exactly-once-volatile' | 'exactly-once';
-export type Guarantee = 'at-most-once' | 'at-least-once' | 'exactly-once' | 'integrity' | 'exclusive-receive';
+// The shapes below are checked strictly when a scenario is defined, by the schema in scenario-schema.ts, which
+// the type checker holds to exactly these keys.
+export type { Bug, Guarantee, Semantics };
+export { guarantees, type ScenarioNodeConfig } from './scenario-schema.ts';
 export type Expectation = 'holds' | 'violated';
 
 export interface NodesSpec {
@@ -19,13 +24,16 @@ export interface NodesSpec {
   count: number;
   semantics: Semantics;
   /** A bug-zoo variant (docs/SEMANTICS.md), applied to every node. */
-  bug?: string;
+  bug?: Bug;
   /** Programs per node name, replacing the default roles for the nodes named. */
   programs?: Record<string, string[]>;
-  /** Extra node configuration for every node (mailboxCapacity, leaseMs, retransmit, options ...). */
-  config?: Record<string, unknown>;
+  /**
+   * Extra node configuration for every node (mailboxCapacity, leaseMs, retransmit, options ...), as the node's own
+   * schema (nodes/config.ts) takes it, less what the lab sets itself.
+   */
+  config?: ScenarioNodeConfig;
   /** Extra node configuration per node name, merged over `config`. */
-  configOf?: Record<string, Record<string, unknown>>;
+  configOf?: Record<string, ScenarioNodeConfig>;
 }
 
 export interface WorkloadSpec {
@@ -81,23 +89,27 @@ export interface ScenarioSpec {
 
 export type Scenario = Readonly<ScenarioSpec & { name: string }>;
 
-const kebab = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-
-/** A scenario's name is kebab-case: it names its file, its run folders and its replay command. */
-export function isScenarioName(name: string): boolean {
-  return kebab.test(name);
+/** A scenario whose data is wrong: the message names the scenario, its file and every bad field. */
+export class InvalidScenario extends Error {
+  override name = 'InvalidScenario';
 }
+
+export { isScenarioName } from './scenario-schema.ts';
 
 /** Where each scenario was defined, and whether its name came from that file's name. */
 const origins = new WeakMap<Scenario, { file?: string; namedAfterFile: boolean }>();
 
-/** Checks a scenario's data when its file is loaded, so that a mistake names the scenario and the field. */
+/**
+ * Checks a scenario's data strictly when its file is loaded (harness/scenario-schema.ts), so that a mistake
+ * names the scenario, its file and the field, and never runs as a default nobody chose.
+ */
 export function defineScenario(spec: ScenarioSpec): Scenario {
   const file = callerFile();
-  const name = spec.name ?? (file ? basename(file, extname(file)) : undefined);
-  if (name === undefined) throw new Error('scenario: name is required where the defining file cannot be told');
-  const scenario = checked({ ...spec, name });
-  origins.set(scenario, { file, namedAfterFile: spec.name === undefined });
+  const given = (spec as { name?: unknown } | undefined)?.name;
+  const name = given ?? (file ? basename(file, extname(file)) : undefined);
+  if (name === undefined) throw new InvalidScenario('scenario: name is required where the defining file cannot be told');
+  const scenario = checked({ ...spec, name } as ScenarioSpec & { name: string }, file);
+  origins.set(scenario, { file, namedAfterFile: given === undefined });
   return scenario;
 }
 
@@ -108,7 +120,7 @@ export function defineScenario(spec: ScenarioSpec): Scenario {
 export function scenarioFromFile(scenario: Scenario, file: string): Scenario {
   const origin = origins.get(scenario);
   if (origin?.file === file) return scenario;
-  const renamed = origin?.namedAfterFile ? checked({ ...scenario, name: basename(file, extname(file)) }) : scenario;
+  const renamed = origin?.namedAfterFile ? checked({ ...scenario, name: basename(file, extname(file)) }, file) : scenario;
   origins.set(renamed, { file, namedAfterFile: origin?.namedAfterFile ?? false });
   return renamed;
 }
@@ -118,19 +130,12 @@ export function scenarioFile(scenario: Scenario): string | undefined {
   return origins.get(scenario)?.file;
 }
 
-function checked(spec: ScenarioSpec & { name: string }): Scenario {
-  const problems: string[] = [];
-  if (!isScenarioName(spec.name)) problems.push(`name must be kebab-case, got "${spec.name}"`);
-  if (!Number.isInteger(spec.nodes.count) || spec.nodes.count < 2) problems.push('nodes.count must be an integer >= 2');
-  if (!Number.isInteger(spec.workload.ops) || spec.workload.ops < 0) problems.push('workload.ops must be an integer >= 0');
-  if (!Number.isInteger(spec.workload.concurrency) || spec.workload.concurrency < 1) {
-    problems.push('workload.concurrency must be an integer >= 1');
+function checked(spec: ScenarioSpec & { name: string }, file: string | undefined): Scenario {
+  const problems = scenarioProblems(spec);
+  if (problems.length > 0) {
+    const name = typeof spec.name === 'string' ? spec.name : '(unnamed)';
+    throw new InvalidScenario(`scenario ${name}${file ? ` (${relative(process.cwd(), file)})` : ''}: ${problems.join('; ')}`);
   }
-  if (Object.keys(spec.expect).length === 0) problems.push('expect must name at least one guarantee');
-  for (const [guarantee, verdict] of Object.entries(spec.expect)) {
-    if (verdict !== 'holds' && verdict !== 'violated') problems.push(`expect['${guarantee}'] must be 'holds' or 'violated'`);
-  }
-  if (problems.length > 0) throw new Error(`scenario ${spec.name}: ${problems.join('; ')}`);
   return Object.freeze({ ...spec });
 }
 

@@ -78,6 +78,11 @@ export async function openToxiproxy(choice: ToxiproxyChoice = defaultToxiproxyCh
   };
 }
 
+/** Whether the server at `url` is chaoslab's own, with its frame toxics (false too when nothing answers). */
+export async function isChaoslabProxy(url: string): Promise<boolean> {
+  return (await chaoslabIdentity(url.replace(/\/+$/, ''))) !== undefined;
+}
+
 /** chaoslab's server answers GET /chaoslab; a real Toxiproxy answers 404. */
 async function chaoslabIdentity(url: string): Promise<{ seed: number } | undefined> {
   try {

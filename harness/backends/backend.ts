@@ -50,6 +50,11 @@ export interface ProxyEndpoint {
   listenBind?: string;
   /** Host the proxy itself must dial to reach a node's peerAddress. */
   upstreamHostFor(node: RunningNode): string;
+  /**
+   * Whether other labs may use this server at the same time (an external Toxiproxy): a lab then names its proxies
+   * uniquely and touches only those, never the whole server.
+   */
+  shared: boolean;
   stop(): Promise<void>;
 }
 

@@ -82,6 +82,7 @@ export class DockerBackend implements Backend {
       listenHost: PROXY_ALIAS,
       listenBind: '0.0.0.0',
       upstreamHostFor: (node) => node.name,
+      shared: false, // the lab's own container
       stop: () => removeContainer(container),
     };
   }

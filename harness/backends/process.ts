@@ -6,6 +6,7 @@ import type { Address, Backend, CrashedNode, NodeSpec, ProxyEndpoint, RunningNod
 import { bundle } from '../bundles.ts';
 import { openToxiproxy } from '../toxiproxy.ts';
 import { startEmbeddedNode } from './embedded-node.ts';
+import { DATA_ROOT_PREFIX, LeftoverNote } from './leftovers.ts';
 import { reservePort } from './ports.ts';
 
 const HOST = '127.0.0.1';
@@ -15,10 +16,13 @@ const STOP_GRACE_MS = 3_000;
 
 /** Every child any process backend started, so that an exiting harness never leaves one behind. */
 const livingChildren = new Set<ChildProcess>();
+/** The data folders of backends not closed yet, for the same reason. */
+const openDataRoots = new Set<string>();
 /** Children still starting, per backend: a lab that fails to start must not leave one booting. */
 const startingChildren = new WeakMap<Set<ProcessNode>, Set<ChildProcess>>();
 process.on('exit', () => {
   for (const child of livingChildren) child.kill('SIGKILL');
+  for (const root of openDataRoots) removeDataRoot(root);
 });
 
 export interface ProcessBackendOptions {
@@ -26,13 +30,20 @@ export interface ProcessBackendOptions {
   toxiproxyUrl?: string;
   /** Seed of the embedded proxy's randomness (toxicity, frame toxics). */
   proxySeed?: number;
+  /**
+   * Whether the external Toxiproxy is chaoslab's own server, which has the frame toxics (default: no). Asked by
+   * whoever creates the backend (isChaoslabProxy), since a backend's abilities are known before it starts.
+   */
+  externalFrameToxics?: boolean;
 }
 
 /** Nodes as local `chaoslab node` processes, each with its own data dir; the proxy embedded in this process. */
 export class ProcessBackend implements Backend {
   readonly name = 'process' as const;
   readonly frameToxics: boolean;
-  private readonly dataRoot = join(tmpdir(), `chaoslab-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
+  private readonly dataRoot = join(tmpdir(), `${DATA_ROOT_PREFIX}${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
+  /** What this lab started, for `chaoslab clean` should this harness be killed before it can stop it. */
+  private readonly leftovers = new LeftoverNote(this.dataRoot);
   private readonly nodes = new Set<ProcessNode>();
   private readonly proxies: ProxyEndpoint[] = [];
   private readonly plannedPorts = new Map<string, number>();
@@ -40,7 +51,7 @@ export class ProcessBackend implements Backend {
   private readonly embedded: RunningNode[] = [];
 
   constructor(private readonly options: ProcessBackendOptions = {}) {
-    this.frameToxics = options.toxiproxyUrl === undefined;
+    this.frameToxics = options.toxiproxyUrl === undefined || options.externalFrameToxics === true;
   }
 
   async startProxy(_runDir: string): Promise<ProxyEndpoint> {
@@ -55,6 +66,7 @@ export class ProcessBackend implements Backend {
       apiUrl: toxiproxy.url,
       listenHost: HOST,
       upstreamHostFor: () => HOST,
+      shared: toxiproxy.kind === 'external',
       stop: () => toxiproxy.stop(),
     };
     this.proxies.push(endpoint);
@@ -62,11 +74,14 @@ export class ProcessBackend implements Backend {
   }
 
   async startNode(spec: NodeSpec): Promise<RunningNode> {
+    if (this.closed) throw new Error(`node ${spec.name} not started: its lab is closed`);
     const dataDir = join(this.dataRoot, spec.name);
     mkdirSync(dataDir, { recursive: true });
+    openDataRoots.add(this.dataRoot);
+    this.leftovers.claimFolder();
     mkdirSync(dirname(spec.logFile), { recursive: true });
     const port = this.plannedPorts.get(spec.name) ?? (await reservePort(HOST));
-    const node = await ProcessNode.spawn(spec, dataDir, port, this.nodes);
+    const node = await ProcessNode.spawn(spec, dataDir, port, this.nodes, this.leftovers);
     if (this.closed) {
       await node.stop();
       throw new Error(`node ${spec.name} started after its lab was closed`);
@@ -94,12 +109,17 @@ export class ProcessBackend implements Backend {
     for (const child of startingChildren.get(this.nodes) ?? []) child.kill('SIGKILL');
     await Promise.allSettled([...this.nodes, ...this.embedded.splice(0)].map((node) => node.stop()));
     await Promise.allSettled(this.proxies.splice(0).map((proxy) => proxy.stop()));
-    // A node killed moments ago may still be flushing into its dir: retry, and never fail a run over temp files.
-    try {
-      rmSync(this.dataRoot, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
-    } catch {
-      // left in the OS temp dir
-    }
+    removeDataRoot(this.dataRoot);
+    openDataRoots.delete(this.dataRoot);
+  }
+}
+
+/** A node killed moments ago may still be flushing into its dir: retry, and never fail a run over temp files. */
+function removeDataRoot(root: string): void {
+  try {
+    rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  } catch {
+    // left in the OS temp dir, for `chaoslab clean`
   }
 }
 
@@ -114,6 +134,7 @@ class ProcessNode implements RunningNode {
     private readonly port: number,
     /** The backend's set of living nodes: a node leaves it when its process exits. */
     private readonly owner: Set<ProcessNode>,
+    private readonly leftovers: LeftoverNote,
   ) {
     owner.add(this);
     this.exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -132,7 +153,7 @@ class ProcessNode implements RunningNode {
    * writes its log straight into its log file (its stdout is that file, opened for appending so that a restarted
    * node's lines follow the crashed one's): the harness relays no log byte, it only reads the file until `ready`.
    */
-  static async spawn(spec: NodeSpec, dataDir: string, port: number, owner: Set<ProcessNode>): Promise<ProcessNode> {
+  static async spawn(spec: NodeSpec, dataDir: string, port: number, owner: Set<ProcessNode>, leftovers: LeftoverNote): Promise<ProcessNode> {
     const args = [await bundle('node'), '--id', spec.name, '--host', HOST, '--port', String(port), '--data', dataDir, ...spec.args];
     const logFd = openSync(spec.logFile, 'a');
     const readFrom = fstatSync(logFd).size;
@@ -143,6 +164,7 @@ class ProcessNode implements RunningNode {
       closeSync(logFd);
     }
     livingChildren.add(child);
+    if (child.pid !== undefined) leftovers.nodeStarted(spec.name, child.pid);
     const starting = startingChildren.get(owner) ?? new Set<ChildProcess>();
     startingChildren.set(owner, starting.add(child));
     let stderr = '';
@@ -164,7 +186,7 @@ class ProcessNode implements RunningNode {
     try {
       const boundPort = await listening;
       starting.delete(child);
-      return new ProcessNode(spec, dataDir, child, boundPort, owner);
+      return new ProcessNode(spec, dataDir, child, boundPort, owner, leftovers);
     } catch (error) {
       starting.delete(child);
       child.kill('SIGKILL');
@@ -186,7 +208,7 @@ class ProcessNode implements RunningNode {
   async crash(): Promise<CrashedNode> {
     this.child.kill('SIGKILL');
     await this.exited;
-    return new CrashedProcessNode(this.spec, this.dataDir, this.port, this.owner);
+    return new CrashedProcessNode(this.spec, this.dataDir, this.port, this.owner, this.leftovers);
   }
 
   async pause(): Promise<void> {
@@ -216,6 +238,7 @@ class CrashedProcessNode implements CrashedNode {
     private readonly dataDir: string,
     private readonly port: number,
     private readonly owner: Set<ProcessNode>,
+    private readonly leftovers: LeftoverNote,
   ) {}
 
   get name(): string {
@@ -223,7 +246,7 @@ class CrashedProcessNode implements CrashedNode {
   }
 
   async restart(): Promise<RunningNode> {
-    return ProcessNode.spawn(this.spec, this.dataDir, this.port, this.owner);
+    return ProcessNode.spawn(this.spec, this.dataDir, this.port, this.owner, this.leftovers);
   }
 
   async remove(): Promise<void> {}

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../harness/catalogue.ts';
 import { parseSeed, parseShard, wholeNumber } from '../../harness/cli/flags.ts';
 import { inShard, planRuns } from '../../harness/cli/selection.ts';
-import { closestNames } from '../../harness/cli/usage-error.ts';
+import { closestNames } from '../../harness/suggest.ts';
 
 describe('--shard', () => {
   it('puts every catalogue scenario in exactly one shard, for every shard count, with sizes within one', async () => {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -25,16 +25,21 @@ async function ownedBy(pid: number) {
 if (await dockerForTests('kill-harness.test.ts')) {
   describe('a harness killed with SIGKILL mid-run', () => {
     const runsDir = mkdtempSync(join(tmpdir(), 'chaoslab-killed-runs-'));
+    // The run's own temp dir: what it leaves there is seen apart from every other process's temp files.
+    const runTmp = mkdtempSync(join(tmpdir(), 'chaoslab-killed-tmp-'));
+    const env = { ...process.env, TMPDIR: runTmp };
     let harness: ChildProcess | undefined;
 
     afterAll(() => {
       harness?.kill('SIGKILL');
       rmSync(runsDir, { recursive: true, force: true });
+      rmSync(runTmp, { recursive: true, force: true });
     });
 
     it('leaves things behind that `chaoslab clean` then removes, all of them', { timeout: BUILD_TIMEOUT_MS + 60_000 }, async () => {
       harness = spawn(process.execPath, [bin, 'run', 'baseline-exactly-once', '--backend', 'docker', '--runs-dir', runsDir], {
         cwd: projectRoot,
+        env,
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       let stderr = '';
@@ -53,10 +58,12 @@ if (await dockerForTests('kill-harness.test.ts')) {
       expect(left.containers).toBeGreaterThanOrEqual(4);
       expect(left.networks).toBe(1);
 
-      const clean = spawnSync(process.execPath, [bin, 'clean'], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
+      const clean = spawnSync(process.execPath, [bin, 'clean'], { cwd: projectRoot, env, encoding: 'utf8', timeout: 60_000 });
       expect(clean.status, clean.stderr).toBe(0);
       expect(clean.stdout).toMatch(/removed \d+ containers, \d+ networks, \d+ volumes/);
       expect(await ownedBy(pid)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+      // No temporary folder of the run either (tsx keeps its compile cache there, which is not the run's).
+      expect(readdirSync(runTmp).filter((name) => name.startsWith('chaoslab-'))).toEqual([]);
     });
   });
 }

@@ -20,10 +20,10 @@ describe('defineScenario', () => {
 
   it('names the scenario and every bad field', () => {
     expect(() => defineScenario({ ...valid, name: 'Lost Reply', nodes: { ...valid.nodes, count: 1 } })).toThrow(
-      /scenario Lost Reply: name must be kebab-case.*nodes.count/,
+      /scenario Lost Reply \(test\/harness\/scenario-api\.test\.ts\): name: must be kebab-case.*nodes\.count/,
     );
-    expect(() => defineScenario({ ...valid, expect: {} })).toThrow(/expect must name at least one guarantee/);
-    expect(() => defineScenario({ ...valid, expect: { 'exactly-once': 'maybe' as never } })).toThrow(/'holds' or 'violated'/);
+    expect(() => defineScenario({ ...valid, expect: {} })).toThrow(/expect: must name at least one guarantee/);
+    expect(() => defineScenario({ ...valid, expect: { 'exactly-once': 'maybe' as never } })).toThrow(/expect\.exactly-once: "maybe" is not one of holds, violated/);
   });
 });
 

@@ -13,18 +13,17 @@ const catalogue = await loadCatalogue();
 
 afterAll(async () => {
   await closeActiveLabs();
-  // Gone when every run passed; a failed run's folder keeps it.
   try {
-    rmdirSync(runsDir);
+    rmdirSync(runsDir); // only when every run passed: a failing run's folder stays for its replay and logs
   } catch {
-    // not empty
+    console.warn(`failing runs' folders are in ${runsDir}`);
   }
 });
 
 describe('the scenario catalogue', () => {
   for (const scenario of catalogue) {
-    it(scenario.name, async () => {
-      const run = await runScenario(scenario, { runsDir, report: false });
+    it(scenario.name, async ({ signal }) => {
+      const run = await runScenario(scenario, { runsDir, report: false, signal });
       expect(run.error).toBeUndefined();
       for (const [guarantee, verdict] of Object.entries(scenario.expect)) {
         if (verdict === 'holds') expect(run).toKeep(guarantee as Guarantee);
