@@ -1,0 +1,161 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { selectScenarios } from '../../harness/catalogue.ts';
+import { closeActiveLabs, runScenario } from '../../harness/run.ts';
+import { NodeClient } from '../../nodes/client.ts';
+import { RemoteError } from '../../nodes/errors.ts';
+import { bodyDigest } from '../../nodes/semantics/integrity.ts';
+import { crc32c } from '../../nodes/wire/crc32c.ts';
+import { encodeFrame, FrameDecoder, HEADER_BYTES } from '../../nodes/wire/frame.ts';
+import '../harness/matchers.ts';
+
+// The second implementation: examples/python-node/node.py on every server, chaoslab's client on n1, so that any
+// disagreement on the wire (framing, CRC-32C, ids, replies) fails a run. Each scenario must get the verdicts the
+// catalogue expects of chaoslab's own node with the same setting; the faults start at op 50, so 80 ops suffice.
+
+const nodePy = fileURLToPath(new URL('../../examples/python-node/node.py', import.meta.url));
+const command = ['python3', nodePy];
+const runsDir = mkdtempSync(join(tmpdir(), 'chaoslab-python-node-'));
+const OPS = 80;
+
+afterAll(async () => {
+  await closeActiveLabs();
+  rmSync(runsDir, { recursive: true, force: true });
+});
+
+const log = (dir: string, node: string) => readFileSync(join(dir, 'nodes', `${node}.log`), 'utf8');
+
+describe('the Python node keeps the verdicts of the catalogue', () => {
+  const cases: { scenario: string; shows?: (dir: string) => void }[] = [
+    { scenario: 'lost-message-exactly-once' },
+    // Positive controls: the fault reached the Python node's dedup table.
+    { scenario: 'lost-reply-exactly-once', shows: (dir) => expect(log(dir, 'n2')).toMatch(/"event":"duplicate".*"kind":"done"/) },
+    { scenario: 'duplicate-message-exactly-once', shows: (dir) => expect(log(dir, 'n2')).toContain('"event":"duplicate"') },
+    {
+      scenario: 'receiver-crash-exactly-once',
+      shows: (dir) => expect(log(dir, 'n2')).toMatch(/"event":"executions-recovered","records":[1-9]/),
+    },
+    { scenario: 'sender-crash-exactly-once' },
+    { scenario: 'partition-fail-over-at-least-once', shows: (dir) => expect(log(dir, 'n3')).toContain('"event":"msg-in"') },
+    // The same node under the weaker settings breaks what chaoslab's node breaks there.
+    { scenario: 'receiver-crash-exactly-once-volatile' },
+    { scenario: 'lost-reply-at-least-once' },
+  ];
+  for (const { scenario: name, shows } of cases) {
+    it(name, async () => {
+      const [scenario] = await selectScenarios([name]);
+      const run = await runScenario(
+        { ...scenario!, nodes: { ...scenario!.nodes, command }, workload: { ...scenario!.workload, ops: OPS } },
+        { runsDir, report: false },
+      );
+      expect(run.error).toBeUndefined();
+      expect(log(run.dir, 'n2')).toContain(`"event":"ready"`); // the Python node served, not chaoslab's
+      for (const [guarantee, verdict] of Object.entries(scenario!.expect)) {
+        if (verdict === 'holds') expect(run).toSatisfy(guarantee);
+        else expect(run).toViolate(guarantee);
+      }
+      shows?.(run.dir);
+    }, 120_000);
+  }
+});
+
+/** The Python node on its own (no name service), for what peers may send it. */
+async function startPythonNode(dataDir: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn('python3', [nodePy, '--id', 'py', '--port', '0', '--data', dataDir, '--config-json', '{"semantics":"exactly-once"}'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`node.py exited with ${code}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const event = JSON.parse(line) as { event: string; port?: number };
+      if (event.event === 'listening') resolve(event.port!);
+    });
+  });
+  return { child, port };
+}
+
+/** A raw connection that collects the frames the node answers with. */
+async function rawConnection(port: number): Promise<{ socket: Socket; answers: unknown[]; closed: Promise<void>; next(): Promise<unknown> }> {
+  const socket = connect(port, '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  const decoder = new FrameDecoder();
+  const answers: unknown[] = [];
+  let waiting: (() => void) | undefined;
+  socket.on('data', (chunk) => {
+    for (const result of decoder.push(chunk)) if (result.ok) answers.push(result.message);
+    waiting?.();
+  });
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  let read = 0;
+  const next = async () => {
+    while (answers.length <= read) await new Promise<void>((resolve) => (waiting = resolve));
+    return answers[read++];
+  };
+  return { socket, answers, closed, next };
+}
+
+describe('the Python node never crashes on what a peer sends it', () => {
+  it('answers bad frames as docs/PROTOCOL.md says, and keeps serving', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'chaoslab-python-wire-'));
+    const { child, port } = await startPythonNode(dataDir);
+    try {
+      // Hello missing: an error without rid, and the connection is closed.
+      const noHello = await rawConnection(port);
+      noHello.socket.write(encodeFrame({ type: 'ping', rid: 1 }));
+      expect(await noHello.next()).toMatchObject({ type: 'error', code: 'hello-missing' });
+      await noHello.closed;
+
+      const raw = await rawConnection(port);
+      raw.socket.write(encodeFrame({ type: 'hello', node: 'tester' }));
+      expect(await raw.next()).toEqual({ type: 'welcome', node: 'py' });
+      // A corrupt frame (payload byte flipped) and a frame that is not JSON are dropped; the stream goes on.
+      const corrupt = encodeFrame({ type: 'ping', rid: 2 });
+      corrupt[HEADER_BYTES + 3] ^= 0xff;
+      const notJson = Buffer.from('{not json');
+      const malformed = Buffer.alloc(HEADER_BYTES + notJson.length);
+      notJson.copy(malformed, HEADER_BYTES);
+      malformed.writeUInt32BE(notJson.length, 0);
+      malformed.writeUInt32BE(crc32c(notJson), 4); // the checksum is right: only the JSON is wrong
+      raw.socket.write(Buffer.concat([corrupt, malformed, encodeFrame({ type: 'ping', rid: 3 })]));
+      expect(await raw.next()).toEqual({ type: 'pong', rid: 3, node: 'py' });
+      // Valid JSON that is not a valid message: `invalid`, with the rid when there is one.
+      raw.socket.write(encodeFrame({ type: 'call', rid: 4, call: { service: 'log' } }));
+      expect(await raw.next()).toMatchObject({ type: 'error', code: 'invalid', rid: 4 });
+      raw.socket.write(encodeFrame({ type: 'no-such-type', rid: 5 }));
+      expect(await raw.next()).toMatchObject({ type: 'error', code: 'invalid', rid: 5 });
+      raw.socket.write(encodeFrame([1, 2, 3]));
+      expect(await raw.next()).toMatchObject({ type: 'error', code: 'invalid' });
+      // Oversize: refused from the header alone, and the connection closed.
+      const header = Buffer.alloc(HEADER_BYTES);
+      header.writeUInt32BE(64 * 1024 * 1024, 0);
+      raw.socket.write(header);
+      await raw.closed;
+
+      // Still serving, to chaoslab's own client: an append, its retransmission answered from the reply cache.
+      const client = await NodeClient.connect({ host: '127.0.0.1', port }, { identity: 'tester' });
+      try {
+        const call = (seq: number, args: unknown) =>
+          client.request({ type: 'call', call: { service: 'log', proc: 'append', args, key: { from: 'tester', seq }, deadline: Date.now() + 5000 } });
+        const op = { id: 'op-1', body: 'hello', digest: bodyDigest('hello') };
+        expect(await call(1, op)).toMatchObject({ type: 'reply', result: { ok: true } });
+        expect(await call(1, op)).toMatchObject({ type: 'reply', result: { ok: true } });
+        expect(await call(2, { id: 'op-2' })).toMatchObject({ type: 'reply', error: { code: 'invalid-args' } });
+        const read = await client.request({ type: 'call', call: { service: 'log', proc: 'read', args: {}, key: { from: 'tester', seq: 3 }, deadline: Date.now() + 5000 } });
+        expect(read).toMatchObject({ result: { total: 1, executions: [{ id: 'op-1', node: 'py', intact: true, key: { from: 'tester', seq: 1 } }] } });
+        await expect(client.request({ type: 'send', id: { from: 'tester', seq: 9 }, to: { mbox: 'inbox' }, body: 1 })).rejects.toThrow(RemoteError);
+      } finally {
+        await client.close();
+      }
+    } finally {
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
