@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { MatrixCell, MatrixFailure, NodeUnderTest } from '../../matrix.ts';
 import type { BackendName } from '../../run.ts';
 import type { Semantics } from '../../scenario.ts';
@@ -23,7 +23,7 @@ interface MatrixFlags {
 const SETTINGS = ['at-most-once', 'at-least-once', 'exactly-once-volatile', 'exactly-once'];
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('matrix')
     .description(
       'Which guarantees does a node keep? Runs the failure x setting matrix of docs/SEMANTICS.md against chaoslab\'s ' +
@@ -46,9 +46,17 @@ export function register(program: Command): void {
     .action(async (flags: MatrixFlags) => {
       const { failureNames, runMatrix } = await import('../../matrix.ts');
       const { closeActiveLabs } = await import('../../run.ts');
-      const node = nodeUnderTest(flags);
-      const failures = choose(flags.failures, failureNames, '--failures') as MatrixFailure[];
-      const settings = choose(flags.semantics, SETTINGS, '--semantics') as Semantics[];
+      const { node, failures, settings } = (() => {
+        try {
+          return {
+            node: nodeUnderTest(flags),
+            failures: choose(flags.failures, failureNames, '--failures') as MatrixFailure[],
+            settings: choose(flags.semantics, SETTINGS, '--semantics') as Semantics[],
+          };
+        } catch (error) {
+          return command.error(`error: ${(error as Error).message}`); // one line and exit code 1, no stack
+        }
+      })();
       const stopOnSignal = (signal: NodeJS.Signals) => {
         process.stderr.write(`\n${signal}: stopping every node and proxy...\n`);
         void closeActiveLabs().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
@@ -117,7 +125,7 @@ function list(value: string): string[] {
 function nonNegativeInteger(flag: string) {
   return (value: string) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a non-negative integer, got "${value}"`);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} must be a non-negative integer, got "${value}"`);
     return n;
   };
 }
@@ -125,7 +133,7 @@ function nonNegativeInteger(flag: string) {
 function positiveInteger(flag: string) {
   return (value: string) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, got "${value}"`);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a positive integer, got "${value}"`);
     return n;
   };
 }
