@@ -24,6 +24,8 @@ import time
 
 HEADER = struct.Struct(">II")  # payload length, CRC-32C of the payload (both u32 big-endian)
 READ_PAGE = 2000
+# Message types of docs/PROTOCOL.md this node knows (it serves some and answers `no-handler` for the others).
+KNOWN_TYPES = ("hello", "send", "receive", "done", "ping", "stats", "call")
 NAMES_DEADLINE_MS = 2000
 
 
@@ -357,13 +359,19 @@ class Node:
                 rid = message.get("rid") if isinstance(message, dict) and _is_int(message.get("rid")) else None
                 kind = message.get("type") if isinstance(message, dict) else None
                 if peer is None:
+                    # Not a valid message: `invalid`, and it does not count as the first frame.
+                    if not isinstance(kind, str) or kind not in KNOWN_TYPES:
+                        self.drop("invalid", detail=f"not a known message type: {kind!r}")
+                        send(_error("invalid", f"unknown message type {kind!r}", rid))
+                        continue
+                    if kind == "hello" and (not isinstance(message.get("node"), str) or message["node"] == ""):
+                        self.drop("invalid", detail="hello without node")
+                        send(_error("invalid", "invalid 'hello': node must be a non-empty string", rid))
+                        continue
                     if kind != "hello":
+                        # Perhaps the hello frame was lost on the way: the opener reconnects.
                         self.drop("hello-missing", type=kind)
                         send({"type": "error", "code": "hello-missing", "message": "a connection starts with hello"})
-                        return
-                    if not isinstance(message.get("node"), str) or message["node"] == "":
-                        self.drop("invalid", detail="hello without node")
-                        send({"type": "error", "code": "invalid", "message": "invalid 'hello': node must be a non-empty string"})
                         return
                     peer = message["node"]
                     self.log("hello", peer=peer, connection=connection)

@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runMatrix } from '../../harness/matrix.ts';
+import { selectScenarios } from '../../harness/catalogue.ts';
+import { matrixFailures, runMatrix } from '../../harness/matrix.ts';
 import { closeActiveLabs } from '../../harness/run.ts';
 
 // `chaoslab matrix` on a small part of the failure x setting table: the verdicts observed per cell must be those
@@ -30,6 +31,13 @@ interface JsonCell {
 }
 
 describe('chaoslab matrix', () => {
+  it('has columns that are catalogue scenarios, each named in docs/YOUR-NODE.md', async () => {
+    const doc = readFileSync(join(root, 'docs', 'YOUR-NODE.md'), 'utf8').replace(/\s+/g, ' ');
+    const scenarios = await selectScenarios(Object.values(matrixFailures));
+    expect(scenarios.map((scenario) => scenario.name)).toEqual(Object.values(matrixFailures));
+    for (const [failure, scenario] of Object.entries(matrixFailures)) expect(doc).toContain(`\`${failure}\` (${scenario}`);
+  });
+
   it('runs the chosen cells against an executable and prints what each observed, with its run folder', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,

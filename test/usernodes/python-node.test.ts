@@ -112,6 +112,9 @@ describe('the Python node never crashes on what a peer sends it', () => {
       await noHello.closed;
 
       const raw = await rawConnection(port);
+      // An invalid message first is `invalid` and does not count as the first frame.
+      raw.socket.write(encodeFrame({ type: 'hello' }));
+      expect(await raw.next()).toMatchObject({ type: 'error', code: 'invalid' });
       raw.socket.write(encodeFrame({ type: 'hello', node: 'tester' }));
       expect(await raw.next()).toEqual({ type: 'welcome', node: 'py' });
       // A corrupt frame (payload byte flipped) and a frame that is not JSON are dropped; the stream goes on.
