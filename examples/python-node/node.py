@@ -24,6 +24,8 @@ import time
 
 HEADER = struct.Struct(">II")  # payload length, CRC-32C of the payload (both u32 big-endian)
 READ_PAGE = 2000
+# Appends running at once; more are refused `overloaded`, so that a flood of calls cannot exhaust the node.
+MAX_RUNNING = 1024
 # Message types of docs/PROTOCOL.md this node knows (it serves some and answers `no-handler` for the others).
 KNOWN_TYPES = ("hello", "send", "receive", "done", "ping", "stats", "call")
 NAMES_DEADLINE_MS = 2000
@@ -180,6 +182,9 @@ class Refused(Exception):
 
 
 def _is_int(value, minimum=0):
+    """An integer as JSON means it: `3` and `3.0` are the same number (as in JavaScript), `true` is not one."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
 
 
@@ -211,6 +216,7 @@ class LogService:
         self.node_id = node_id
         self.log = log
         self.executions = []
+        self.running = 0
         dedups = semantics in ("exactly-once-volatile", "exactly-once")
         self.dedup = DedupTable() if dedups else None
         self.journal = Journal(os.path.join(data_dir, "log.journal")) if data_dir else None
@@ -246,7 +252,13 @@ class LogService:
             args = _check_append(call.get("args"))
         except Refused as refused:
             return {"error": {"code": refused.code, "message": str(refused)}}
-        return await self._append(call, args)
+        if self.running >= MAX_RUNNING:
+            return {"error": {"code": "overloaded", "message": f"node {self.node_id} runs {self.running} appends already"}}
+        self.running += 1
+        try:
+            return await self._append(call, args)
+        finally:
+            self.running -= 1
 
     async def _append(self, call, args):
         key, low_water = call["key"], call.get("lowWater")
@@ -331,6 +343,8 @@ class Node:
         self.log("connect", direction="in", connection=connection)
         try:
             while True:
+                # Back-pressure: a peer that does not read its answers stops being read.
+                await writer.drain()
                 try:
                     header = await reader.readexactly(HEADER.size)
                 except asyncio.IncompleteReadError as eof:

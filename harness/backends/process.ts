@@ -152,7 +152,9 @@ class ProcessNode implements RunningNode {
     });
     const readiness = watchForReady(spec.logFile, readFrom);
     const listening = new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`node ${spec.name} did not report ready within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+      // Your own node must say when it serves: the contract is spelled out for it.
+      const contract = spec.program?.kind === 'command' ? ' (it must log JSON lines `listening` with its port, then `ready`, on stdout: docs/YOUR-NODE.md)' : '';
+      const timer = setTimeout(() => reject(new Error(`node ${spec.name} did not report ready within ${START_TIMEOUT_MS} ms${contract}`)), START_TIMEOUT_MS);
       void readiness.ready.then((boundPort) => {
         clearTimeout(timer);
         resolve(boundPort);
