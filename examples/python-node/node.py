@@ -82,13 +82,18 @@ class Log:
 # ---- durability: a journal of checksummed frames ----------------------------------------------------------------
 
 class Journal:
-    """`<data>/<name>.journal`: records in the wire's frame format, each fsynced before append() returns."""
+    """`<data>/<name>.journal`: records in the wire's frame format, each on disk when its append() resolves.
+
+    The records appended in one turn of the event loop are written and fsynced together (group commit): one fsync
+    per record would make concurrent appends wait on each other's disk flushes.
+    """
 
     def __init__(self, path):
         self.path = path
         self.records, dropped = self._recover(path)
         self.dropped_bytes = dropped
         self.file = open(path, "ab")
+        self.pending = []  # (frame bytes, future) waiting for the next flush
 
     @staticmethod
     def _recover(path):
@@ -119,9 +124,26 @@ class Journal:
         return records, dropped
 
     def append(self, record):
-        self.file.write(encode_frame(record))
-        self.file.flush()
-        os.fsync(self.file.fileno())
+        """A future that resolves once the record is fsynced (or fails with the OSError)."""
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self.pending.append((encode_frame(record), future))
+        if len(self.pending) == 1:
+            loop.call_soon(self._flush)
+        return future
+
+    def _flush(self):
+        batch, self.pending = self.pending, []
+        try:
+            self.file.write(b"".join(frame for frame, _ in batch))
+            self.file.flush()
+            os.fsync(self.file.fileno())
+        except OSError as error:
+            for _, future in batch:
+                future.set_exception(error)
+            return
+        for _, future in batch:
+            future.set_result(None)
 
     def close(self):
         self.file.close()
@@ -281,7 +303,7 @@ class LogService:
             record["lowWater"] = low_water
         if self.journal:
             try:
-                self.journal.append(record)  # effect, dedup entry and cached reply: one record, on disk first
+                await self.journal.append(record)  # effect, dedup entry and cached reply: one record, on disk first
             except OSError as error:
                 # Not on disk: no reply, so the caller retransmits or reports the call indeterminate.
                 self.log("journal-error", key=key, error=str(error))
