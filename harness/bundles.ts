@@ -79,7 +79,14 @@ export function nodeBundleWith(programFiles: string[]): Promise<string> {
   const files = [...new Set(programFiles)].sort();
   const id = files.join('\0');
   let path = builtWithPrograms.get(id);
-  if (!path) builtWithPrograms.set(id, (path = buildWithPrograms(files)));
+  if (!path) {
+    // A failed build is not kept: the next run tries again, after the user fixed the module.
+    path = buildWithPrograms(files).catch((error: unknown) => {
+      builtWithPrograms.delete(id);
+      throw error;
+    });
+    builtWithPrograms.set(id, path);
+  }
   return path;
 }
 
