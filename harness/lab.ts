@@ -29,7 +29,7 @@ export function isProgramModule(program: string): boolean {
  * The node's programs with modules named by their absolute path, and what runs the node (backend NodeSpec). A
  * scenario may name both a command and an image, so that it runs on either backend: each backend takes its own.
  */
-function nodeProgram(spec: LabNodeSpec, backend: Backend['name']): { programs: string[]; program?: NodeProgram } {
+export function nodeProgram(spec: LabNodeSpec, backend: Backend['name']): { programs: string[]; program?: NodeProgram } {
   const programs = spec.programs.map((program) => (isProgramModule(program) ? resolve(program) : program));
   const command = spec.command && (backend === 'process' || !spec.image) ? spec.command : undefined;
   if (command) {
