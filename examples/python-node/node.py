@@ -60,6 +60,15 @@ def encode_frame(message):
     return HEADER.pack(len(payload), crc32c(payload)) + payload
 
 
+def _no_constant(name):
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json(payload):
+    """Strict JSON, as a JavaScript peer reads it: NaN and Infinity are not numbers of JSON."""
+    return json.loads(payload.decode("utf-8"), parse_constant=_no_constant)
+
+
 def now_ms():
     return int(time.time() * 1000)
 
@@ -110,8 +119,8 @@ class Journal:
             if end > len(data) or crc32c(payload) != crc:
                 break
             try:
-                records.append(json.loads(payload.decode("utf-8")))
-            except ValueError:
+                records.append(parse_json(payload))
+            except (ValueError, RecursionError):
                 break
             offset = end
         dropped = len(data) - offset
@@ -387,9 +396,9 @@ class Node:
                     self.drop("corrupt", peer=peer, detail="checksum mismatch")
                     continue
                 try:
-                    message = json.loads(payload.decode("utf-8"))
-                except ValueError as error:
-                    self.drop("malformed", peer=peer, detail=f"payload is not JSON: {error}")
+                    message = parse_json(payload)
+                except (ValueError, RecursionError) as error:
+                    self.drop("malformed", peer=peer, detail=f"payload is not JSON: {error!r}")
                     continue
                 self.counters["messagesIn"] += 1
                 rid = message.get("rid") if isinstance(message, dict) and _is_int(message.get("rid")) else None
@@ -443,6 +452,8 @@ class Node:
                     send(_error("invalid", f"unknown message type '{kind}'", rid))
         except (ConnectionError, OSError):
             pass
+        except Exception as error:  # a bug of this node: this connection ends, the node keeps serving
+            self.log("internal-error", error=repr(error), connection=connection)
         finally:
             self.writers.discard(writer)
             self.log("disconnect", direction="in", peer=peer, connection=connection)
@@ -492,11 +503,11 @@ class NameServiceClient:
                 payload = await reader.readexactly(length)
                 if crc32c(payload) != crc:
                     continue
-                answer = json.loads(payload.decode("utf-8"))
+                answer = parse_json(payload)
                 future = self.pending.pop(answer.get("rid"), None) if isinstance(answer, dict) else None
                 if future is not None and not future.done():
                     future.set_result(answer)
-        except (asyncio.IncompleteReadError, ConnectionError, OSError, ValueError):
+        except (asyncio.IncompleteReadError, ConnectionError, OSError, ValueError, RecursionError):
             pass
         finally:
             if self.writer is writer:

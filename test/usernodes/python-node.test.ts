@@ -80,6 +80,15 @@ async function startPythonNode(dataDir: string): Promise<{ child: ChildProcess; 
   return { child, port };
 }
 
+/** A frame around any bytes, with their right checksum. */
+function rawFrame(payload: Buffer): Buffer {
+  const frame = Buffer.alloc(HEADER_BYTES + payload.length);
+  frame.writeUInt32BE(payload.length, 0);
+  frame.writeUInt32BE(crc32c(payload), 4);
+  payload.copy(frame, HEADER_BYTES);
+  return frame;
+}
+
 /** A raw connection that collects the frames the node answers with. */
 async function rawConnection(port: number): Promise<{ socket: Socket; answers: unknown[]; closed: Promise<void>; next(): Promise<unknown> }> {
   const socket = connect(port, '127.0.0.1');
@@ -91,10 +100,20 @@ async function rawConnection(port: number): Promise<{ socket: Socket; answers: u
     for (const result of decoder.push(chunk)) if (result.ok) answers.push(result.message);
     waiting?.();
   });
-  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  let isClosed = false;
+  const closed = new Promise<void>((resolve) =>
+    socket.once('close', () => {
+      isClosed = true;
+      waiting?.();
+      resolve();
+    }),
+  );
   let read = 0;
   const next = async () => {
-    while (answers.length <= read) await new Promise<void>((resolve) => (waiting = resolve));
+    while (answers.length <= read) {
+      if (isClosed) throw new Error(`the node closed the connection; answers so far: ${JSON.stringify(answers)}`);
+      await new Promise<void>((resolve) => (waiting = resolve));
+    }
     return answers[read++];
   };
   return { socket, answers, closed, next };
@@ -121,11 +140,11 @@ describe('the Python node never crashes on what a peer sends it', () => {
       const corrupt = encodeFrame({ type: 'ping', rid: 2 });
       corrupt[HEADER_BYTES + 3] ^= 0xff;
       const notJson = Buffer.from('{not json');
-      const malformed = Buffer.alloc(HEADER_BYTES + notJson.length);
-      notJson.copy(malformed, HEADER_BYTES);
-      malformed.writeUInt32BE(notJson.length, 0);
-      malformed.writeUInt32BE(crc32c(notJson), 4); // the checksum is right: only the JSON is wrong
-      raw.socket.write(Buffer.concat([corrupt, malformed, encodeFrame({ type: 'ping', rid: 3 })]));
+      const malformed = rawFrame(notJson); // the checksum is right: only the JSON is wrong
+      // Also not JSON to a JavaScript peer: NaN; and a nesting deeper than Python's parser recurses.
+      const nan = rawFrame(Buffer.from('{"type":"ping","rid":NaN}'));
+      const deep = rawFrame(Buffer.from(`${'['.repeat(100_000)}${']'.repeat(100_000)}`));
+      raw.socket.write(Buffer.concat([corrupt, malformed, nan, deep, encodeFrame({ type: 'ping', rid: 3 })]));
       expect(await raw.next()).toEqual({ type: 'pong', rid: 3, node: 'py' });
       // Valid JSON that is not a valid message: `invalid`, with the rid when there is one.
       raw.socket.write(encodeFrame({ type: 'call', rid: 4, call: { service: 'log' } }));
@@ -139,6 +158,13 @@ describe('the Python node never crashes on what a peer sends it', () => {
       header.writeUInt32BE(64 * 1024 * 1024, 0);
       raw.socket.write(header);
       await raw.closed;
+
+      // A connection that ends in the middle of a frame.
+      const partial = await rawConnection(port);
+      partial.socket.write(Buffer.concat([encodeFrame({ type: 'hello', node: 'tester' }), encodeFrame({ type: 'ping', rid: 1 }).subarray(0, 11)]));
+      expect(await partial.next()).toMatchObject({ type: 'welcome' });
+      partial.socket.end();
+      await partial.closed;
 
       // Still serving, to chaoslab's own client: an append, its retransmission answered from the reply cache.
       const client = await NodeClient.connect({ host: '127.0.0.1', port }, { identity: 'tester' });
