@@ -195,6 +195,15 @@ class DedupTable:
         if entry is not None and entry[0] == "running" and not entry[1].done():
             entry[1].set_result(reply)
 
+    def abandon(self, key):
+        """The call's record did not reach the disk: forget it, so that a retransmission runs it afresh.
+
+        Copies waiting for it get no reply either (None), like the original.
+        """
+        entry = self.senders[key["from"]]["entries"].pop(key["seq"], None)
+        if entry is not None and entry[0] == "running" and not entry[1].done():
+            entry[1].set_result(None)
+
     def remember(self, key, reply, low_water):
         state = self._sender(key["from"], low_water)
         if key["seq"] >= state["low"]:
@@ -316,6 +325,8 @@ class LogService:
             except OSError as error:
                 # Not on disk: no reply, so the caller retransmits or reports the call indeterminate.
                 self.log("journal-error", key=key, error=str(error))
+                if self.dedup is not None:
+                    self.dedup.abandon(key)
                 return None
         self.executions.append(execution)
         if self.dedup is not None:
