@@ -24,7 +24,11 @@ const command = ['python3', nodePy];
 const runsDir = mkdtempSync(join(tmpdir(), 'chaoslab-python-node-'));
 const OPS = 80;
 
+/** Python nodes this file started itself: killed at the end even when a test timed out before its own cleanup. */
+const started = new Set<ChildProcess>();
+
 afterAll(async () => {
+  for (const child of started) child.kill('SIGKILL');
   await closeActiveLabs();
   rmSync(runsDir, { recursive: true, force: true });
 });
@@ -71,6 +75,8 @@ async function startPythonNode(dataDir: string): Promise<{ child: ChildProcess; 
   const child = spawn('python3', [nodePy, '--id', 'py', '--port', '0', '--data', dataDir, '--config-json', '{"semantics":"exactly-once"}'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  started.add(child);
+  child.once('exit', () => started.delete(child));
   const port = await new Promise<number>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`node.py exited with ${code}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
