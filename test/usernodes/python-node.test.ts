@@ -128,7 +128,7 @@ async function rawConnection(port: number): Promise<{ socket: Socket; answers: u
 
 describe('the Python node never crashes on what a peer sends it', () => {
   it('answers bad frames as docs/PROTOCOL.md says, and keeps serving', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'chaoslab-python-wire-'));
+    const dataDir = mkdtempSync(join(runsDir, 'wire-')); // under runsDir: removed after the file in any case
     const { child, port } = await startPythonNode(dataDir);
     try {
       // Hello missing: an error without rid, and the connection is closed.
