@@ -34,7 +34,7 @@ export function register(program: Command): void {
     .option('--program <file>', 'your program module (a .ts file, relative to the current directory), run by chaoslab\'s node')
     .option('--bug <name>', "chaoslab's node with a bug of the zoo (docs/SEMANTICS.md)")
     .option('--semantics <settings>', `rows, comma-separated (default all: ${SETTINGS.join(', ')})`, list)
-    .option('--failures <failures>', 'columns, comma-separated (default all; see `chaoslab matrix --help`)', list)
+    .option('--failures <failures>', 'columns, comma-separated (default all; docs/YOUR-NODE.md lists them)', list)
     .option('--ops <n>', "ops per cell (default the catalogue scenario's)", positiveInteger('--ops'))
     .option('--parallel <n>', 'cells run at once', positiveInteger('--parallel'), 2)
     .option('--seed <n>', 'one seed for every cell (default: a seed per cell, printed)', nonNegativeInteger('--seed'))
