@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,20 +71,22 @@ describe('the Python node keeps the verdicts of the catalogue', () => {
 });
 
 /** The Python node on its own (no name service), for what peers may send it. */
-async function startPythonNode(dataDir: string): Promise<{ child: ChildProcess; port: number }> {
+async function startPythonNode(dataDir: string): Promise<{ child: ChildProcess; port: number; events: Record<string, unknown>[] }> {
   const child = spawn('python3', [nodePy, '--id', 'py', '--port', '0', '--data', dataDir, '--config-json', '{"semantics":"exactly-once"}'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   started.add(child);
   child.once('exit', () => started.delete(child));
+  const events: Record<string, unknown>[] = [];
   const port = await new Promise<number>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`node.py exited with ${code}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const event = JSON.parse(line) as { event: string; port?: number };
+      events.push(event);
       if (event.event === 'listening') resolve(event.port!);
     });
   });
-  return { child, port };
+  return { child, port, events };
 }
 
 /** A frame around any bytes, with their right checksum. */
@@ -192,6 +194,49 @@ describe('the Python node never crashes on what a peer sends it', () => {
       child.kill('SIGKILL');
       await new Promise((resolve) => child.once('exit', resolve));
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('the Python node after SIGKILL', () => {
+  it('recovers its executions and dedup table from the journal, and cuts off a torn tail', async () => {
+    const dataDir = mkdtempSync(join(runsDir, 'durable-'));
+    const append = async (port: number, seq: number, id: string) => {
+      const client = await NodeClient.connect({ host: '127.0.0.1', port }, { identity: 'tester' });
+      try {
+        return await client.request({
+          type: 'call',
+          call: { service: 'log', proc: 'append', args: { id, body: id, digest: bodyDigest(id) }, key: { from: 'tester', seq }, deadline: Date.now() + 5000 },
+        });
+      } finally {
+        await client.close();
+      }
+    };
+    const first = await startPythonNode(dataDir);
+    expect(await append(first.port, 1, 'op-1')).toMatchObject({ result: { ok: true } });
+    expect(await append(first.port, 2, 'op-2')).toMatchObject({ result: { ok: true } });
+    first.child.kill('SIGKILL');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+    // A record the kill cut short: its header promises more bytes than follow.
+    appendFileSync(join(dataDir, 'log.journal'), encodeFrame({ t: 'exec', torn: true }).subarray(0, 20));
+
+    const second = await startPythonNode(dataDir);
+    try {
+      expect(second.events).toContainEqual(expect.objectContaining({ event: 'executions-recovered', records: 2, executions: 2, dedupEntries: 2, droppedBytes: 20 }));
+      // A retransmission from before the crash gets the cached reply and runs nothing; a new key runs.
+      expect(await append(second.port, 2, 'op-2')).toMatchObject({ result: { ok: true } });
+      expect(await append(second.port, 3, 'op-3')).toMatchObject({ result: { ok: true } });
+      const client = await NodeClient.connect({ host: '127.0.0.1', port: second.port }, { identity: 'tester' });
+      try {
+        const read = (await client.request({ type: 'call', call: { service: 'log', proc: 'read', args: {}, key: { from: 'tester', seq: 9 }, deadline: Date.now() + 5000 } })) as unknown as {
+          result: { executions: { id: string }[] };
+        };
+        expect(read.result.executions.map((execution) => execution.id)).toEqual(['op-1', 'op-2', 'op-3']);
+      } finally {
+        await client.close();
+      }
+    } finally {
+      second.child.kill('SIGKILL');
     }
   }, 60_000);
 });
