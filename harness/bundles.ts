@@ -87,6 +87,59 @@ export function buildBundle(name: BundleName): Promise<Uint8Array> {
   return build(entries[name]);
 }
 
+/**
+ * The node program with program modules of the user's project added, each registered under its absolute path
+ * (its default export is the program's start function: docs/YOUR-NODE.md). Built once per harness process and
+ * set of files, since the user's files and what they import are not part of the sources hash.
+ */
+export function nodeBundleWith(programFiles: string[]): Promise<string> {
+  const files = [...new Set(programFiles)].sort();
+  const id = files.join('\0');
+  let path = builtWithPrograms.get(id);
+  if (!path) {
+    // A failed build is not kept: the next run tries again, after the user fixed the module.
+    path = buildWithPrograms(files).catch((error: unknown) => {
+      builtWithPrograms.delete(id);
+      throw error;
+    });
+    builtWithPrograms.set(id, path);
+  }
+  return path;
+}
+
+const builtWithPrograms = new Map<string, Promise<string>>();
+
+async function buildWithPrograms(files: string[]): Promise<string> {
+  const node = entries.node;
+  const contents = () =>
+    [
+      `import { registerProgram } from './programs/index.ts';`,
+      ...files.map((file, i) => `import * as program${i} from ${JSON.stringify(file)};`),
+      ...files.map((file, i) => `registerProgram(${JSON.stringify(file)}, programStart(program${i}, ${JSON.stringify(file)}));`),
+      `function programStart(module, file) {`,
+      `  const start = module.default;`,
+      `  if (typeof start === 'function') return start;`,
+      `  return () => { throw new Error(\`program module \${file} must export default a function (node) => void | Promise<void>, got \${typeof start}\`); };`,
+      `}`,
+      node.contents(),
+    ].join('\n');
+  let code: Uint8Array;
+  try {
+    code = await build({ dir: node.dir, contents });
+  } catch (error) {
+    throw new Error(`cannot build the node with program module(s) ${files.join(', ')}: ${(error as Error).message}`);
+  }
+  const path = join(cacheDir(), `node-programs-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
+  if (!existsSync(path)) {
+    const partial = `${path}.${process.pid}.partial`;
+    writeFileSync(partial, code);
+    renameSync(partial, path);
+  } else {
+    touch(path);
+  }
+  return path;
+}
+
 async function build(entry: Entry): Promise<Uint8Array> {
   const { build } = await import('esbuild');
   const result = await build({
@@ -148,7 +201,7 @@ function touch(path: string): void {
 function removeStale(dir: string, name: BundleName, keep: string): void {
   for (const file of readdirSync(dir)) {
     const path = join(dir, file);
-    if (!file.startsWith(`${name}-`) || path === keep) continue;
+    if (!(file.startsWith(`${name}-`) || file.startsWith('node-programs-')) || path === keep) continue;
     try {
       if (Date.now() - statSync(path).mtimeMs > STALE_MS) rmSync(path, { force: true });
     } catch {

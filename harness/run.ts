@@ -8,7 +8,7 @@ import { plural } from './checkers/result.ts';
 import { writeVerdictFile } from './checkers/verdict-file.ts';
 import { runFiles, writeExecutions, type Execution } from './history/index.ts';
 import { HistoryRecorder } from './history/recorder.ts';
-import { Lab, type LabNodeSpec } from './lab.ts';
+import { isProgramModule, Lab, type LabNodeSpec } from './lab.ts';
 import { writeReport } from './report/index.ts';
 import type { KnownRecords } from './report/run-folder.ts';
 import { playSchedule, unsupportedFaults } from './nemesis/nemesis.ts';
@@ -295,7 +295,7 @@ async function drive(
  */
 async function drainExecutions(lab: Lab, scenario: Scenario, recorder: HistoryRecorder): Promise<Execution[]> {
   const running = (...wanted: string[]) =>
-    nodeNames(scenario.nodes.count).filter((name) => programsOf(scenario, name).some((program) => wanted.includes(program)));
+    nodeNames(scenario.nodes.count).filter((name) => rolesOf(scenario, name).some((role) => wanted.includes(role)));
   const logNodes = running('log', 'consumer');
   const clients = running('client');
   const consumers = running('consumer');
@@ -363,6 +363,11 @@ function programsOf(scenario: Scenario, name: string): string[] {
   return scenario.nodes.programs?.[name] ?? defaultPrograms(name);
 }
 
+/** What the harness asks of a node: a program module of the user's keeps a log (it serves `log.read`). */
+function rolesOf(scenario: Scenario, name: string): string[] {
+  return programsOf(scenario, name).map((program) => (isProgramModule(program) ? 'log' : program));
+}
+
 /**
  * Each client call may take this long before the client node reports it indeterminate: long enough for
  * retransmissions to outlast a crashed node's restart on a loaded machine. Scenarios may set their own.
@@ -370,14 +375,19 @@ function programsOf(scenario: Scenario, name: string): string[] {
 const CLIENT_DEADLINE_MS = 20_000;
 
 function labNodes(scenario: Scenario, seed: number): LabNodeSpec[] {
-  const { semantics, bug, config, configOf } = scenario.nodes;
+  const { semantics, bug, config, configOf, command, commandOf, image, imageOf } = scenario.nodes;
   return nodeNames(scenario.nodes.count).map((name, i) => {
     const own = configOf?.[name] ?? {};
     const options = { deadlineMs: CLIENT_DEADLINE_MS, ...(config?.options as object), ...(own.options as object), seed: seed + i };
+    const server = !programsOf(scenario, name).includes('client');
+    const ownCommand = commandOf?.[name] ?? (server ? command : undefined);
+    const ownImage = imageOf?.[name] ?? (server ? image : undefined);
     return {
       name,
       programs: programsOf(scenario, name),
       config: { semantics, ...(bug ? { bug } : {}), ...config, ...own, options },
+      ...(ownCommand ? { command: ownCommand } : {}),
+      ...(ownImage ? { image: ownImage } : {}),
     };
   });
 }

@@ -35,6 +35,10 @@ const NodesSchema = z.strictObject({
   semantics: Semantics,
   bug: z.enum(BUGS).optional(),
   programs: z.record(z.string(), z.array(z.string().min(1))).optional(),
+  command: z.array(z.string().min(1)).min(1).optional(),
+  commandOf: z.record(z.string(), z.array(z.string().min(1)).min(1)).optional(),
+  image: z.string().min(1).optional(),
+  imageOf: z.record(z.string(), z.string().min(1)).optional(),
   config: ScenarioNodeConfig.optional(),
   configOf: z.record(z.string(), ScenarioNodeConfig).optional(),
 });
@@ -129,7 +133,9 @@ function crossChecks(spec: ScenarioSpec): string[] {
     if (typeof node === 'string' && !names.has(node)) problems.push(`${path}: no node "${node}" (nodes: ${[...names].join(', ')})`);
   };
   for (const node of Object.keys(spec.nodes.programs ?? {})) check(`nodes.programs.${node}`, node);
-  for (const node of Object.keys(spec.nodes.configOf ?? {})) check(`nodes.configOf.${node}`, node);
+  for (const field of ['configOf', 'commandOf', 'imageOf'] as const) {
+    for (const node of Object.keys(spec.nodes[field] ?? {})) check(`nodes.${field}.${node}`, node);
+  }
   check('workload.mailbox.node', spec.workload.mailbox?.node);
   if (Array.isArray(spec.faults)) {
     spec.faults.forEach((window, i) => {

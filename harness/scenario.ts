@@ -25,8 +25,22 @@ export interface NodesSpec {
   semantics: Semantics;
   /** A bug-zoo variant (docs/SEMANTICS.md), applied to every node. */
   bug?: Bug;
-  /** Programs per node name, replacing the default roles for the nodes named. */
+  /**
+   * Programs per node name, replacing the default roles for the nodes named. A path (`./nodes/my-log.ts`,
+   * relative to the current directory) is a program module of yours, run by chaoslab's node (docs/YOUR-NODE.md).
+   */
   programs?: Record<string, string[]>;
+  /**
+   * Your own node for the servers (every node not running `client`): an executable that speaks docs/PROTOCOL.md,
+   * started with the same arguments as chaoslab's node (process backend), e.g. `['python3', 'node.py']`.
+   */
+  command?: string[];
+  /** Your own node per node name, over `command` (a client node too, if it serves `workload`). */
+  commandOf?: Record<string, string[]>;
+  /** Your own image for the servers on the docker backend, run with the same arguments as chaoslab's node. */
+  image?: string;
+  /** Your own image per node name, over `image`. */
+  imageOf?: Record<string, string>;
   /**
    * Extra node configuration for every node (mailboxCapacity, leaseMs, retransmit, options ...), as the node's own
    * schema (nodes/config.ts) takes it, less what the lab sets itself.

@@ -9,7 +9,17 @@ export interface NodeSpec {
   args: string[];
   /** Where the node's JSON-lines log is copied to, in the run folder. */
   logFile: string;
+  /** What runs as the node; chaoslab's own node when absent. */
+  program?: NodeProgram;
 }
+
+/**
+ * A node that is not chaoslab's own node program, started with the same arguments (docs/YOUR-NODE.md):
+ * `modules`: chaoslab's node with program modules of the user's project (absolute paths) added;
+ * `command`: any executable that speaks docs/PROTOCOL.md (process backend);
+ * `image`: the user's image, whose entrypoint gets the arguments (docker backend).
+ */
+export type NodeProgram = { kind: 'modules'; files: string[] } | { kind: 'command'; command: string[] } | { kind: 'image'; image: string };
 
 export interface Address {
   host: string;

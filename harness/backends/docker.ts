@@ -88,13 +88,20 @@ export class DockerBackend implements Backend {
   }
 
   async startNode(spec: NodeSpec): Promise<RunningNode> {
+    if (spec.program && spec.program.kind !== 'image') {
+      throw new Error(
+        `node ${spec.name}: ${spec.program.kind === 'command' ? 'a command' : 'a program module'} runs on the process backend only; ` +
+          'on docker, give your own image (nodes.image), whose entrypoint gets the same arguments',
+      );
+    }
     const lab = await this.prepare();
     const volume = this.resourceName(spec.name);
     await lab.docker.createVolume({ Name: volume, Labels: runLabels(this.runId) });
     const container = await this.createContainer(lab, {
       name: spec.name,
       alias: spec.name,
-      image: lab.images.node,
+      // The user's image gets exactly the arguments chaoslab's node gets: its entrypoint is their node program.
+      image: spec.program?.kind === 'image' ? spec.program.image : lab.images.node,
       cmd: ['--id', spec.name, '--host', '0.0.0.0', '--port', String(NODE_PORT), '--data', '/data', ...spec.args],
       port: NODE_PORT,
       binds: [`${volume}:/data`],

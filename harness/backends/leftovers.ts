@@ -16,7 +16,8 @@ const NOTE_FILE = 'chaoslab-lab.json';
 const ProcessRef = z.object({ pid: z.number().int().positive(), start: z.string().min(1) });
 const LabNote = z.object({
   harness: ProcessRef,
-  nodes: z.array(ProcessRef.extend({ name: z.string() })),
+  // `command`: the command line it was started with, for a node of the user's own that sets no `chaoslab node` title.
+  nodes: z.array(ProcessRef.extend({ name: z.string(), command: z.string().optional() })),
 });
 type LabNote = z.infer<typeof LabNote>;
 type ProcessRef = z.infer<typeof ProcessRef>;
@@ -33,10 +34,10 @@ export class LeftoverNote {
   }
 
   /** Call right after the spawn, before anything else can run: a harness killed later leaves nothing unnamed. */
-  nodeStarted(name: string, pid: number): void {
+  nodeStarted(name: string, pid: number, command: string[]): void {
     const start = processStart(pid);
     if (start === undefined || !this.open()) return;
-    this.note!.nodes.push({ name, pid, start });
+    this.note!.nodes.push({ name, pid, start, command: command.join(' ') });
     this.write();
   }
 
@@ -83,7 +84,7 @@ export async function sweepProcessLeftovers(options: { all?: boolean; dir?: stri
       result.leftAlive++;
       continue;
     }
-    const nodes = note.nodes.filter((node) => isRunning(node) && commandLine(node.pid).startsWith(`chaoslab node ${node.name}`));
+    const nodes = note.nodes.filter((node) => isRunning(node) && isThatNode(node));
     for (const node of nodes) {
       try {
         process.kill(node.pid, 'SIGKILL');
@@ -136,6 +137,12 @@ export function processStart(pid: number): string | undefined {
   const line = ps.stdout?.trim();
   if (ps.status !== 0 || !line || line.startsWith('Z')) return undefined;
   return line.slice(line.indexOf(' ') + 1).trim();
+}
+
+/** The process still is the lab's node: chaoslab's node by its title, any other by the command line it was given. */
+function isThatNode(node: LabNote['nodes'][number]): boolean {
+  const line = commandLine(node.pid);
+  return line.startsWith(`chaoslab node ${node.name}`) || (node.command !== undefined && line === node.command);
 }
 
 /** A process's command line as `ps` shows it (a node sets its title to `chaoslab node NAME`). */

@@ -3,7 +3,7 @@ import { closeSync, fstatSync, mkdirSync, openSync, readSync, rmSync, watch, typ
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Address, Backend, CrashedNode, NodeSpec, ProxyEndpoint, RunningNode } from './backend.ts';
-import { bundle } from '../bundles.ts';
+import { bundle, nodeBundleWith } from '../bundles.ts';
 import { openToxiproxy } from '../toxiproxy.ts';
 import { startEmbeddedNode } from './embedded-node.ts';
 import { DATA_ROOT_PREFIX, LeftoverNote } from './leftovers.ts';
@@ -154,17 +154,18 @@ class ProcessNode implements RunningNode {
    * node's lines follow the crashed one's): the harness relays no log byte, it only reads the file until `ready`.
    */
   static async spawn(spec: NodeSpec, dataDir: string, port: number, owner: Set<ProcessNode>, leftovers: LeftoverNote): Promise<ProcessNode> {
-    const args = [await bundle('node'), '--id', spec.name, '--host', HOST, '--port', String(port), '--data', dataDir, ...spec.args];
+    const args = ['--id', spec.name, '--host', HOST, '--port', String(port), '--data', dataDir, ...spec.args];
+    const [file, ...fileArgs] = await executable(spec);
     const logFd = openSync(spec.logFile, 'a');
     const readFrom = fstatSync(logFd).size;
     let child: ChildProcess;
     try {
-      child = spawn(process.execPath, args, { stdio: ['ignore', logFd, 'pipe'] });
+      child = spawn(file!, [...fileArgs, ...args], { stdio: ['ignore', logFd, 'pipe'] });
     } finally {
       closeSync(logFd);
     }
     livingChildren.add(child);
-    if (child.pid !== undefined) leftovers.nodeStarted(spec.name, child.pid);
+    if (child.pid !== undefined) leftovers.nodeStarted(spec.name, child.pid, [file!, ...fileArgs, ...args]);
     const starting = startingChildren.get(owner) ?? new Set<ChildProcess>();
     startingChildren.set(owner, starting.add(child));
     let stderr = '';
@@ -173,10 +174,17 @@ class ProcessNode implements RunningNode {
     });
     const readiness = watchForReady(spec.logFile, readFrom);
     const listening = new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`node ${spec.name} did not report ready within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+      // Your own node must say when it serves: the contract is spelled out for it.
+      const contract = spec.program?.kind === 'command' ? ' (it must log JSON lines `listening` with its port, then `ready`, on stdout: docs/YOUR-NODE.md)' : '';
+      const timer = setTimeout(() => reject(new Error(`node ${spec.name} did not report ready within ${START_TIMEOUT_MS} ms${contract}`)), START_TIMEOUT_MS);
       void readiness.ready.then((boundPort) => {
         clearTimeout(timer);
         resolve(boundPort);
+      });
+      // An executable that cannot be started at all (not found, not executable).
+      child.once('error', (error) => {
+        clearTimeout(timer);
+        reject(new Error(`node ${spec.name}: cannot start ${[file, ...fileArgs].join(' ')}: ${error.message}`));
       });
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
@@ -250,6 +258,15 @@ class CrashedProcessNode implements CrashedNode {
   }
 
   async remove(): Promise<void> {}
+}
+
+/** The command line that runs the node, before its arguments: chaoslab's node, with the user's modules, or theirs. */
+async function executable(spec: NodeSpec): Promise<string[]> {
+  const program = spec.program;
+  if (!program) return [process.execPath, await bundle('node')];
+  if (program.kind === 'modules') return [process.execPath, await nodeBundleWith(program.files)];
+  if (program.kind === 'command') return program.command;
+  throw new Error(`node ${spec.name}: an image (${program.image}) runs on the docker backend only; on the process backend give a command`);
 }
 
 /** How often the log file is read while a node starts, besides whenever the file system says it grew. */

@@ -1,0 +1,31 @@
+// A program module of your own: the `log` service the harness checks, written against the node runtime API.
+// Run it on every server of a scenario with `programs: { n2: ['./examples/ts-program/my-log.ts'] }` (a path,
+// relative to the directory chaoslab runs in), or ask which guarantees it keeps:
+//   npx chaoslab matrix --program ./examples/ts-program/my-log.ts --failures lost-reply
+// The contract (docs/YOUR-NODE.md): the default export is the program's start, called once the node listens;
+// the node reports `ready` when it resolves. The imports below are the runtime modules chaoslab's own programs use.
+import type { Node } from '../../nodes/node.ts';
+import { useNameService } from '../../nodes/names/client.ts';
+import { logService } from '../../nodes/programs/log.ts';
+import { serveService } from '../../nodes/rpc/server.ts';
+import { isIntact } from '../../nodes/semantics/integrity.ts';
+import { semanticsOf } from '../../nodes/semantics/node-semantics.ts';
+
+export default async function myLog(node: Node): Promise<void> {
+  // The node's delivery setting (config.semantics) decides dedup and durability; serveService applies it.
+  const { executions } = await semanticsOf(node);
+  await serveService(node, logService, {
+    append: ({ id, body, digest }, call) => {
+      // One execution per run of the procedure: made durable with the reply, before the reply leaves.
+      call.record({ id, intact: isIntact(body, digest) });
+      return { ok: true as const };
+    },
+    read: ({ offset, limit }) => {
+      const all = executions.list();
+      return { executions: all.slice(offset, offset + limit), total: all.length };
+    },
+    stats: () => ({ executions: executions.list().length, dedupEntries: executions.dedup?.size ?? 0 }),
+  });
+  // The client finds the log through the lab's name service.
+  await useNameService(node)?.register('log');
+}
