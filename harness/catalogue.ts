@@ -106,7 +106,6 @@ export async function selectScenarios(names: string[], dir = scenariosDir): Prom
  */
 export async function findScenarios(targets: string[], options: { scenariosDir?: string } = {}): Promise<ScenarioSource[]> {
   const paths = targets.filter(isPathTarget).map((target) => resolve(target));
-  const patterns = targets.filter((target) => !isPathTarget(target));
   for (const path of paths) if (!existsSync(path)) throw new ScenarioNotFound(`no scenario file or folder ${displayPath(path)}`, undefined, []);
   const dirs = paths.filter((path) => statSync(path).isDirectory());
   const files = paths.filter((path) => !dirs.includes(path));
@@ -117,20 +116,22 @@ export async function findScenarios(targets: string[], options: { scenariosDir?:
     files,
   });
   if (targets.length === 0) return sources;
+  // In the order asked for (each pattern's matches in catalogue order), each scenario once.
   const selected = new Set<ScenarioSource>();
-  for (const path of paths) {
-    for (const source of sources) if (source.file === path || source.file.startsWith(path + sep)) selected.add(source);
-  }
-  for (const pattern of patterns) {
-    const matches = sources.filter((source) => matchesName(pattern, source.name));
+  for (const target of targets) {
+    if (isPathTarget(target)) {
+      const path = resolve(target);
+      for (const source of sources) if (source.file === path || source.file.startsWith(path + sep)) selected.add(source);
+      continue;
+    }
+    const matches = sources.filter((source) => matchesName(target, source.name));
     if (matches.length === 0) {
       const known = sources.map((source) => source.name);
-      throw new ScenarioNotFound(`no scenario "${pattern}"; known: ${known.join(', ')}`, pattern, known);
+      throw new ScenarioNotFound(`no scenario "${target}"; known: ${known.join(', ')}`, target, known);
     }
     for (const match of matches) selected.add(match);
   }
-  // Catalogue order, whatever the order of the targets.
-  return sources.filter((source) => selected.has(source));
+  return [...selected];
 }
 
 /**

@@ -111,10 +111,10 @@ describe('a broken scenario file on the command line', () => {
       (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
     );
 
-  it('is listed as broken with its error, next to every other scenario, and list exits 1', async () => {
+  it('is listed as broken with its error, next to every other scenario, and list exits 2', async () => {
     const { code, stdout } = await chaoslab('list', '--json');
     const listed = (JSON.parse(stdout) as { scenarios: { name: string; broken?: string }[] }).scenarios;
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(listed.find((entry) => entry.name === 'typo')?.broken).toMatch(/indx\.ts/);
     expect(listed.filter((entry) => !entry.broken).length).toBeGreaterThanOrEqual(30);
   });
@@ -122,7 +122,7 @@ describe('a broken scenario file on the command line', () => {
   it('fails a run of the folder naming the file, while the others run', async () => {
     const { code, stdout } = await chaoslab('run', 'scenarios', '--json', '--no-report', '--runs-dir', join(project, 'runs'));
     const outcomes = (JSON.parse(stdout) as { scenarios: { name: string; ok: boolean; error?: string; replay: string }[] }).scenarios;
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(outcomes.find((outcome) => outcome.name === 'typo')?.error).toMatch(/scenarios\/typo\.ts is broken: .*indx\.ts/);
     expect(outcomes.find((outcome) => outcome.name === 'quick-one')).toMatchObject({ ok: true });
     expect(outcomes.find((outcome) => outcome.name === 'lost-reply-exactly-once')).toMatchObject({ ok: true });

@@ -2,6 +2,7 @@ import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { displayPath, findScenarios } from '../../catalogue.ts';
 import { plural } from '../../checkers/result.ts';
+import { exitCodes } from '../exit-codes.ts';
 import { parseShard, type Shard } from '../flags.ts';
 import { styleFor } from '../output/style.ts';
 import { inShard } from '../selection.ts';
@@ -38,7 +39,7 @@ export function register(program: Command): void {
         };
       });
       const broken = entries.filter((entry) => 'broken' in entry).length;
-      if (broken) process.exitCode = 1;
+      if (broken) process.exitCode = exitCodes.usage.code;
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ scenarios: entries })}\n`);
         return;

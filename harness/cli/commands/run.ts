@@ -112,7 +112,7 @@ export function register(program: Command): void {
         const summary = { outcomes: ran, notRun, wallMs: performance.now() - startedAt, parallel };
         process.stdout.write(`${formatRunSummary(summary, styleFor(process.stdout))}\n`);
       }
-      process.exitCode = exitStatus(ran);
+      process.exitCode = exitStatus(ran, broken.length > 0);
     });
 }
 
@@ -120,8 +120,9 @@ export function register(program: Command): void {
  * A wrong verdict is the finding and outweighs a run that could not finish; see exit-codes.ts. Scenarios --bail did
  * not start need no case of their own: it only stops after one of these.
  */
-function exitStatus(outcomes: ScenarioOutcome[]): number {
+function exitStatus(outcomes: ScenarioOutcome[], brokenFiles: boolean): number {
   if (outcomes.some((outcome) => !outcome.ok && !outcome.error)) return exitCodes.notAsExpected.code;
+  if (brokenFiles) return exitCodes.usage.code;
   if (outcomes.some((outcome) => outcome.error)) return exitCodes.internal.code;
   return exitCodes.asExpected.code;
 }
