@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
+import type { WireEvent } from './proxy/wire-log.ts';
 import type { Address, Backend, CrashedNode, ProxyEndpoint, RunningNode } from './backends/backend.ts';
 import { callService, mailboxSizes, type MailboxSizes } from './workload/call.ts';
 
@@ -211,10 +212,43 @@ export class Lab {
     await this.backend.close();
   }
 
+  /**
+   * Asks chaoslab's proxy to record every frame that crosses a link (a real Toxiproxy has no such record: the
+   * report then tells message movements from the node logs alone).
+   */
+  private async recordWire(): Promise<void> {
+    try {
+      await fetch(`${this.proxyEndpoint.apiUrl}/chaoslab/wire`, { method: 'POST' });
+    } catch {
+      // No wire record; the run goes on without it.
+    }
+  }
+
+  /** What the proxy recorded since the last call, with each proxy named by its link (`A->B`); undefined without. */
+  async wire(): Promise<{ events: (Omit<WireEvent, 'proxy'> & { link: string })[]; omitted: number } | undefined> {
+    try {
+      const response = await fetch(`${this.proxyEndpoint.apiUrl}/chaoslab/wire`);
+      if (!response.ok) return undefined;
+      const body = (await response.json()) as { recording?: boolean; events?: WireEvent[]; omitted?: number };
+      if (!body.recording || !Array.isArray(body.events)) return undefined;
+      const linkOf = new Map(this.linkNames().map((link) => [proxyName(link), link]));
+      const events = body.events.map(({ proxy, ...event }) => ({ ...event, link: linkOf.get(proxy) ?? proxy }));
+      return { events, omitted: body.omitted ?? 0 };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private linkNames(): string[] {
+    const names = this.nodeNames;
+    return names.flatMap((from) => names.filter((to) => to !== from).map((to) => `${from}->${to}`));
+  }
+
   private async createLinks(): Promise<void> {
     const names = this.nodeNames;
     const bindHost = this.proxyEndpoint.listenBind ?? this.proxyEndpoint.listenHost;
     const pairs = names.flatMap((from) => names.filter((to) => to !== from).map((to) => [from, to] as const));
+    await this.recordWire();
     const proxies = await this.toxiproxy.populate(
       pairs.map(([from, to]) => {
         const target = this.running(to);

@@ -4,7 +4,7 @@ import type { Backend } from './backends/backend.ts';
 import { ProcessBackend } from './backends/process.ts';
 import { checkRun, compareWithExpected, type Result, type Verdict } from './checkers/index.ts';
 import { writeVerdictFile } from './checkers/verdict-file.ts';
-import { runFiles, writeExecutions, type Execution } from './history/index.ts';
+import { runFiles, writeExecutions, writeWire, type Execution, type WireRecord } from './history/index.ts';
 import { HistoryRecorder } from './history/recorder.ts';
 import { Lab, type LabNodeSpec } from './lab.ts';
 import { writeReport } from './report/index.ts';
@@ -127,6 +127,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       progress(`read ${executions.length} executions; checking`);
       await writeExecutions(join(dir, runFiles.executions), executions);
       recorded.executions = executions;
+      const wire = await readWire(lab, recorder);
+      if (wire) {
+        await writeWire(join(dir, runFiles.wire), wire);
+        recorded.wire = wire;
+      }
       outcome.ops = recorder.ops.filter((op) => op.type === 'invoke').length;
       const eventual = scenario.eventual ?? scenario.nodes.semantics !== 'at-most-once';
       const input = { history: recorder.ops, executions, faults: recorder.faults, healed: true, options: { eventual } };
@@ -148,6 +153,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         faults: done.faults,
         durationMs: done.durationMs,
         replay: done.replay,
+        startedAt: recorder.startedAtEpochMs,
         healed: true,
         options: { eventual },
       });
@@ -284,6 +290,12 @@ async function nothingInFlight(lab: Lab, clients: string[], consumers: string[])
   } catch {
     return false; // a node that does not answer may still hold work
   }
+}
+
+/** The proxy's record of every frame, on the run's clock (none when the proxy is a real Toxiproxy). */
+async function readWire(lab: Lab, recorder: HistoryRecorder): Promise<WireRecord[] | undefined> {
+  const wire = await lab.wire();
+  return wire?.events.map((event) => ({ ...event, time: Math.round(recorder.fromEpoch(event.time) * 1000) / 1000 }));
 }
 
 interface NodeExecution extends Omit<Execution, 'time'> {

@@ -23,6 +23,8 @@ export interface VerdictRecord {
   faults: number;
   durationMs: number;
   replay: string;
+  /** Wall-clock epoch ms of the run's time 0: places node logs (epoch `ts`) on the history's clock. */
+  startedAt?: number;
   healed?: boolean;
   options?: CheckOptions;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { percentile } from '../checkers/percentile.ts';
 import { OUTCOMES, type ReportModel } from './model.ts';
 import type { CounterexampleTrail } from './counterexample-trail.ts';
 import { TRAILS_PER_CHECKER } from './counterexample-trail.ts';
@@ -98,7 +99,7 @@ function verdictSection(model: ReportModel): string {
 function availabilityFigures(model: ReportModel): string {
   const count = (outcome: string) => model.spans.filter((s) => s.outcome === outcome).length;
   const latencies = model.spans.filter((s) => s.outcome === 'ok').map((s) => s.end - s.start).sort((a, b) => a - b);
-  const pct = (p: number) => (latencies.length ? formatMs(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!) : '-');
+  const pct = (p: number) => (latencies.length ? formatMs(percentile(latencies, p)) : '-');
   const okPerSecond = model.runEnd > 0 ? Math.round((count('ok') * 1000) / model.runEnd) : 0;
   const figures: [string, string, string][] = [
     ['ok', String(count('ok')), 'k-ok'],
