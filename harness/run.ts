@@ -295,7 +295,7 @@ async function nothingInFlight(lab: Lab, clients: string[], consumers: string[])
 /** The proxy's record of every frame, on the run's clock (none when the proxy is a real Toxiproxy). */
 async function readWire(lab: Lab, recorder: HistoryRecorder): Promise<WireRecord[] | undefined> {
   const wire = await lab.wire();
-  return wire?.events.map((event) => ({ ...event, time: Math.round(recorder.fromEpoch(event.time) * 1000) / 1000 }));
+  return wire?.events.map((event) => ({ ...event, time: Math.round(recorder.fromHighResolutionEpoch(event.time) * 1000) / 1000 }));
 }
 
 interface NodeExecution extends Omit<Execution, 'time'> {
