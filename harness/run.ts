@@ -7,7 +7,7 @@ import { writeVerdictFile } from './checkers/verdict-file.ts';
 import { runFiles, writeExecutions, writeWire, type Execution, type WireRecord } from './history/index.ts';
 import { HistoryRecorder } from './history/recorder.ts';
 import { Lab, type LabNodeSpec } from './lab.ts';
-import { writeReport } from './report/index.ts';
+import { writeReport, writeRunsIndex } from './report/index.ts';
 import type { KnownRecords } from './report/run-folder.ts';
 import { playSchedule, unsupportedFaults } from './nemesis/nemesis.ts';
 import type { FaultWindow } from './nemesis/fault.ts';
@@ -175,6 +175,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   if (options.report !== false) {
     await writeRunReport(dir, recorded, progress);
   }
+  await writeIndex(options.runsDir ?? 'runs', progress);
   const done = finish();
   progress(`${done.error ? `error: ${done.error}` : done.ok ? 'as expected' : 'NOT as expected'} (${done.durationMs} ms)`);
   return done;
@@ -355,6 +356,15 @@ function runFolder(runsDir: string, scenario: string): string {
   for (let n = 2; existsSync(dir); n++) dir = resolve(runsDir, `${stamp}-${scenario}-${n}`);
   mkdirSync(join(dir, 'nodes'), { recursive: true });
   return dir;
+}
+
+/** runs/index.html lists every run of the folder, this one included; like a report, it is never fatal. */
+async function writeIndex(runsDir: string, progress: (line: string) => void): Promise<void> {
+  try {
+    await writeRunsIndex(resolve(runsDir));
+  } catch (error) {
+    progress(`runs index not written: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** A report that cannot be written is said, never fatal: the run's verdict stands without it. */

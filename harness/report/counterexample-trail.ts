@@ -94,7 +94,7 @@ export function counterexampleTrails(
     const own = messages.filter((m) => m.op === id || (m.key !== undefined && keys.has(m.key) && nodes.has(m.from) && nodes.has(m.to)));
     const steps = [
       ...historySteps(run, id, new Set(citations.flatMap((c) => c.counterexample.ops)), laneOfProcess),
-      ...executionSteps(run, id, clock),
+      ...executionSteps(run, id, clock, own),
       ...wireSteps(own),
       ...logSteps(logLines, clock),
     ].sort((a, b) => a.time - b.time);
@@ -150,11 +150,27 @@ function wireSteps(messages: Message[]): TrailStep[] {
   });
 }
 
-function executionSteps(run: RunFolder, id: string, clock: RunClock): TrailStep[] {
+/**
+ * A node stamps an execution with its wall clock in whole milliseconds, and the run's start is a whole
+ * millisecond of the same clock, so a stamp is good to about two milliseconds; the proxy times the delivery of
+ * the message to a fraction of that. When a delivery of the message to that node falls within the stamp's
+ * uncertainty, the execution is placed just after it, so a trail never shows a message run before it arrived.
+ */
+function executionSteps(run: RunFolder, id: string, clock: RunClock, messages: Message[]): TrailStep[] {
+  const deliveries = new Map<string, number[]>();
+  for (const m of messages) {
+    if (m.stream !== 'upstream' || m.key === undefined) continue;
+    const list = deliveries.get(`${m.to} ${m.key}`) ?? [];
+    deliveries.set(`${m.to} ${m.key}`, [...list, ...m.deliveries]);
+  }
+  const placed = (e: { node: string; key: MessageKey }, stamp: number) => {
+    const arrived = (deliveries.get(`${e.node} ${keyString(e.key)}`) ?? []).filter((d) => d > stamp - 1 && d < stamp + 2);
+    return arrived.length ? Math.max(stamp, Math.max(...arrived) + 0.001) : stamp;
+  };
   return run.executions
     .filter((e) => e.id === id)
     .map((e) => ({
-      time: clock.fromEpoch(e.time),
+      time: placed(e, clock.fromEpoch(e.time)),
       lane: e.node,
       kind: 'execution',
       text: `executed by ${e.by} as message ${keyString(e.key)}${e.intact ? '' : ' (body NOT intact)'}`,

@@ -226,60 +226,66 @@ function timelineHeight(model: ReportModel): number {
   return 110 + model.lanes.length * Math.max(14, Math.min(28, 600 / Math.max(1, model.lanes.length)));
 }
 
-/** Compact arrays: a big run's data is most of the file, so field names are not repeated per item. */
+/**
+ * Compact arrays: a big run's data is most of the file, so field names are not repeated per item, and every
+ * string (op ids, workers, message types, toxics ...) is an index into one table, `strings`.
+ */
 function chartData(model: ReportModel) {
   const lane = new Map(model.lanes.map((l, i) => [l, i]));
   const outcomeIndex = (o: string) => OUTCOMES.indexOf(o as (typeof OUTCOMES)[number]);
   const t = model.throughput;
+  const strings = stringTable();
+  const text = strings.of;
   return {
     lanes: model.lanes,
     runEnd: round(model.runEnd),
+    // [lane, start, end, outcome, id, f, node, error (-1: none), unfinished]
     bars: model.shownSpans.map((s) => [
       lane.get(model.laneOfProcess(s.process)),
       round(s.start),
       round(s.end),
       outcomeIndex(s.outcome),
-      s.id,
-      s.f,
-      s.node,
-      s.error ?? null,
+      text(s.id),
+      text(s.f),
+      text(s.node),
+      s.error === undefined ? -1 : text(s.error),
       s.unfinished ? 1 : 0,
     ]),
-    latency: model.shownSpans.filter((s) => !s.unfinished).map((s) => [round(s.start), round(s.end - s.start), outcomeIndex(s.outcome), s.id]),
-    executions: model.executionTicks.filter((e) => lane.has(e.lane)).map((e) => [lane.get(e.lane), round(e.time), e.id, e.by, e.intact ? 1 : 0]),
+    latency: model.shownSpans.filter((s) => !s.unfinished).map((s) => [round(s.start), round(s.end - s.start), outcomeIndex(s.outcome), text(s.id)]),
+    executions: model.executionTicks.filter((e) => lane.has(e.lane)).map((e) => [lane.get(e.lane), round(e.time), text(e.id), text(e.by), e.intact ? 1 : 0]),
     faults: model.linkFaults.map((f) => [round(f.start), round(f.end), `${f.fault} ${f.target}`]),
     down: model.nodeDown.filter((d) => lane.has(d.node)).map((d) => [lane.get(d.node), round(d.start), round(d.end), d.kind]),
     marks: model.nodeMarks.filter((m) => lane.has(m.node)).map((m) => [lane.get(m.node), round(m.time), m.kind]),
     cx: model.trails.flatMap((trail) => {
-      const label = `${trail.citations.map((c) => c.checker).join(', ')}: ${trail.id}`;
-      return trail.steps.filter((s) => lane.has(s.lane)).map((s) => [lane.get(s.lane), round(s.time), s.kind, trail.anchor, label]);
+      const label = text(`${trail.citations.map((c) => c.checker).join(', ')}: ${trail.id}`);
+      return trail.steps.filter((s) => lane.has(s.lane)).map((s) => [lane.get(s.lane), round(s.time), text(s.kind), trail.anchor, label]);
     }),
     throughput: { bucketMs: t.bucketMs, starts: t.starts, ok: t.perSecond.ok.map(round), fail: t.perSecond.fail.map(round), info: t.perSecond.info.map(round) },
-    messages: messageData(model, lane),
+    messages: messageData(model, lane, text),
     trails: model.trails.map((trail) => ({ anchor: trail.anchor, id: trail.id, keys: trail.keys })),
+    fates: FATES,
+    strings: strings.list,
   };
+}
+
+function stringTable() {
+  const index = new Map<string, number>();
+  const list: string[] = [];
+  return { list, of: (s: string) => index.get(s) ?? (index.set(s, list.length), list.push(s) - 1) };
 }
 
 const FATES = ['dropped', 'duplicated', 'corrupted', 'delayed'] as const;
 
 /**
- * The sequence diagram's messages as arrays (most of a big run's file): [from lane, to lane, sent, deliveries,
- * flags (1 answer, 2 retransmission), fates [[fate, time, toxic]], op, key sender lane, key seq, type, bytes];
- * op ids, types and toxic names are indices into their own tables.
+ * The sequence diagram's messages (most of a big run's file): [from lane, to lane, sent, deliveries, flags
+ * (1 answer, 2 retransmission), fates [[fate, time, toxic]], op (-1: none), key sender lane, key seq, type, bytes].
+ * Deliveries and fates are microseconds after the send: short numbers that keep the proxy's precision.
  */
-function messageData(model: ReportModel, lane: Map<string, number>) {
+function messageData(model: ReportModel, lane: Map<string, number>, text: (s: string) => number) {
   const featured = new Set(model.trails.map((t) => t.id));
   const kept = thinEvenly(model.messages, MAX_MESSAGES, (m) => m.fates.length > 0 || m.retransmission || m.deliveries.length !== 1 || (m.op !== undefined && featured.has(m.op)));
-  const table = () => {
-    const index = new Map<string, number>();
-    const list: string[] = [];
-    return { list, of: (s: string) => index.get(s) ?? (index.set(s, list.length), list.push(s) - 1) };
-  };
-  const ops = table();
-  const types = table();
-  const toxics = table();
   const laneOf = (node: string) => lane.get(node) ?? -1;
-  const list = kept
+  return kept
     .sort((a, b) => a.sent - b.sent)
     .map((m) => {
       const hash = m.key?.lastIndexOf('#') ?? -1;
@@ -287,17 +293,16 @@ function messageData(model: ReportModel, lane: Map<string, number>) {
         laneOf(m.from),
         laneOf(m.to),
         round3(m.sent),
-        m.deliveries.map(round3),
+        m.deliveries.map((d) => Math.round((d - m.sent) * 1000)),
         (m.stream === 'downstream' ? 1 : 0) | (m.retransmission ? 2 : 0),
-        m.fates.map((f) => [FATES.indexOf(f.event), round3(f.time), toxics.of(f.toxic)]),
-        m.op === undefined ? -1 : ops.of(m.op),
+        m.fates.map((f) => [FATES.indexOf(f.event), Math.round((f.time - m.sent) * 1000), text(f.toxic)]),
+        m.op === undefined ? -1 : text(m.op),
         m.key === undefined ? -1 : laneOf(m.key.slice(0, hash)),
         m.key === undefined ? -1 : Number(m.key.slice(hash + 1)),
-        types.of(m.type),
+        text(m.type),
         m.bytes,
       ];
     });
-  return { total: model.messages.length, ops: ops.list, types: types.list, toxics: toxics.list, fates: FATES, list };
 }
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;

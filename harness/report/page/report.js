@@ -4,6 +4,7 @@
 (function () {
   'use strict';
   const data = JSON.parse(document.getElementById('report-data').textContent);
+  const S = data.strings;
   const SVG = 'http://www.w3.org/2000/svg';
   const OUTCOMES = ['ok', 'fail', 'info'];
   const COLORS = { ok: '#2e9e44', fail: '#d62f2f', info: '#e89a10' };
@@ -180,18 +181,18 @@
       if (!chart.visible(start, end)) continue;
       const x1 = chart.x(start);
       const name = OUTCOMES[outcome];
-      const title = `${f} ${id} on ${node}: ${name}${unfinished ? ' (never completed)' : ''} after ${fmt(end - start)}\n${fmt(start)} → ${fmt(end)}${error ? '\n' + error : ''}`;
+      const title = `${S[f]} ${S[id]} on ${S[node]}: ${name}${unfinished ? ' (never completed)' : ''} after ${fmt(end - start)}\n${fmt(start)} → ${fmt(end)}${error >= 0 ? '\n' + S[error] : ''}`;
       el('rect', { x: x1, y: y.get(lane) - h / 2, width: Math.max(2, chart.x(end) - x1 - 1), height: h, fill: COLORS[name], class: 'bar' }, chart.layer, title);
     }
     for (const [lane, time, id, by, intact] of data.executions) {
       if (!chart.visible(time, time)) continue;
-      el('rect', { x: chart.x(time) - 1, y: y.get(lane) - 6, width: 2, height: 12, class: intact ? 'exec' : 'exec corrupt' }, chart.layer, `execution of ${id} by ${by} at ${fmt(time)}${intact ? '' : ' (body NOT intact)'}`);
+      el('rect', { x: chart.x(time) - 1, y: y.get(lane) - 6, width: 2, height: 12, class: intact ? 'exec' : 'exec corrupt' }, chart.layer, `execution of ${S[id]} by ${S[by]} at ${fmt(time)}${intact ? '' : ' (body NOT intact)'}`);
     }
     for (const [lane, time, kind, anchor, label] of data.cx) {
       if (!chart.visible(time, time)) continue;
       const x = chart.x(time);
       const cy = y.get(lane);
-      const diamond = el('path', { d: `M${x},${cy - 7} L${x + 6},${cy} L${x},${cy + 7} L${x - 6},${cy} Z`, class: 'cx', 'data-anchor': anchor, 'data-time': time }, chart.layer, `${label}\n${kind} at ${fmt(time)}\nclick: go to the counterexample`);
+      const diamond = el('path', { d: `M${x},${cy - 7} L${x + 6},${cy} L${x},${cy + 7} L${x - 6},${cy} Z`, class: 'cx', 'data-anchor': anchor, 'data-time': time }, chart.layer, `${S[label]}\n${S[kind]} at ${fmt(time)}\nclick: go to the counterexample`);
       diamond.addEventListener('click', () => openCard(anchor));
     }
   }
@@ -206,7 +207,7 @@
     yTicks(chart, logTicks(low, high), y, (v) => (v >= 1000 ? v / 1000 + ' s' : v + ' ms'));
     for (const [t, ms, outcome, id] of data.latency) {
       if (!chart.visible(t, t)) continue;
-      el('circle', { cx: chart.x(t), cy: y(Math.max(LATENCY_FLOOR_MS, ms)), r: 2.2, fill: COLORS[OUTCOMES[outcome]] }, chart.layer, `${id} ${OUTCOMES[outcome]}: ${fmt(ms)} (invoked at ${fmt(t)})`);
+      el('circle', { cx: chart.x(t), cy: y(Math.max(LATENCY_FLOOR_MS, ms)), r: 2.2, fill: COLORS[OUTCOMES[outcome]] }, chart.layer, `${S[id]} ${OUTCOMES[outcome]}: ${fmt(ms)} (invoked at ${fmt(t)})`);
     }
     legend(chart);
   }
@@ -261,24 +262,29 @@
   }
 
   // ---- the message-sequence (space-time) diagram ----
-  const messages = data.messages || { list: [], ops: [], types: [], toxics: [], fates: [] };
+  // Deliveries and fates come as microseconds after the send.
+  const messages = data.messages.map((m) => {
+    m[3] = m[3].map((us) => m[2] + us / 1000);
+    m[5].forEach((f) => (f[1] = m[2] + f[1] / 1000));
+    return m;
+  });
   let filter; // { anchor, id, keys: Set }
 
   function matches(m) {
     if (!filter) return true;
-    if (m[6] >= 0 && messages.ops[m[6]] === filter.id) return true;
+    if (m[6] >= 0 && S[m[6]] === filter.id) return true;
     return m[7] >= 0 && filter.keys.has(`${data.lanes[m[7]]}#${m[8]}`);
   }
 
   function describe(m) {
     const [from, to, sent, deliveries, flags, fates, op, keyLane, keySeq, type, bytes] = m;
-    const parts = [`${messages.types[type]}${flags & 1 ? ' (answer)' : ''}${flags & 2 ? ' (retransmission)' : ''}`];
+    const parts = [`${S[type]}${flags & 1 ? ' (answer)' : ''}${flags & 2 ? ' (retransmission)' : ''}`];
     if (keyLane >= 0) parts.push(`message ${data.lanes[keyLane]}#${keySeq}`);
-    if (op >= 0) parts.push(`op ${messages.ops[op]}`);
+    if (op >= 0) parts.push(`op ${S[op]}`);
     const lines = [parts.join(', '), `${data.lanes[from]} → ${data.lanes[to]}, ${bytes} B, sent ${fmt(sent)}`];
     deliveries.forEach((d, i) => lines.push(`${i ? `copy ${i + 1} ` : ''}delivered ${fmt(d)} (${fmt(d - sent)} on the link)`));
-    for (const [fate, time, toxic] of fates) lines.push(`${messages.fates[fate]} by toxic ${messages.toxics[toxic]} at ${fmt(time)}`);
-    if (deliveries.length === 0 && !fates.some((f) => messages.fates[f[0]] === 'dropped')) lines.push('never left its link (cut wire, crash or reset)');
+    for (const [fate, time, toxic] of fates) lines.push(`${data.fates[fate]} by toxic ${S[toxic]} at ${fmt(time)}`);
+    if (deliveries.length === 0 && !fates.some((f) => data.fates[f[0]] === 'dropped')) lines.push('never left its link (cut wire, crash or reset)');
     return lines.join('\n');
   }
 
@@ -291,19 +297,19 @@
 
   function sequence(chart) {
     const used = new Set();
-    for (const m of messages.list) used.add(m[0]).add(m[1]);
+    for (const m of messages) used.add(m[0]).add(m[1]);
     const lanes = [...used].filter((l) => l >= 0).sort((a, b) => a - b);
     const { y, step } = laneGeometry(chart, lanes);
     nodeControl(chart, y, step);
     arrowMarkers(chart);
     let drawn = 0;
-    for (const m of messages.list) {
+    for (const m of messages) {
       const [from, to, sent, deliveries, flags, fates] = m;
       const last = Math.max(sent, ...deliveries, ...fates.map((f) => f[1]));
       if (!y.has(from) || !y.has(to) || !chart.visible(sent, last) || !matches(m)) continue;
       drawn++;
       const title = describe(m);
-      const fateNames = fates.map((f) => messages.fates[f[0]]);
+      const fateNames = fates.map((f) => data.fates[f[0]]);
       const kind = fateNames.includes('corrupted') ? 'corrupted' : flags & 2 ? 'retransmission' : flags & 1 ? 'answer' : 'request';
       const x0 = chart.x(sent);
       const y0 = y.get(from);
@@ -314,7 +320,7 @@
         el('line', { x1: x0, y1: y0, x2: chart.x(d), y2: y1, stroke: MESSAGE_COLORS[copy], 'marker-end': `url(#arrow-${copy})`, class: i > 0 ? 'copy' : '' }, g);
       });
       fates.forEach(([fate, time]) => {
-        if (messages.fates[fate] !== 'dropped') return;
+        if (data.fates[fate] !== 'dropped') return;
         // A dropped copy stops halfway between the lanes, where the proxy lost it.
         const xm = chart.x(time);
         const ym = (y0 + y1) / 2;
@@ -334,9 +340,9 @@
     const trail = data.trails.find((t) => t.anchor === anchor);
     filter = trail ? { anchor, id: trail.id, keys: new Set(trail.keys) } : undefined;
     document.querySelectorAll('#sequence-section button[data-trail]').forEach((b) => b.classList.toggle('active', b.dataset.trail === (anchor || '')));
-    const own = messages.list.filter(matches);
+    const own = messages.filter(matches);
     const note = document.getElementById('sequence-filter');
-    if (note) note.textContent = filter ? `${own.length} messages of ${filter.id}` : `${messages.list.length} messages`;
+    if (note) note.textContent = filter ? `${own.length} messages of ${filter.id}` : `${messages.length} messages`;
     document.body.dataset.sequenceFilter = anchor || '';
     if (filter && own.length) {
       const times = own.flatMap((m) => [m[2], ...m[3], ...m[5].map((f) => f[1])]);
