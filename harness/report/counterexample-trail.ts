@@ -134,7 +134,7 @@ function wireSteps(messages: Message[]): TrailStep[] {
     const reply = m.stream === 'downstream';
     const what = describeMessage(m);
     const steps: TrailStep[] = [
-      { time: m.sent, lane: m.from, kind: reply ? 'reply' : m.retransmission ? 'retransmission' : 'send', text: `${what} entered link ${m.link}` },
+      { time: m.sent, lane: m.from, kind: reply ? 'reply' : m.retransmission ? 'retransmission' : 'send', text: `${what} entered link ${m.link}${reply ? ' (its answer direction)' : ''}` },
     ];
     for (const fate of m.fates) {
       steps.push({ time: fate.time, lane: m.to, kind: fate.event === 'dropped' ? 'drop' : fate.event, text: `${what} ${fate.event} by toxic ${fate.toxic} on link ${m.link} ${m.stream}` });

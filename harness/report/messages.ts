@@ -22,8 +22,10 @@ export interface Message {
   key?: string;
   /** The op id the message (or the call an answer answers) carries. */
   op?: string;
-  /** A later transmission of a key this link's sender already sent. */
+  /** A later transmission of a key this link's sender already sent for the same op. */
   retransmission: boolean;
+  /** The op an earlier message under the same key carried, when it was another op (a sender reusing keys). */
+  keyReusedFrom?: string;
   /** An answer's error code (`duplicate` ...). */
   error?: string;
 }
@@ -48,7 +50,8 @@ export function messagesOf(wire: WireRecord[]): Message[] {
   const messages: Message[] = [];
   // A request's op and key by connection and rid, so that its answer (the same rid, coming back) inherits them.
   const requests = new Map<string, { op?: string; key?: string }>();
-  const sentKeys = new Set<string>();
+  // The op each key was first sent for, per link.
+  const sentKeys = new Map<string, string | undefined>();
   const frameId = (r: WireRecord) => `${r.link} ${r.stream} ${r.connection} ${r.frame}`;
   for (const record of [...wire].sort((a, b) => a.time - b.time)) {
     if (record.event === 'sent') {
@@ -58,6 +61,10 @@ export function messagesOf(wire: WireRecord[]): Message[] {
       const request = `${record.link} ${record.connection} ${record.rid}`;
       const answered = !upstream && record.rid !== undefined ? requests.get(request) : undefined;
       if (upstream && record.rid !== undefined) requests.set(request, { op: record.op, key });
+      const linkKey = `${record.link} ${key}`;
+      const earlier = upstream && key !== undefined && sentKeys.has(linkKey);
+      const earlierOp = earlier ? sentKeys.get(linkKey) : undefined;
+      const reused = earlier && earlierOp !== undefined && record.op !== undefined && earlierOp !== record.op;
       const message: Message = {
         from: upstream ? a : b,
         to: upstream ? b : a,
@@ -70,10 +77,11 @@ export function messagesOf(wire: WireRecord[]): Message[] {
         type: record.type ?? '?',
         key: key ?? answered?.key,
         op: record.op ?? answered?.op,
-        retransmission: upstream && key !== undefined && sentKeys.has(`${record.link} ${key}`),
+        retransmission: earlier && !reused,
+        ...(reused ? { keyReusedFrom: earlierOp } : {}),
         ...(record.error ? { error: record.error } : {}),
       };
-      if (upstream && key !== undefined) sentKeys.add(`${record.link} ${key}`);
+      if (upstream && key !== undefined && !earlier) sentKeys.set(linkKey, record.op);
       byFrame.set(frameId(record), message);
       messages.push(message);
       continue;
@@ -106,5 +114,6 @@ export function describeMessage(m: Message): string {
   if (m.key) parts.push(m.key);
   if (m.op) parts.push(`op ${m.op}`);
   if (m.error) parts.push(`error ${m.error}`);
+  if (m.keyReusedFrom) parts.push(`(key already used for ${m.keyReusedFrom})`);
   return `${parts.join(' ')} ${m.from}→${m.to}, ${m.bytes} B`;
 }
