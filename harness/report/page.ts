@@ -48,7 +48,7 @@ ${verdictSection(model)}
   <p class="note">One lane per client process and per node. Bars are operations from invoke to completion
   (green ok, red fail, amber indeterminate); shaded windows are link faults; grey dashed bars are nodes crashed or
   paused; small ticks are executions; purple diamonds are counterexample events (click one to read it).
-  Drag the slider or scroll to zoom; the plots below follow.${samplingNote(model)}</p>
+  Scroll over any chart to zoom, drag to pan, double-click for the whole run: every chart follows.${samplingNote(model)}</p>
   <div class="zoombar"><button type="button" data-zoom="reset">whole run</button> <span class="note" id="zoom-range"></span></div>
   <div id="timeline" class="chart" style="height:${timelineHeight(model)}px"></div>
 </section>

@@ -100,7 +100,7 @@ th { background: #f0f2f5; } .mono { font-family: ui-monospace, monospace; font-s
 </style></head>
 <body><h1>chaoslab runs</h1>
 <p>${rows.length} runs, ${passed} as expected, newest first. Rewritten after each run.</p>
-<table><thead><tr><th>started</th><th>scenario</th><th>status</th><th>verdicts</th><th>seed</th><th>backend</th><th>ops</th><th>time</th><th>files</th></tr></thead>
+<table><thead><tr><th>started (UTC)</th><th>scenario</th><th>status</th><th>verdicts</th><th>seed</th><th>backend</th><th>ops</th><th>time</th><th>files</th></tr></thead>
 <tbody>
 ${body.join('\n')}
 </tbody></table></body></html>

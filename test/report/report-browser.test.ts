@@ -118,7 +118,11 @@ describe(`report of a real run (${SCENARIO})`, () => {
   });
 
   it("draws the counterexample's messages in the sequence diagram, the lost reply and the retransmissions visible", async () => {
-    const { id } = knownViolation();
+    // A counterexample whose trail has a lost reply (an op can also run twice after a spurious retransmission).
+    const id = (await page
+      .locator('.counterexample', { has: page.locator('td.kind', { hasText: /^drop$/ }) })
+      .first()
+      .getAttribute('data-id'))!;
     const all = Number(await page.locator('#sequence').getAttribute('data-drawn'));
     await page.locator('#sequence-section button[data-trail]', { hasText: new RegExp(`^${id}$`) }).click();
     await page.waitForFunction((anchor) => document.body.dataset.sequenceFilter === anchor, await anchorOf(id));
@@ -129,6 +133,7 @@ describe(`report of a real run (${SCENARIO})`, () => {
     expect(titles.length).toBeGreaterThanOrEqual(4);
     expect(titles.every((t) => t.includes(id))).toBe(true);
     // The lost reply: an answer from n2 to n1 that a toxic dropped, drawn with its cross inside the diagram.
+    expect(await page.locator('#sequence .msg-answer .drop').count(), `${id}:\n${titles.join('\n')}`).toBeGreaterThan(0);
     const lost = page.locator('#sequence .msg-answer', { has: page.locator('.drop') }).first();
     expect(await lost.locator('title').textContent()).toMatch(/n2 → n1[\s\S]*dropped by toxic \S+lose-replies/);
     const cross = await lost.locator('.drop').boundingBox();

@@ -227,8 +227,9 @@
     chart.svg.insertBefore(g, chart.layer);
   }
 
+  // Top right, clear of the fault labels above the plot's left part.
   function legend(chart) {
-    let x = chart.plot.x;
+    let x = chart.plot.x + chart.plot.w - 70 * OUTCOMES.length;
     for (const outcome of OUTCOMES) {
       el('rect', { x, y: 4, width: 10, height: 10, fill: COLORS[outcome] }, chart.svg);
       el('text', { x: x + 14, y: 13, class: 'legend' }, chart.svg).textContent = outcome;
