@@ -129,8 +129,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       recorded.executions = executions;
       const wire = await readWire(lab, recorder);
       if (wire) {
-        await writeWire(join(dir, runFiles.wire), wire);
-        recorded.wire = wire;
+        await writeWire(join(dir, runFiles.wire), wire.events);
+        recorded.wire = wire.events;
       }
       outcome.ops = recorder.ops.filter((op) => op.type === 'invoke').length;
       const eventual = scenario.eventual ?? scenario.nodes.semantics !== 'at-most-once';
@@ -154,6 +154,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         durationMs: done.durationMs,
         replay: done.replay,
         startedAt: recorder.startedAtEpochMs,
+        ...(wire?.omitted ? { wireOmitted: wire.omitted } : {}),
         healed: true,
         options: { eventual },
       });
@@ -294,9 +295,11 @@ async function nothingInFlight(lab: Lab, clients: string[], consumers: string[])
 }
 
 /** The proxy's record of every frame, on the run's clock (none when the proxy is a real Toxiproxy). */
-async function readWire(lab: Lab, recorder: HistoryRecorder): Promise<WireRecord[] | undefined> {
+async function readWire(lab: Lab, recorder: HistoryRecorder): Promise<{ events: WireRecord[]; omitted: number } | undefined> {
   const wire = await lab.wire();
-  return wire?.events.map((event) => ({ ...event, time: Math.round(recorder.fromHighResolutionEpoch(event.time) * 1000) / 1000 }));
+  if (!wire) return undefined;
+  const events = wire.events.map((event) => ({ ...event, time: Math.round(recorder.fromHighResolutionEpoch(event.time) * 1000) / 1000 }));
+  return { events, omitted: wire.omitted };
 }
 
 interface NodeExecution extends Omit<Execution, 'time'> {

@@ -25,6 +25,8 @@ export interface VerdictRecord {
   replay: string;
   /** Wall-clock epoch ms of the run's time 0: places node logs (epoch `ts`) on the history's clock. */
   startedAt?: number;
+  /** Wire events the proxy left out of wire.jsonl past its limit (absent: none). */
+  wireOmitted?: number;
   healed?: boolean;
   options?: CheckOptions;
 }

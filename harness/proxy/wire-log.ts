@@ -43,7 +43,7 @@ export interface WireEvent extends FrameLabel {
 }
 
 /** A long run keeps its first events; the rest are counted, so a reader knows the record was cut. */
-export const WIRE_LOG_LIMIT = 500_000;
+export const WIRE_LOG_LIMIT = 200_000;
 
 export class WireLog {
   readonly events: WireEvent[] = [];

@@ -180,7 +180,10 @@ function sequenceSection(model: ReportModel): string {
   const buttons = model.trails
     .map((t) => `<button type="button" data-trail="${t.anchor}">${escapeHtml(t.id)}</button>`)
     .join(' ');
-  const shown = model.messages.length > MAX_MESSAGES ? ` <b>Downsampled:</b> ${MAX_MESSAGES} of ${model.messages.length} messages (every message a toxic touched, every retransmission and every counterexample's message is kept).` : '';
+  const omitted = model.run.verdict.wireOmitted
+    ? ` <b>Incomplete:</b> the proxy's record stops after its limit; ${model.run.verdict.wireOmitted} later events are not in it, nor in the link figures.`
+    : '';
+  const shown = omitted + (model.messages.length > MAX_MESSAGES ? ` <b>Downsampled:</b> ${MAX_MESSAGES} of ${model.messages.length} messages (every message a toxic touched, every retransmission and every counterexample's message is kept).` : '');
   return `<section id="sequence-section">
   <h2>Messages</h2>
   <p class="note">One lane per node, one arrow per message from the moment it entered its link's proxy to the moment

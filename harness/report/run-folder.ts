@@ -39,6 +39,8 @@ const verdictView = z.looseObject({
   replay: z.string().optional(),
   /** Epoch ms of the run's time 0; lets node logs (epoch `ts`) line up with the history. */
   startedAt: z.number().optional(),
+  /** Wire events the proxy left out of wire.jsonl past its limit. */
+  wireOmitted: z.number().optional(),
 });
 export type VerdictFile = z.infer<typeof verdictView>;
 
