@@ -184,6 +184,24 @@ describe(`report of a real run (${SCENARIO})`, () => {
     await page.waitForFunction(() => document.querySelector('#timeline .cx.pointed') !== null);
   });
 
+  it('zooms every chart together when one is scrolled over', async () => {
+    await page.locator('button[data-zoom="reset"]').click();
+    const runEnd = await page.evaluate(() => JSON.parse(document.getElementById('report-data')!.textContent!).runEnd as number);
+    const ticks = () => page.locator('#latency .axis text').evaluateAll((texts) => texts.map((t) => t.textContent).join(' '));
+    const before = await ticks();
+    await page.locator('#sequence svg').scrollIntoViewIfNeeded();
+    const box = (await page.locator('#sequence svg').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, -400);
+    await page.waitForFunction((end) => {
+      const [start, stop] = (document.body.dataset.view ?? '').split(',').map(Number);
+      return stop! - start! < end * 0.9;
+    }, runEnd);
+    // The latency plot, scrolled over nowhere, redrew its time axis for the new view.
+    await page.waitForFunction((old) => [...document.querySelectorAll('#latency .axis text')].map((t) => t.textContent).join(' ') !== old, before);
+    expect(await ticks()).not.toBe(before);
+  });
+
   it('saves a screenshot into the run folder', async () => {
     // A fresh page: the earlier tests zoomed and clicked this one.
     const { page: fresh } = await openOffline(browser!, join(run.dir, 'report.html'));
