@@ -191,7 +191,7 @@ function sequenceSection(model: ReportModel): string {
   toxic, which link), a purple dashed arrow a duplicate copy, a brown arrow a corrupted one, a grey dashed stub a
   message that never left its link (cut wire, crash); red crosses on a lane are crashes. Scroll to zoom, drag to
   pan; it shares the timeline's zoom.${shown}</p>
-  <div class="zoombar"><span>show:</span> <button type="button" data-trail="" class="active">all messages</button> ${buttons}
+  <div class="zoombar"><button type="button" data-zoom="reset">whole run</button> <span>show:</span> <button type="button" data-trail="" class="active">all messages</button> ${buttons}
   <span class="note" id="sequence-filter"></span></div>
   <div id="sequence" class="chart" style="height:${sequenceHeight(model)}px"></div>
 </section>`;

@@ -168,7 +168,7 @@ describe(`report of a real run (${SCENARIO})`, () => {
 
   it('links a counterexample step to its place on the timeline', async () => {
     const { id } = knownViolation();
-    await page.locator('button[data-zoom="reset"]').click();
+    await page.locator('#timeline-section button[data-zoom="reset"]').click();
     const row = page.locator(`.counterexample[data-id="${id}"] tr[data-time]`).filter({ hasText: 'execution' }).nth(1);
     const time = Number(await row.getAttribute('data-time'));
     await row.click();
@@ -185,7 +185,7 @@ describe(`report of a real run (${SCENARIO})`, () => {
   });
 
   it('zooms every chart together when one is scrolled over', async () => {
-    await page.locator('button[data-zoom="reset"]').click();
+    await page.locator('#timeline-section button[data-zoom="reset"]').click();
     const runEnd = await page.evaluate(() => JSON.parse(document.getElementById('report-data')!.textContent!).runEnd as number);
     const ticks = () => page.locator('#latency .axis text').evaluateAll((texts) => texts.map((t) => t.textContent).join(' '));
     const before = await ticks();
