@@ -12,7 +12,13 @@ import type { CheckerResult } from './run-folder.ts';
  * is a lane or a plot over the run's time, sharing one zoom, which a plotting library would not save us: the
  * smallest build of ECharts that draws them is 0.48 MB, twice this page for a 1,000-op run.
  */
-const asset = (name: string) => readFileSync(new URL(`./page/${name}`, import.meta.url), 'utf8');
+const assets = new Map<string, string>();
+/** The page's stylesheet and script, read once per process. */
+const asset = (name: string): string => {
+  let text = assets.get(name);
+  if (text === undefined) assets.set(name, (text = readFileSync(new URL(`./page/${name}`, import.meta.url), 'utf8')));
+  return text;
+};
 
 /** Messages drawn in the sequence diagram; past it, plain delivered messages are thinned evenly. */
 export const MAX_MESSAGES = 20_000;
