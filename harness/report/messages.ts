@@ -22,8 +22,10 @@ export interface Message {
   key?: string;
   /** The op id the message (or the call an answer answers) carries. */
   op?: string;
-  /** A later transmission of a key this link's sender already sent for the same op. */
+  /** A later transmission of the same op by this link's sender: under a key it already sent, or a fresh one. */
   retransmission: boolean;
+  /** A retransmission under a new message key (which a deduplicating server cannot recognise). */
+  freshKey?: boolean;
   /** The op an earlier message under the same key carried, when it was another op (a sender reusing keys). */
   keyReusedFrom?: string;
   /** An answer's error code (`duplicate` ...). */
@@ -50,8 +52,9 @@ export function messagesOf(wire: WireRecord[]): Message[] {
   const messages: Message[] = [];
   // A request's op and key by connection and rid, so that its answer (the same rid, coming back) inherits them.
   const requests = new Map<string, { op?: string; key?: string }>();
-  // The op each key was first sent for, per link.
+  // The op each key was last sent for, and the ops sent, per link.
   const sentKeys = new Map<string, string | undefined>();
+  const sentOps = new Set<string>();
   const frameId = (r: WireRecord) => `${r.link} ${r.stream} ${r.connection} ${r.frame}`;
   for (const record of [...wire].sort((a, b) => a.time - b.time)) {
     if (record.event === 'sent') {
@@ -65,6 +68,8 @@ export function messagesOf(wire: WireRecord[]): Message[] {
       const earlier = upstream && key !== undefined && sentKeys.has(linkKey);
       const earlierOp = earlier ? sentKeys.get(linkKey) : undefined;
       const reused = earlier && earlierOp !== undefined && record.op !== undefined && earlierOp !== record.op;
+      const opAgain = upstream && record.op !== undefined && sentOps.has(`${record.link} ${record.op}`);
+      const freshKey = opAgain && !earlier;
       const message: Message = {
         from: upstream ? a : b,
         to: upstream ? b : a,
@@ -77,11 +82,13 @@ export function messagesOf(wire: WireRecord[]): Message[] {
         type: record.type ?? '?',
         key: key ?? answered?.key,
         op: record.op ?? answered?.op,
-        retransmission: earlier && !reused,
+        retransmission: (earlier && !reused) || freshKey,
+        ...(freshKey ? { freshKey } : {}),
         ...(reused ? { keyReusedFrom: earlierOp } : {}),
         ...(record.error ? { error: record.error } : {}),
       };
-      if (upstream && key !== undefined && !earlier) sentKeys.set(linkKey, record.op);
+      if (upstream && key !== undefined && (!earlier || record.op !== undefined)) sentKeys.set(linkKey, record.op);
+      if (upstream && record.op !== undefined) sentOps.add(`${record.link} ${record.op}`);
       byFrame.set(frameId(record), message);
       messages.push(message);
       continue;
@@ -115,5 +122,6 @@ export function describeMessage(m: Message): string {
   if (m.op) parts.push(`op ${m.op}`);
   if (m.error) parts.push(`error ${m.error}`);
   if (m.keyReusedFrom) parts.push(`(key already used for ${m.keyReusedFrom})`);
+  if (m.freshKey) parts.push('(the same op under a new key)');
   return `${parts.join(' ')} ${m.from}→${m.to}, ${m.bytes} B`;
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeVerdictFile, type VerdictRecord } from '../../harness/checkers/verdict-file.ts';
 import { runFiles, writeRunRecords, writeWire, type Op, type WireRecord } from '../../harness/history/index.ts';
+import { messagesOf } from '../../harness/report/messages.ts';
 import { buildModel } from '../../harness/report/model.ts';
 import { readRunFolder } from '../../harness/report/run-folder.ts';
 
@@ -89,6 +90,17 @@ describe('a trail from the proxy record', () => {
     expect(model.links).toEqual([
       { link: 'n1->n2', messages: 2, bytes: 500, dropped: 0, duplicated: 0, corrupted: 0, delayed: 0, undelivered: 0 },
       { link: 'n2->n1', messages: 2, bytes: 240, dropped: 1, duplicated: 0, corrupted: 0, delayed: 0, undelivered: 0 },
+    ]);
+  });
+
+  it('tells a retransmission under a fresh key from a key reused for another op', async () => {
+    const again = (seq: number, op: string, time: number, frame: number): WireRecord => ({ ...call, key: { from: 'n1', seq }, op, time, frame, event: 'sent', rid: frame + 1 });
+    const messages = messagesOf([again(7, 'op-7', 10, 0), again(8, 'op-7', 50, 1), again(7, 'op-9', 90, 2), again(7, 'op-9', 130, 3)]);
+    expect(messages.map((m) => [m.retransmission, m.freshKey ?? false, m.keyReusedFrom])).toEqual([
+      [false, false, undefined],
+      [true, true, undefined],
+      [false, false, 'op-7'],
+      [true, false, undefined],
     ]);
   });
 
