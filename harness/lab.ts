@@ -225,15 +225,15 @@ export class Lab {
   }
 
   /** What the proxy recorded since the last call, with each proxy named by its link (`A->B`); undefined without. */
-  async wire(): Promise<{ events: (Omit<WireEvent, 'proxy'> & { link: string })[]; omitted: number } | undefined> {
+  async wire(): Promise<{ events: (Omit<WireEvent, 'proxy'> & { link: string })[]; truncated: boolean } | undefined> {
     try {
       const response = await fetch(`${this.proxyEndpoint.apiUrl}/chaoslab/wire`);
       if (!response.ok) return undefined;
-      const body = (await response.json()) as { recording?: boolean; events?: WireEvent[]; omitted?: number };
+      const body = (await response.json()) as { recording?: boolean; events?: WireEvent[]; truncated?: boolean };
       if (!body.recording || !Array.isArray(body.events)) return undefined;
       const linkOf = new Map(this.linkNames().map((link) => [proxyName(link), link]));
       const events = body.events.map(({ proxy, ...event }) => ({ ...event, link: linkOf.get(proxy) ?? proxy }));
-      return { events, omitted: body.omitted ?? 0 };
+      return { events, truncated: body.truncated === true };
     } catch {
       return undefined;
     }

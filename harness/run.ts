@@ -154,7 +154,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         durationMs: done.durationMs,
         replay: done.replay,
         startedAt: recorder.startedAtEpochMs,
-        ...(wire?.omitted ? { wireOmitted: wire.omitted } : {}),
+        ...(wire?.truncated ? { wireTruncated: true } : {}),
         healed: true,
         options: { eventual },
       });
@@ -295,11 +295,11 @@ async function nothingInFlight(lab: Lab, clients: string[], consumers: string[])
 }
 
 /** The proxy's record of every frame, on the run's clock (none when the proxy is a real Toxiproxy). */
-async function readWire(lab: Lab, recorder: HistoryRecorder): Promise<{ events: WireRecord[]; omitted: number } | undefined> {
+async function readWire(lab: Lab, recorder: HistoryRecorder): Promise<{ events: WireRecord[]; truncated: boolean } | undefined> {
   const wire = await lab.wire();
   if (!wire) return undefined;
   const events = wire.events.map((event) => ({ ...event, time: Math.round(recorder.fromHighResolutionEpoch(event.time) * 1000) / 1000 }));
-  return { events, omitted: wire.omitted };
+  return { events, truncated: wire.truncated };
 }
 
 interface NodeExecution extends Omit<Execution, 'time'> {

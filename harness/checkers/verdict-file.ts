@@ -25,8 +25,8 @@ export interface VerdictRecord {
   replay: string;
   /** Wall-clock epoch ms of the run's time 0: places node logs (epoch `ts`) on the history's clock. */
   startedAt?: number;
-  /** Wire events the proxy left out of wire.jsonl past its limit (absent: none). */
-  wireOmitted?: number;
+  /** The proxy's wire log reached its limit: wire.jsonl stops before the run's end. */
+  wireTruncated?: boolean;
   healed?: boolean;
   options?: CheckOptions;
 }

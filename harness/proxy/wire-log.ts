@@ -42,22 +42,35 @@ export interface WireEvent extends FrameLabel {
   toxic?: string;
 }
 
-/** A long run keeps its first events; the rest are counted, so a reader knows the record was cut. */
+/** A long run keeps its first events; past the limit the log stops looking and says it was cut. */
 export const WIRE_LOG_LIMIT = 200_000;
 
 export class WireLog {
   readonly events: WireEvent[] = [];
-  omitted = 0;
+  /** Frames passed unrecorded since the limit was reached. */
+  truncated = false;
+
+  /** At the limit: frames from now on pass unrecorded. */
+  get full(): boolean {
+    return this.events.length >= WIRE_LOG_LIMIT;
+  }
+
+  /** Whether bytes that pass now are looked at; once full, they pass unrecorded and the log says it was cut. */
+  watching(): boolean {
+    if (!this.full) return true;
+    this.truncated = true;
+    return false;
+  }
 
   record(event: WireEvent): void {
     if (this.events.length < WIRE_LOG_LIMIT) this.events.push(event);
-    else this.omitted++;
+    else this.truncated = true;
   }
 
   /** Hands over what was recorded so far and starts afresh. */
-  take(): { events: WireEvent[]; omitted: number } {
-    const taken = { events: this.events.splice(0), omitted: this.omitted };
-    this.omitted = 0;
+  take(): { events: WireEvent[]; truncated: boolean } {
+    const taken = { events: this.events.splice(0), truncated: this.truncated };
+    this.truncated = false;
     return taken;
   }
 }
@@ -67,15 +80,24 @@ const RECENT_CONTENTS = 1024;
 
 export const wireNow = (): number => performance.timeOrigin + performance.now();
 
+/** A frame the tap has numbered, with what its message says. */
+interface Numbered {
+  number: number;
+  label: FrameLabel;
+}
+
+const UNMATCHED: Numbered = { number: -1, label: {} };
+
 /**
  * Watches one direction of one connection: numbers frames as they enter, and matches every frame that leaves to
- * the frame it is a copy of (a duplicate or a retransmission with the same bytes leaves twice).
+ * the frame it is a copy of (a duplicate or a retransmission with the same bytes leaves twice). Once the log is
+ * full it stops looking, so a long run costs nothing more.
  */
 export class WireTap {
-  private readonly waiting = new Map<string, number[]>();
-  /** The last frame number of each content that left: a second copy of it is a duplicate. */
-  private readonly left = new Map<string, number>();
-  private readonly labels = new Map<number, FrameLabel>();
+  /** Frames that entered and have not left yet, by content (identical frames queue in order). */
+  private readonly waiting = new Map<string, Numbered[]>();
+  /** The last frame of each content that left: a second copy of it is a duplicate. */
+  private readonly left = new Map<string, Numbered>();
   private entered = 0;
   private readonly input: FrameSplitter;
   private readonly output: FrameSplitter;
@@ -90,61 +112,60 @@ export class WireTap {
 
   /** Bytes that entered the link from its source. */
   in(chunk: Buffer): void {
-    this.input.push(chunk);
+    if (this.log.watching()) this.input.push(chunk);
   }
 
   /** Bytes that left the link toward its sink. */
   out(chunk: Buffer): void {
-    this.output.push(chunk);
+    if (this.log.watching()) this.output.push(chunk);
   }
 
   /** A toxic acted on `frame` (as it entered the toxic); `replacement` is what it sends on instead (corruption). */
   fate(frame: Buffer, fate: FrameFate, toxic: string, replacement?: Buffer): void {
+    if (!this.log.watching()) return;
     const content = frame.toString('latin1');
-    const number = this.waiting.get(content)?.[0] ?? -1;
+    const numbered = this.waiting.get(content)?.[0] ?? UNMATCHED;
     if (fate === 'dropped') this.unwait(content);
-    if (replacement && number >= 0) {
+    if (replacement && numbered !== UNMATCHED) {
       this.unwait(content);
-      this.wait(replacement.toString('latin1'), number);
+      this.wait(replacement.toString('latin1'), numbered);
     }
-    this.emit(fate, number, frame.length, toxic);
+    this.emit(fate, numbered, frame.length, toxic);
   }
 
   private entering(frame: Buffer): void {
-    const number = this.entered++;
-    this.labels.set(number, labelOf(frame));
-    this.wait(frame.toString('latin1'), number);
-    this.emit('sent', number, frame.length);
+    const numbered = { number: this.entered++, label: labelOf(frame) };
+    this.wait(frame.toString('latin1'), numbered);
+    this.emit('sent', numbered, frame.length);
   }
 
   private leaving(frame: Buffer): void {
     const content = frame.toString('latin1');
-    let number = this.unwait(content);
-    if (number === undefined) number = this.left.get(content) ?? -1;
+    let numbered = this.unwait(content);
+    if (numbered === undefined) numbered = this.left.get(content) ?? UNMATCHED;
     else {
-      this.left.set(content, number);
+      this.left.set(content, numbered);
       // A duplicate leaves right after its original: recent contents are enough, and memory stays bounded.
       if (this.left.size > RECENT_CONTENTS) this.left.delete(this.left.keys().next().value!);
     }
-    this.emit('delivered', number, frame.length);
+    this.emit('delivered', numbered, frame.length);
   }
 
-  private wait(content: string, number: number): void {
+  private wait(content: string, numbered: Numbered): void {
     const queue = this.waiting.get(content);
-    if (queue) queue.push(number);
-    else this.waiting.set(content, [number]);
+    if (queue) queue.push(numbered);
+    else this.waiting.set(content, [numbered]);
   }
 
-  private unwait(content: string): number | undefined {
+  private unwait(content: string): Numbered | undefined {
     const queue = this.waiting.get(content);
-    const number = queue?.shift();
+    const numbered = queue?.shift();
     if (queue && queue.length === 0) this.waiting.delete(content);
-    return number;
+    return numbered;
   }
 
-  private emit(event: WireEventKind, frame: number, bytes: number, toxic?: string): void {
-    const label = this.labels.get(frame) ?? {};
-    this.log.record({ time: wireNow(), ...this.where, frame, event, bytes, ...label, ...(toxic ? { toxic } : {}) });
+  private emit(event: WireEventKind, { number, label }: Numbered, bytes: number, toxic?: string): void {
+    this.log.record({ time: wireNow(), ...this.where, frame: number, event, bytes, ...label, ...(toxic ? { toxic } : {}) });
   }
 }
 

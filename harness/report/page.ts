@@ -186,8 +186,8 @@ function sequenceSection(model: ReportModel): string {
   const buttons = model.trails
     .map((t) => `<button type="button" data-trail="${t.anchor}">${escapeHtml(t.id)}</button>`)
     .join(' ');
-  const omitted = model.run.verdict.wireOmitted
-    ? ` <b>Incomplete:</b> the proxy's record stops after its limit; ${model.run.verdict.wireOmitted} later events are not in it, nor in the link figures.`
+  const omitted = model.run.verdict.wireTruncated
+    ? ` <b>Incomplete:</b> the proxy's record reached its limit; later messages are neither here nor in the link figures.`
     : '';
   const shown = omitted + (model.messages.length > MAX_MESSAGES ? ` <b>Downsampled:</b> ${MAX_MESSAGES} of ${model.messages.length} messages (every message a toxic touched, every retransmission and every counterexample's message is kept).` : '');
   return `<section id="sequence-section">

@@ -39,8 +39,8 @@ const verdictView = z.looseObject({
   replay: z.string().optional(),
   /** Epoch ms of the run's time 0; lets node logs (epoch `ts`) line up with the history. */
   startedAt: z.number().optional(),
-  /** Wire events the proxy left out of wire.jsonl past its limit. */
-  wireOmitted: z.number().optional(),
+  /** The proxy's wire log reached its limit: wire.jsonl stops before the run's end. */
+  wireTruncated: z.boolean().optional(),
 });
 export type VerdictFile = z.infer<typeof verdictView>;
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeFrame } from '../../nodes/wire/frame.ts';
-import type { WireEvent } from '../../harness/proxy/wire-log.ts';
+import { WIRE_LOG_LIMIT, WireLog, WireTap, type WireEvent } from '../../harness/proxy/wire-log.ts';
 import { Fixtures, portOf, Received } from './fixtures.ts';
 
 const fixtures = new Fixtures();
@@ -67,9 +67,24 @@ describe("the proxy's wire log", () => {
     ]);
   });
 
+  it('stops at its limit and says it was cut', () => {
+    const log = new WireLog();
+    const tap = new WireTap(log, { proxy: 'link_a_b', stream: 'upstream', connection: 0 });
+    for (let i = 0; i < WIRE_LOG_LIMIT / 2; i++) {
+      tap.in(call(i));
+      tap.out(call(i));
+    }
+    expect(log.full).toBe(true);
+    tap.in(call(0));
+    const taken = log.take();
+    expect(taken.events).toHaveLength(WIRE_LOG_LIMIT);
+    expect(taken.truncated).toBe(true);
+    expect(log.take()).toEqual({ events: [], truncated: false });
+  });
+
   it('records nothing until asked', async () => {
     const { server } = await fixtures.proxyServer(1);
     const body = (await (await fetch(`${server.url}/chaoslab/wire`)).json()) as { recording: boolean; events: unknown[] };
-    expect(body).toEqual({ recording: false, events: [], omitted: 0 });
+    expect(body).toEqual({ recording: false, events: [], truncated: false });
   });
 });

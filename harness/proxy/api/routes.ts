@@ -106,7 +106,7 @@ export function routes(proxies: Proxies): Route[] {
         proxies.recordWire();
         return noContent;
       },
-      GET: () => ok({ recording: proxies.wire !== undefined, ...(proxies.wire?.take() ?? { events: [], omitted: 0 }) }),
+      GET: () => ok({ recording: proxies.wire !== undefined, ...(proxies.wire?.take() ?? { events: [], truncated: false }) }),
     }),
   ];
 }
