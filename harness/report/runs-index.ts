@@ -27,6 +27,8 @@ interface RunRow {
  * or one that died) is listed as such. Written aside and renamed, so runs finishing together never leave half
  * a page.
  */
+let writes = 0;
+
 export async function writeRunsIndex(runsDir: string): Promise<string> {
   const rows: RunRow[] = [];
   for (const folder of readdirSync(runsDir)) {
@@ -36,7 +38,8 @@ export async function writeRunsIndex(runsDir: string): Promise<string> {
   }
   rows.sort((a, b) => b.started - a.started || b.folder.localeCompare(a.folder));
   const file = join(runsDir, RUNS_INDEX);
-  const partial = `${file}.${process.pid}.partial`;
+  // Runs in one process finish together too: each writes a file of its own before the rename.
+  const partial = `${file}.${process.pid}.${++writes}.partial`;
   await writeFile(partial, renderIndex(rows));
   await rename(partial, file);
   return file;
