@@ -31,9 +31,9 @@ let writes = 0;
 
 export async function writeRunsIndex(runsDir: string): Promise<string> {
   const rows: RunRow[] = [];
-  for (const folder of readdirSync(runsDir)) {
-    const dir = join(runsDir, folder);
-    if (!statSync(dir).isDirectory() || !existsSync(join(dir, 'nodes'))) continue;
+  for (const entry of readdirSync(runsDir, { withFileTypes: true })) {
+    const dir = join(runsDir, entry.name);
+    if (!entry.isDirectory() || !existsSync(join(dir, 'nodes'))) continue;
     rows.push(await rowOf(dir));
   }
   rows.sort((a, b) => b.started - a.started || b.folder.localeCompare(a.folder));
@@ -54,7 +54,11 @@ async function rowOf(dir: string): Promise<RunRow> {
   } catch {
     verdict = undefined; // unreadable: listed without verdicts
   }
-  const started = typeof verdict?.startedAt === 'number' ? verdict.startedAt : statSync(dir).birthtimeMs || statSync(dir).mtimeMs;
+  const created = () => {
+    const stat = statSync(dir, { throwIfNoEntry: false });
+    return stat ? stat.birthtimeMs || stat.mtimeMs : 0;
+  };
+  const started = typeof verdict?.startedAt === 'number' ? verdict.startedAt : created();
   if (!verdict) return { folder, scenario: folder.replace(/^\d{8}-\d{6}-/, ''), started, status: 'no verdict', verdicts: [], report };
   const expected = verdict.expected ?? {};
   const observed = verdict.observed ?? {};
