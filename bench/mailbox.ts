@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
+import { percentile } from '../harness/checkers/percentile.ts';
 import { NodeClient } from '../nodes/client.ts';
 
 const { values } = parseArgs({
@@ -101,7 +102,7 @@ async function measure(setup: string, durable: boolean): Promise<Row> {
       pings.push(performance.now() - t0);
     }
     pings.sort((a, b) => a - b);
-    const ping = { p50Ms: pings[Math.floor(pings.length / 2)]!, p99Ms: pings[Math.floor(pings.length * 0.99)]! };
+    const ping = { p50Ms: percentile(pings, 0.5), p99Ms: percentile(pings, 0.99) };
     atSrc.close();
     atDst.close();
     return { setup, throughput, remote, received, ping };

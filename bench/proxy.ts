@@ -9,6 +9,7 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
+import { percentile } from '../harness/checkers/percentile.ts';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { seededRandom } from '../nodes/random.ts';
 import { encodeFrame } from '../nodes/wire/frame.ts';
@@ -173,9 +174,6 @@ async function open(port: number): Promise<Socket> {
   return socket;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
-}
 
 async function firstLine(child: ChildProcess): Promise<string> {
   let text = '';

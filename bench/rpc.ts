@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
+import { percentile } from '../harness/checkers/percentile.ts';
 import { setLogSink } from '../nodes/log.ts';
 import { Node } from '../nodes/node.ts';
 import { logService } from '../nodes/programs/log.ts';
@@ -68,8 +69,7 @@ async function measure(call: (i: number) => Promise<unknown>, concurrency: numbe
   );
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((x, y) => x - y);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-  return { p50: at(0.5), p99: at(0.99), callsPerSecond: latencies.length / elapsed, calls: latencies.length };
+  return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), callsPerSecond: latencies.length / elapsed, calls: latencies.length };
 }
 
 async function run(semantics: string, durable: boolean, table: Table.Table, workers?: number): Promise<void> {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
+import type { WireEvent } from './proxy/wire-log.ts';
 import type { Address, Backend, CrashedNode, NodeProgram, ProxyEndpoint, RunningNode } from './backends/backend.ts';
 import { callService, mailboxSizes, type MailboxSizes } from './workload/call.ts';
 
@@ -290,6 +291,41 @@ export class Lab {
     );
   }
 
+  /**
+   * Asks chaoslab's proxy to record every frame that crosses a link (a real Toxiproxy has no such record: the
+   * report then tells message movements from the node logs alone).
+   */
+  private async recordWire(): Promise<void> {
+    // The record is one per server: on a server other labs share, one lab's reads would take the others' events.
+    if (this.proxyEndpoint.shared) return;
+    try {
+      await fetch(`${this.proxyEndpoint.apiUrl}/chaoslab/wire`, { method: 'POST' });
+    } catch {
+      // No wire record; the run goes on without it.
+    }
+  }
+
+  /** What the proxy recorded since the last call, with each proxy named by its link (`A->B`); undefined without. */
+  async wire(): Promise<{ events: (Omit<WireEvent, 'proxy'> & { link: string })[]; truncated: boolean } | undefined> {
+    if (this.proxyEndpoint.shared) return undefined;
+    try {
+      const response = await fetch(`${this.proxyEndpoint.apiUrl}/chaoslab/wire`);
+      if (!response.ok) return undefined;
+      const body = (await response.json()) as { recording?: boolean; events?: WireEvent[]; truncated?: boolean };
+      if (!body.recording || !Array.isArray(body.events)) return undefined;
+      const linkOf = new Map(this.linkNames().map((link) => [proxyName(link, this.proxyPrefix), link]));
+      const events = body.events.map(({ proxy, ...event }) => ({ ...event, link: linkOf.get(proxy) ?? proxy }));
+      return { events, truncated: body.truncated === true };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private linkNames(): string[] {
+    const names = this.nodeNames;
+    return names.flatMap((from) => names.filter((to) => to !== from).map((to) => `${from}->${to}`));
+  }
+
   private async createLinks(): Promise<void> {
     const names = this.nodeNames;
     const bindHost = this.proxyEndpoint.listenBind ?? this.proxyEndpoint.listenHost;
@@ -303,6 +339,7 @@ export class Lab {
         enabled: true,
       };
     });
+    await this.recordWire();
     this.proxyNames.push(...wanted.map((proxy) => proxy.name));
     // populate creates or updates the proxies it names and no other: on a shared server, this lab's only.
     const proxies = await this.toxiproxy.populate(wanted);

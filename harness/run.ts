@@ -6,10 +6,10 @@ import { isChaoslabProxy } from './toxiproxy.ts';
 import { checkRun, compareWithExpected, type Result, type Verdict } from './checkers/index.ts';
 import { plural } from './checkers/result.ts';
 import { writeVerdictFile } from './checkers/verdict-file.ts';
-import { runFiles, writeExecutions, type Execution } from './history/index.ts';
+import { runFiles, writeExecutions, writeWire, type Execution, type WireRecord } from './history/index.ts';
 import { HistoryRecorder } from './history/recorder.ts';
 import { isProgramModule, Lab, type LabNodeSpec } from './lab.ts';
-import { writeReport } from './report/index.ts';
+import { writeReport, writeRunsIndex } from './report/index.ts';
 import type { KnownRecords } from './report/run-folder.ts';
 import { playSchedule, unsupportedFaults } from './nemesis/nemesis.ts';
 import type { FaultWindow } from './nemesis/fault.ts';
@@ -158,6 +158,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       progress(`read ${executions.length} executions; checking`);
       await writeExecutions(join(dir, runFiles.executions), executions);
       recorded.executions = executions;
+      const wire = await readWire(lab, recorder);
+      if (wire) {
+        await writeWire(join(dir, runFiles.wire), wire.events);
+        recorded.wire = wire.events;
+      }
       outcome.ops = recorder.ops.filter((op) => op.type === 'invoke').length;
       const eventual = scenario.eventual ?? scenario.nodes.semantics !== 'at-most-once';
       const input = { history: recorder.ops, executions, faults: recorder.faults, healed: true, options: { eventual } };
@@ -179,6 +184,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         faults: done.faults,
         durationMs: done.durationMs,
         replay: done.replay,
+        startedAt: recorder.startedAtEpochMs,
+        ...(wire?.truncated ? { wireTruncated: true } : {}),
         healed: true,
         options: { eventual },
       });
@@ -202,6 +209,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   if (options.report !== false) {
     await writeRunReport(dir, recorded, progress);
   }
+  await writeIndex(options.runsDir ?? 'runs', progress);
   const done = finish();
   progress(`${done.error ? `error: ${done.error}` : done.ok ? 'as expected' : 'NOT as expected'} (${done.durationMs} ms)`);
   return done;
@@ -338,6 +346,14 @@ async function nothingInFlight(lab: Lab, clients: string[], consumers: string[])
   }
 }
 
+/** The proxy's record of every frame, on the run's clock (none when the proxy is a real Toxiproxy). */
+async function readWire(lab: Lab, recorder: HistoryRecorder): Promise<{ events: WireRecord[]; truncated: boolean } | undefined> {
+  const wire = await lab.wire();
+  if (!wire) return undefined;
+  const events = wire.events.map((event) => ({ ...event, time: Math.round(recorder.fromHighResolutionEpoch(event.time) * 1000) / 1000 }));
+  return { events, truncated: wire.truncated };
+}
+
 interface NodeExecution extends Omit<Execution, 'time'> {
   time: number;
 }
@@ -408,6 +424,15 @@ function runFolder(runsDir: string, scenario: string): string {
   for (let n = 2; existsSync(dir); n++) dir = resolve(runsDir, `${stamp}-${scenario}-${n}`);
   mkdirSync(join(dir, 'nodes'), { recursive: true });
   return dir;
+}
+
+/** runs/index.html lists every run of the folder, this one included; like a report, it is never fatal. */
+async function writeIndex(runsDir: string, progress: (line: string) => void): Promise<void> {
+  try {
+    await writeRunsIndex(resolve(runsDir));
+  } catch (error) {
+    progress(`runs index not written: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** A report that cannot be written is said, never fatal: the run's verdict stands without it. */

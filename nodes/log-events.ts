@@ -81,6 +81,11 @@ export const LOG_EVENTS = {
   registered: { from: 'name-service client', fields: ['service', 'leaseMs'], doc: 'a served service was registered with the name service' },
   'register-failed': { from: 'name-service client', fields: ['service', 'error'], doc: 'renewing a registration failed (it is tried again)' },
   // ---- programs --------------------------------------------------------------------------------------------
+  'call-out': {
+    from: 'program client',
+    fields: ['op', 'key', 'attempt', 'to'],
+    doc: "one transmission of a workload op's call: the op id, its message key, the attempt (1 = first send) and the server",
+  },
   'outbox-resumed': { from: 'program client', fields: ['unsettled'], doc: 'calls and sends left unsettled by a crash are being resent' },
   consuming: { from: 'program consumer', fields: ['mbox', 'consumers'], doc: 'the consumers started' },
   'consumer-skip': { from: 'program consumer', fields: ['receiver', 'id', 'reason'], doc: 'a message that is not `{id, body, digest}` was consumed and ignored' },

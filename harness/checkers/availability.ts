@@ -1,15 +1,10 @@
 import { cachedPairs } from '../history/pairs.ts';
+import { percentile } from './percentile.ts';
 import { decide, type CheckInput, type Checker, type Result } from './result.ts';
 
 /** Figures need at least one op; availability has nothing to violate, it only measures. */
 export const MIN_OPS_FOR_AVAILABILITY = 1;
 
-/** Nearest-rank percentile of ascending `sorted`; NaN-free: 0 for no samples. */
-function percentile(sorted: Float64Array, fraction: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.ceil(fraction * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
-}
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;
 

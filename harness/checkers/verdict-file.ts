@@ -23,6 +23,10 @@ export interface VerdictRecord {
   faults: number;
   durationMs: number;
   replay: string;
+  /** Wall-clock epoch ms of the run's time 0: places node logs (epoch `ts`) on the history's clock. */
+  startedAt?: number;
+  /** The proxy's wire log reached its limit: wire.jsonl stops before the run's end. */
+  wireTruncated?: boolean;
   healed?: boolean;
   options?: CheckOptions;
 }

@@ -11,10 +11,10 @@ export const dockerDir = join(projectRoot, 'docker');
 export const NODE_DOCKERFILE = 'docker/node.Dockerfile';
 
 /**
- * Production dependencies that nothing inside a container uses: the report's charts are drawn on the host, and
- * the engine is driven from the host. Leaving them (and what only they need) out halves the image.
+ * Production dependencies that nothing inside a container uses: the engine is driven from the host. Leaving
+ * them (and what only they need) out halves the image.
  */
-const HOST_ONLY_PACKAGES = ['echarts', 'testcontainers'];
+const HOST_ONLY_PACKAGES = ['testcontainers'];
 
 interface LockedPackage {
   version?: string;

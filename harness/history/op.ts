@@ -54,3 +54,26 @@ export const executionSchema = z.object({
   leaseUntil: z.number().optional(),
 });
 export type Execution = z.infer<typeof executionSchema>;
+
+/**
+ * One frame's passage through a link's proxy (wire.jsonl): `sent` when it entered the link, `delivered` when a
+ * copy left it, or what a frame toxic did to it. `frame` numbers the frames of one direction of one connection
+ * in the order they entered (-1: a copy the proxy could not match, e.g. corrupted by a toxic that did not say).
+ */
+export const wireRecordSchema = z.object({
+  time: z.number(),
+  link: z.string().min(1),
+  stream: z.enum(['upstream', 'downstream']),
+  connection: z.number().int(),
+  frame: z.number().int(),
+  event: z.enum(['sent', 'delivered', 'dropped', 'duplicated', 'corrupted', 'delayed']),
+  bytes: z.number().int().nonnegative(),
+  toxic: z.string().optional(),
+  type: z.string().optional(),
+  rid: z.number().optional(),
+  key: messageKeySchema.optional(),
+  op: z.string().optional(),
+  proc: z.string().optional(),
+  error: z.string().optional(),
+});
+export type WireRecord = z.infer<typeof wireRecordSchema>;

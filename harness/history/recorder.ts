@@ -53,6 +53,15 @@ export class HistoryRecorder {
     return this.clock() - this.zero;
   }
 
+  /**
+   * A time read as `performance.timeOrigin + performance.now()` in this process (the proxy's wire log) on the
+   * run's time line: the same clock as the history, with none of the milliseconds by which the wall clock and the
+   * monotonic clock drift apart.
+   */
+  fromHighResolutionEpoch(ms: number): number {
+    return ms - performance.timeOrigin - this.zero;
+  }
+
   /** A wall-clock epoch time (as a node logs it) on the run's time line. */
   fromEpoch(epochMs: number): number {
     return epochMs - this.startedAtEpochMs;

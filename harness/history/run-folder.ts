@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordFileError, readJsonl, writeJsonl } from './jsonl.ts';
-import { executionSchema, faultEventSchema, opSchema, type Execution, type FaultEvent, type Op } from './op.ts';
+import { executionSchema, faultEventSchema, opSchema, wireRecordSchema, type Execution, type FaultEvent, type Op, type WireRecord } from './op.ts';
 
 /** File names inside `runs/<time>-<scenario>/` (docs/ARCHITECTURE.md, "Run folder"). */
 export const runFiles = {
@@ -9,16 +9,22 @@ export const runFiles = {
   faults: 'faults.jsonl',
   executions: 'executions.jsonl',
   verdict: 'verdict.json',
+  /** Every node-to-node message as the proxy saw it; only when the run's proxy is chaoslab's own. */
+  wire: 'wire.jsonl',
 } as const;
 
 export const readHistory = (file: string): Promise<Op[]> => readJsonl(file, opSchema);
 export const readFaults = (file: string): Promise<FaultEvent[]> => readJsonl(file, faultEventSchema);
 export const readExecutions = (file: string): Promise<Execution[]> => readJsonl(file, executionSchema);
 
+export const readWire = (file: string): Promise<WireRecord[]> => readJsonl(file, wireRecordSchema);
+
 export const writeHistory = (file: string, ops: Iterable<Op>): Promise<void> => writeJsonl(file, ops);
 export const writeFaults = (file: string, events: Iterable<FaultEvent>): Promise<void> => writeJsonl(file, events);
 export const writeExecutions = (file: string, executions: Iterable<Execution>): Promise<void> =>
   writeJsonl(file, executions);
+
+export const writeWire = (file: string, records: Iterable<WireRecord>): Promise<void> => writeJsonl(file, records);
 
 export interface RunRecords {
   history: Op[];

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { FrameCursor } from './frames.ts';
 import type { Random } from './random.ts';
 import type { Attributes, StageContext, ToxicKind, ToxicStage } from './toxic.ts';
+import type { WireTap } from './wire-log.ts';
 
 /** A toxic as the proxy knows it (one per name); each connection runs its own stage of it. */
 export interface ToxicSetting {
@@ -49,6 +50,8 @@ export class ToxicChain {
     private readonly source: Socket,
     private readonly sink: Socket,
     private readonly connection: ConnectionControl,
+    /** Records each frame in and out, when the server keeps a wire log. */
+    private readonly tap?: WireTap,
   ) {
     source.on('data', this.onData);
     source.on('end', this.onEnd);
@@ -106,6 +109,7 @@ export class ToxicChain {
       emit: (chunk) => this.pushAfter(entry, chunk),
       emitEnd: () => this.endAfter(entry),
       discard: (bytes) => this.settle(bytes),
+      report: (frame, fate, replacement) => this.tap?.fate(frame, fate, setting.name, replacement),
       close: () => this.connection.close(),
       reset: () => this.connection.reset(),
     };
@@ -113,6 +117,7 @@ export class ToxicChain {
 
   private readonly onData = (chunk: Buffer): void => {
     if (this.disposed) return;
+    this.tap?.in(chunk);
     if (this.entries.length === 0) {
       this.deliver(chunk);
       return;
@@ -163,6 +168,7 @@ export class ToxicChain {
   private deliver(chunk: Buffer): void {
     if (this.ended || this.disposed || this.sink.destroyed) return;
     this.cursor.advance(chunk);
+    this.tap?.out(chunk);
     if (!this.sink.write(chunk) && !this.sinkBlocked) {
       this.sinkBlocked = true;
       this.source.pause();

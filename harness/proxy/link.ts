@@ -2,6 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { ToxicChain, type ToxicSetting } from './chain.ts';
 import { seededRandom } from './random.ts';
 import type { StreamDirection } from './toxic.ts';
+import { WireTap, type WireLog } from './wire-log.ts';
 
 const CLOSE_GRACE_MS = 1000;
 
@@ -14,6 +15,8 @@ export interface LinkOptions {
   /** The proxy's toxics at the moment the upstream connection is made. */
   toxics(): readonly (ToxicSetting & { stream: StreamDirection })[];
   onClosed(link: Link): void;
+  /** Where each frame's passage is recorded, when the server keeps a wire log. */
+  wire?: WireLog;
 }
 
 /**
@@ -96,9 +99,11 @@ export class Link {
       random: (toxic: string, purpose: string) =>
         seededRandom(this.options.seed, this.options.proxyName, toxic, stream, this.options.number, purpose),
     });
+    const { wire, proxyName, number } = this.options;
+    const tap = (stream: StreamDirection) => (wire ? new WireTap(wire, { proxy: proxyName, stream, connection: number }) : undefined);
     this.chains = {
-      upstream: new ToxicChain(this.client, this.server, control('upstream')),
-      downstream: new ToxicChain(this.server, this.client, control('downstream')),
+      upstream: new ToxicChain(this.client, this.server, control('upstream'), tap('upstream')),
+      downstream: new ToxicChain(this.server, this.client, control('downstream'), tap('downstream')),
     };
     for (const toxic of this.options.toxics()) this.chains[toxic.stream].add(toxic);
     this.client.resume();

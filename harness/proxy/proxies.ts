@@ -3,6 +3,7 @@ import { Proxy, type Toxic, type ToxicSpec } from './proxy.ts';
 import { parseAddress, resolveAddress } from './address.ts';
 import { randomSeed } from './random.ts';
 import type { Attributes } from './toxic.ts';
+import { WireLog } from './wire-log.ts';
 
 export interface ProxySpec {
   name: string;
@@ -28,9 +29,15 @@ const DEFAULT_LISTEN = '127.0.0.1:0';
 export class Proxies {
   readonly seed: number;
   private readonly byName = new Map<string, Proxy>();
+  /** Every frame's passage, once asked for (`recordWire`): connections opened from then on are recorded. */
+  wire: WireLog | undefined;
 
   constructor(options: { seed?: number } = {}) {
     this.seed = options.seed ?? randomSeed();
+  }
+
+  recordWire(): WireLog {
+    return (this.wire ??= new WireLog());
   }
 
   list(): Proxy[] {
@@ -46,7 +53,7 @@ export class Proxies {
   async create(spec: ProxySpec): Promise<Proxy> {
     checkSpec(spec);
     if (this.byName.has(spec.name)) throw proxyAlreadyExists();
-    const proxy = new Proxy(spec.name, spec.listen || DEFAULT_LISTEN, spec.upstream, this.seed);
+    const proxy = new Proxy(spec.name, spec.listen || DEFAULT_LISTEN, spec.upstream, this.seed, () => this.wire);
     // The name is taken before the listen completes, so that a concurrent create of it gets a conflict.
     this.byName.set(spec.name, proxy);
     try {

@@ -4,6 +4,7 @@ import { ProxyError, toxicAlreadyExists, toxicNotFound } from './errors.ts';
 import { Link } from './link.ts';
 import type { Attributes, StreamDirection, ToxicKind } from './toxic.ts';
 import { formatAddress, parseAddress } from './address.ts';
+import type { WireLog } from './wire-log.ts';
 
 export interface Toxic extends ToxicSetting {
   readonly stream: StreamDirection;
@@ -35,6 +36,8 @@ export class Proxy {
     listen: string,
     upstream: string,
     private readonly seed: number,
+    /** The server's wire log, if it keeps one (read when a connection opens). */
+    private readonly wire: () => WireLog | undefined = () => undefined,
   ) {
     this.listen = listen;
     this.upstream = upstream;
@@ -137,6 +140,7 @@ export class Proxy {
       upstream,
       toxics: () => this.toxicList,
       onClosed: (closed) => this.links.delete(closed),
+      wire: this.wire(),
     });
     this.links.add(link);
   }

@@ -1,5 +1,6 @@
 import type { Random } from './random.ts';
 import type { FramePosition } from './frames.ts';
+import type { FrameFate } from './wire-log.ts';
 
 /** `upstream` carries what the client sends to the server, `downstream` the server's answers. */
 export type StreamDirection = 'upstream' | 'downstream';
@@ -37,6 +38,8 @@ export interface StageContext<A extends Attributes> {
   /** The source has ended and everything before was emitted: end the next stage. */
   emitEnd(): void;
   discard(bytes: number): void;
+  /** What a frame toxic did to `frame`, for the wire log; `replacement` is what it sends on instead. */
+  report(frame: Buffer, fate: FrameFate, replacement?: Buffer): void;
   /** Close the whole connection (both sockets, orderly). */
   close(): void;
   /** Reset the whole connection (TCP RST on both sockets). */

@@ -1,4 +1,5 @@
 import type { RunClock } from './clock.ts';
+import { describeMessage, keyString, type Message } from './messages.ts';
 import type { Counterexample, MessageKey, NodeLogLine, RunFolder } from './run-folder.ts';
 
 /** One thing that happened to a counterexample's message, placed on the timeline (lane + run time). */
@@ -28,6 +29,7 @@ const LOG_EVENT_KINDS: Record<string, string> = {
   // The dedup table saw the same message key again: a retransmission arrived.
   duplicate: 'retransmission',
   'msg-out': 'send',
+  'call-out': 'send',
   'msg-in': 'delivery',
   ack: 'ack',
   take: 'take',
@@ -36,14 +38,19 @@ const LOG_EVENT_KINDS: Record<string, string> = {
   drop: 'drop',
 };
 
-export const keyString = (key: MessageKey) => `${key.from}#${key.seq}`;
+export { keyString };
 
 /**
  * Every send, retransmission, delivery and execution of each counterexample's message, from the history, the
  * executions and the node logs. Log lines are matched by message key (taken from the executions and from log
  * lines that name the op id), so retransmissions under fresh message ids are found too.
  */
-export function counterexampleTrails(run: RunFolder, clock: RunClock, laneOfProcess: (p: string) => string): CounterexampleTrail[] {
+export function counterexampleTrails(
+  run: RunFolder,
+  clock: RunClock,
+  laneOfProcess: (p: string) => string,
+  messages: Message[] = [],
+): CounterexampleTrail[] {
   const wanted: { checker: string; counterexample: Counterexample }[] = [];
   for (const result of run.verdict.results.filter((r) => r.verdict === 'violated')) {
     for (const counterexample of result.counterexamples.slice(0, TRAILS_PER_CHECKER)) {
@@ -63,6 +70,8 @@ export function counterexampleTrails(run: RunFolder, clock: RunClock, laneOfProc
       keys.add(keyString(e.key));
       nodes.add(e.node).add(e.key.from);
     }
+    for (const o of run.history) if (o.value.id === id) for (const key of keysOfOp(o.value)) keys.add(key);
+    for (const m of messages) if (m.op === id && m.key) keys.add(m.key);
     for (const { node, line } of byOpId.get(id) ?? []) {
       nodes.add(node);
       for (const key of keysIn(line)) keys.add(key);
@@ -80,10 +89,14 @@ export function counterexampleTrails(run: RunFolder, clock: RunClock, laneOfProc
     // nodes this message touched: its sender and the nodes that executed it or named its op id.
     const nodes = nodesOf.get(id)!;
     const keyLines = [...keys].flatMap((k) => byKey.get(k) ?? []).filter((entry) => nodes.has(entry.node));
+    // With the proxy's record, a transmission is shown as the proxy saw it, not as the client logged deciding it.
+    const logLines = [...(byOpId.get(id) ?? []), ...keyLines].filter((entry) => messages.length === 0 || entry.line.event !== 'call-out');
+    const own = messages.filter((m) => m.op === id || (m.key !== undefined && keys.has(m.key) && nodes.has(m.from) && nodes.has(m.to)));
     const steps = [
       ...historySteps(run, id, new Set(citations.flatMap((c) => c.counterexample.ops)), laneOfProcess),
-      ...executionSteps(run, id, clock),
-      ...logSteps([...(byOpId.get(id) ?? []), ...keyLines], clock),
+      ...executionSteps(run, id, clock, own),
+      ...wireSteps(own),
+      ...logSteps(logLines, clock),
     ].sort((a, b) => a.time - b.time);
     return { id, anchor: `cx-${i}`, citations, keys: [...keys], steps: steps.slice(0, STEPS_PER_TRAIL) };
   });
@@ -97,15 +110,67 @@ function historySteps(run: RunFolder, id: string, listed: Set<number>, laneOfPro
       time: o.time,
       lane: laneOfProcess(String(o.process)),
       kind: o.type,
-      text: `${o.type} ${o.f} on ${o.node} (history #${o.index})${o.error ? `: ${o.error}` : ''}`,
+      text: `${o.type} ${o.f} on ${o.node} (history #${o.index})${answerText(o.value)}${o.error ? `: ${o.error}` : ''}`,
     }));
 }
 
-function executionSteps(run: RunFolder, id: string, clock: RunClock): TrailStep[] {
+/** The message keys a client node reported for an op (history `value.keys`). */
+function keysOfOp(value: Record<string, unknown>): string[] {
+  return Array.isArray(value.keys) ? value.keys.filter(isKey).map(keyString) : [];
+}
+
+function answerText(value: Record<string, unknown>): string {
+  const keys = keysOfOp(value);
+  const parts = [
+    ...(keys.length ? [`message ${keys.join(', ')}`] : []),
+    ...(typeof value.answer === 'string' ? [`answer ${value.answer}`] : []),
+  ];
+  return parts.length ? `; ${parts.join('; ')}` : '';
+}
+
+/** Each transmission and answer as the proxy saw it: sent, what toxics did to it, each copy delivered. */
+function wireSteps(messages: Message[]): TrailStep[] {
+  return messages.flatMap((m) => {
+    const reply = m.stream === 'downstream';
+    const what = describeMessage(m);
+    const steps: TrailStep[] = [
+      { time: m.sent, lane: m.from, kind: reply ? 'reply' : m.retransmission ? 'retransmission' : 'send', text: `${what} entered link ${m.link}${reply ? ' (its answer direction)' : ''}` },
+    ];
+    for (const fate of m.fates) {
+      steps.push({ time: fate.time, lane: m.to, kind: fate.event === 'dropped' ? 'drop' : fate.event, text: `${what} ${fate.event} by toxic ${fate.toxic} on link ${m.link} ${m.stream}` });
+    }
+    m.deliveries.forEach((time, copy) => {
+      const kind = copy > 0 ? 'duplicate delivery' : reply ? 'reply delivered' : 'delivery';
+      steps.push({ time, lane: m.to, kind, text: `${what} delivered${copy > 0 ? ` (copy ${copy + 1})` : ''}` });
+    });
+    if (m.deliveries.length === 0 && !m.fates.some((f) => f.event === 'dropped')) {
+      steps.push({ time: m.sent, lane: m.to, kind: 'lost', text: `${what} never left link ${m.link} (cut wire, crash or reset)` });
+    }
+    return steps;
+  });
+}
+
+/**
+ * A node stamps an execution with its wall clock in whole milliseconds, and the run's start is a whole
+ * millisecond of the same clock, so a stamp is good to about two milliseconds; the proxy times the delivery of
+ * the message to a fraction of that. When a delivery of the message to that node falls within the stamp's
+ * uncertainty, the execution is placed just after it, so a trail never shows a message run before it arrived.
+ */
+function executionSteps(run: RunFolder, id: string, clock: RunClock, messages: Message[]): TrailStep[] {
+  const deliveries = new Map<string, number[]>();
+  for (const m of messages) {
+    if (m.stream !== 'upstream' || m.key === undefined) continue;
+    const list = deliveries.get(`${m.to} ${m.key}`) ?? [];
+    deliveries.set(`${m.to} ${m.key}`, [...list, ...m.deliveries]);
+  }
+  const placed = (e: { node: string; key: MessageKey }, stamp: number) => {
+    const arrived = (deliveries.get(`${e.node} ${keyString(e.key)}`) ?? []).filter((d) => d > stamp - 1 && d < stamp + 2);
+    return arrived.length ? Math.max(stamp, Math.max(...arrived) + 0.001) : stamp;
+  };
   return run.executions
     .filter((e) => e.id === id)
     .map((e) => ({
-      time: clock.fromEpoch(e.time),
+      time: placed(e, clock.fromEpoch(e.time)),
       lane: e.node,
       kind: 'execution',
       text: `executed by ${e.by} as message ${keyString(e.key)}${e.intact ? '' : ' (body NOT intact)'}`,

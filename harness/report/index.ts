@@ -5,6 +5,7 @@ import { renderPage } from './page.ts';
 import { readRunFolder, type KnownRecords } from './run-folder.ts';
 
 export { writeJUnit } from './junit.ts';
+export { writeRunsIndex, RUNS_INDEX } from './runs-index.ts';
 export { writeSummary, renderSummary } from './summary.ts';
 export type { ScenarioOutcome } from './scenario-outcome.ts';
 

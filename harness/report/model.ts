@@ -2,6 +2,7 @@ import { runClock, type RunClock } from './clock.ts';
 import { counterexampleTrails, type CounterexampleTrail } from './counterexample-trail.ts';
 import { faultWindows, isLinkFault, nodeControl, type FaultWindow, type NodeDownWindow, type NodeMark } from './fault-windows.ts';
 import { operationSpans, type OperationSpan, type Outcome } from './operations.ts';
+import { linkFigures, messagesOf, type LinkFigures, type Message } from './messages.ts';
 import type { RunFolder } from './run-folder.ts';
 
 /**
@@ -30,6 +31,9 @@ export interface ReportModel {
   nodeDown: NodeDownWindow[];
   throughput: { bucketMs: number; starts: number[]; perSecond: Record<Outcome, number[]> };
   trails: CounterexampleTrail[];
+  /** Node-to-node messages from the proxy's record (empty without one). */
+  messages: Message[];
+  links: LinkFigures[];
   laneOfProcess: (process: string) => string;
 }
 
@@ -38,7 +42,8 @@ export function buildModel(run: RunFolder): ReportModel {
   const runEnd = endOfRun(run, clock);
   const spans = operationSpans(run.history, runEnd);
   const laneOfProcess = (process: string) => `client ${process}`;
-  const trails = counterexampleTrails(run, clock, laneOfProcess);
+  const messages = messagesOf(run.wire);
+  const trails = counterexampleTrails(run, clock, laneOfProcess, messages);
   const featured = new Set(trails.map((t) => t.id));
   const faults = faultWindows(run.faults, runEnd);
   const { marks, down } = nodeControl(run.faults, runEnd);
@@ -62,6 +67,8 @@ export function buildModel(run: RunFolder): ReportModel {
     nodeDown: down,
     throughput: throughput(spans, runEnd),
     trails,
+    messages,
+    links: linkFigures(messages),
     laneOfProcess,
   };
 }
@@ -71,6 +78,7 @@ function endOfRun(run: RunFolder, clock: RunClock): number {
   for (const o of run.history) end = Math.max(end, o.time);
   for (const f of run.faults) end = Math.max(end, f.time);
   for (const e of run.executions) end = Math.max(end, clock.fromEpoch(e.time));
+  for (const w of run.wire) end = Math.max(end, w.time);
   return end;
 }
 

@@ -3,11 +3,11 @@ import { basename, join } from 'node:path';
 import * as z from 'zod';
 import { readVerdictFile } from '../checkers/verdict-file.ts';
 import { verdicts } from '../checkers/result.ts';
-import { RecordFileError, readExecutions, readFaults, readHistory, readLines, runFiles } from '../history/index.ts';
-import type { Execution, FaultEvent, Op } from '../history/index.ts';
+import { RecordFileError, readExecutions, readFaults, readHistory, readLines, readWire, runFiles } from '../history/index.ts';
+import type { Execution, FaultEvent, Op, WireRecord } from '../history/index.ts';
 
 export type { Counterexample, Result as CheckerResult } from '../checkers/result.ts';
-export type { Execution, FaultEvent, MessageKey, Op } from '../history/index.ts';
+export type { Execution, FaultEvent, MessageKey, Op, WireRecord } from '../history/index.ts';
 export type { Verdict as VerdictValue } from '../checkers/result.ts';
 
 /**
@@ -39,6 +39,8 @@ const verdictView = z.looseObject({
   replay: z.string().optional(),
   /** Epoch ms of the run's time 0; lets node logs (epoch `ts`) line up with the history. */
   startedAt: z.number().optional(),
+  /** The proxy's wire log reached its limit: wire.jsonl stops before the run's end. */
+  wireTruncated: z.boolean().optional(),
 });
 export type VerdictFile = z.infer<typeof verdictView>;
 
@@ -51,24 +53,27 @@ export interface RunFolder {
   history: Op[];
   faults: FaultEvent[];
   executions: Execution[];
+  /** Every node-to-node frame as the proxy saw it (empty when the run's proxy kept no record). */
+  wire: WireRecord[];
   /** Node name -> its log lines (only lines that parse as events; a node's stray output is not an event). */
   nodeLogs: Map<string, NodeLogLine[]>;
 }
 
 /** Records the caller already holds (the run that just wrote them): taken as they are instead of read back. */
-export type KnownRecords = Partial<Pick<RunFolder, 'history' | 'faults' | 'executions'>>;
+export type KnownRecords = Partial<Pick<RunFolder, 'history' | 'faults' | 'executions' | 'wire'>>;
 
 export async function readRunFolder(dir: string, known: KnownRecords = {}): Promise<RunFolder> {
   const orEmpty = <T>(held: T[] | undefined, file: string, read: (file: string) => Promise<T[]>) =>
     held ? Promise.resolve(held) : existsSync(join(dir, file)) ? read(join(dir, file)) : Promise.resolve([]);
-  const [verdict, history, faults, executions, nodeLogs] = await Promise.all([
+  const [verdict, history, faults, executions, wire, nodeLogs] = await Promise.all([
     readVerdict(dir),
     orEmpty(known.history, runFiles.history, readHistory),
     orEmpty(known.faults, runFiles.faults, readFaults),
     orEmpty(known.executions, runFiles.executions, readExecutions),
+    orEmpty(known.wire, runFiles.wire, readWire),
     readNodeLogs(join(dir, 'nodes')),
   ]);
-  return { dir, verdict, history, faults, executions, nodeLogs };
+  return { dir, verdict, history, faults, executions, wire, nodeLogs };
 }
 
 /** verdict.json as the report reads it: H5's lenient reading, with defaults for what a report can do without. */

@@ -17,6 +17,10 @@ export interface WorkloadOptions {
 interface WorkloadAnswer {
   outcome: 'ok' | 'fail' | 'info';
   error?: string;
+  /** The message keys the op went out under, as the client node reports them. */
+  keys?: { from: string; seq: number }[];
+  /** The server's answer kind (`result`, `duplicate-forgotten`, `error:<code>`), absent when none came. */
+  answer?: string;
 }
 
 /**
@@ -99,7 +103,8 @@ export class Workload implements WorkloadProgress {
         : { id: op.id, body: op.body, digest: op.digest };
     try {
       const answer = await connection.call<WorkloadAnswer>('workload', op.f, args, this.options.opTimeoutMs);
-      this.recorder.complete(index, answer.outcome, answer.error ? { error: answer.error } : {});
+      const value = { ...(answer.keys?.length ? { keys: answer.keys } : {}), ...(answer.answer ? { answer: answer.answer } : {}) };
+      this.recorder.complete(index, answer.outcome, { ...(answer.error ? { error: answer.error } : {}), ...(Object.keys(value).length ? { value } : {}) });
     } catch (error) {
       // The client node took the op and then went silent (crash, pause, lost connection): it may have acted.
       connections.delete(op.client);

@@ -19,7 +19,17 @@ import { logService } from './log.ts';
 // sends a 1-way message. Each returns what the history records: ok (answered), fail (certainly not executed) or
 // info (may have been executed). Under exactly-once, calls left unsettled by a crash are resent after a restart.
 
-const Outcome = z.object({ outcome: z.enum(['ok', 'fail', 'info']), error: z.string().optional() });
+const Outcome = z.object({
+  outcome: z.enum(['ok', 'fail', 'info']),
+  error: z.string().optional(),
+  /** The message keys the call went out under (one, or one per transmission with fresh ids). */
+  keys: z.array(z.object({ from: z.string(), seq: z.number().int() })).optional(),
+  /**
+   * What the server answered: `result`, `duplicate-forgotten` (the key ran and was settled long ago, so no
+   * result is left to send), or `error:<code>`; absent when no answer came.
+   */
+  answer: z.string().optional(),
+});
 const Op = z.object({ id: z.string().min(1), body: z.string(), digest: z.string() });
 
 export const workloadService = defineService('workload', {
@@ -64,15 +74,21 @@ registerProgram('client', async (node) => {
     workloadService,
     {
       append: async (op, call) => {
-        const log = clientStub(logService, callerFromNode(node), { semantics, binder, deadlineMs: innerDeadline(call.deadline) });
+        const keys: { from: string; seq: number }[] = [];
+        // One log line per transmission ties the op id to its message key, so a trail finds the lost copies.
+        const onTransmit = ({ key, attempt, node: to }: { key: { from: string; seq: number }; attempt: number; node: string }) => {
+          if (!keys.some((k) => k.seq === key.seq)) keys.push(key);
+          node.log('call-out', { op: op.id, key, attempt, to });
+        };
+        const log = clientStub(logService, callerFromNode(node), { semantics, binder, deadlineMs: innerDeadline(call.deadline), onTransmit });
         try {
           await log.append(op);
-          return { outcome: 'ok' as const };
+          return { outcome: 'ok' as const, keys, answer: 'result' };
         } catch (error) {
           // The server says this key ran and was settled long ago: an honest sender never hears that for a call
           // it is still making, so a client believes it (which is how `seq-restart` turns into lost appends).
-          if (error instanceof RemoteError && error.code === 'duplicate') return { outcome: 'ok' as const };
-          return failedOutcome(error, semantics.behaviour);
+          if (error instanceof RemoteError && error.code === 'duplicate') return { outcome: 'ok' as const, keys, answer: 'duplicate-forgotten' };
+          return { ...failedOutcome(error, semantics.behaviour), keys, ...(error instanceof RemoteError ? { answer: `error:${error.code}` } : {}) };
         }
       },
       send: async ({ id, body, digest, node: to, mbox }, call) => {

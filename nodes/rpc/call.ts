@@ -53,6 +53,8 @@ export interface CallSetup {
   rtt?: RttEstimator;
   /** Shared by the calls of one sender: a server answering again ends the wait of calls stuck on it. */
   revival?: ServerRevival;
+  /** Told of every transmission (1 is the first send), so a caller can record which message key carried it. */
+  onTransmit?: (transmission: { key: CallKey; attempt: number; node: string }) => void;
 }
 
 export interface CallTarget {
@@ -156,6 +158,7 @@ class Transmissions {
     }
     const node = this.node;
     const message = { type: 'call', call: { ...this.call, key } };
+    this.setup.onTransmit?.({ key, attempt: this.attempts, node });
     this.inFlight++;
     this.mayHaveArrived.set(node, (this.mayHaveArrived.get(node) ?? 0) + 1);
     this.setup.caller

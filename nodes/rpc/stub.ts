@@ -42,6 +42,7 @@ export interface StubOptions {
    * outbox, round-trip estimate and server revival. The fields above, when given, take precedence.
    */
   semantics?: NodeSemantics;
+  onTransmit?: CallSetup['onTransmit'];
 }
 
 /**
@@ -63,6 +64,7 @@ export function clientStub<S extends ServiceDecl>(decl: S, caller: Caller, optio
     deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
     rtt: semantics?.rtt,
     revival: semantics?.revival,
+    onTransmit: options.onTransmit,
   };
   const stub: Record<string, (args: unknown) => Promise<unknown>> = {};
   for (const [procedure, { result }] of Object.entries(decl.procedures)) {

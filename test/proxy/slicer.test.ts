@@ -23,6 +23,7 @@ function openSlicer(attributes: SlicerAttributes, random = seededRandom(1, 'slic
     discard: () => {},
     close: () => {},
     reset: () => {},
+    report: () => {},
   };
   return { stage: slicer.open(context), pieces, ended: () => ended };
 }

@@ -33,20 +33,7 @@ export async function openOffline(browser: Browser, file: string): Promise<{ pag
     return route.abort();
   });
   await page.goto(`file://${file}`);
-  // Generous: on a loaded 2-core CI machine parsing 1 MB of ECharts and drawing takes seconds.
+  // Generous: on a loaded 2-core CI machine, drawing a big run's charts takes seconds.
   await page.waitForSelector('body[data-charts-ready="true"]', { timeout: 45_000 });
   return { page, refused, errors };
-}
-
-/** How many pixels of a chart's canvas are painted: an empty chart has (almost) none. */
-export function paintedPixels(page: Page, chartId: string): Promise<number> {
-  return page.evaluate((id) => {
-    const canvas = document.querySelector<HTMLCanvasElement>(`#${id} canvas`);
-    const context = canvas?.getContext('2d');
-    if (!canvas || !context) return 0;
-    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
-    let painted = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i + 3]! > 0 && (data[i]! < 235 || data[i + 1]! < 235 || data[i + 2]! < 235)) painted++;
-    return painted;
-  }, chartId);
 }

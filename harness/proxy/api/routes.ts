@@ -99,5 +99,14 @@ export function routes(proxies: Proxies): Route[] {
           toxics: [...toxicKinds.values()].map((kind) => ({ type: kind.type, frame_aware: kind.frameAware })),
         }),
     }),
+    // chaoslab's own: POST starts recording every frame's passage (connections opened from then on); GET hands
+    // over what was recorded since the last GET.
+    route('/chaoslab/wire', {
+      POST: () => {
+        proxies.recordWire();
+        return noContent;
+      },
+      GET: () => ok({ recording: proxies.wire !== undefined, ...(proxies.wire?.take() ?? { events: [], truncated: false }) }),
+    }),
   ];
 }

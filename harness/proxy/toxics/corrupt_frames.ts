@@ -18,6 +18,7 @@ export const corruptFrames: ToxicKind<{ probability: number }> = {
         const corrupted = Buffer.from(frame);
         const bit = Math.floor(context.random() * payloadBytes * 8);
         corrupted[HEADER_BYTES + (bit >> 3)]! ^= 1 << (bit & 7);
+        context.report(frame, 'corrupted', corrupted);
         context.emit(corrupted);
       },
     }),

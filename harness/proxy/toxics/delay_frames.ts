@@ -37,6 +37,7 @@ export const delayFrames: ToxicKind<{ probability: number; window: number; max_d
       frame(frame) {
         const { probability, window, max_delay: maxDelay } = context.attributes();
         if (context.random() < probability) {
+          context.report(frame, 'delayed');
           held.push({ frame, framesToWait: window, due: Date.now() + maxDelay });
           schedule();
           return;

@@ -9,8 +9,10 @@ export const dropFrames: ToxicKind<{ probability: number }> = {
   open: (context) =>
     frameStage(context, {
       frame(frame) {
-        if (context.random() < context.attributes().probability) context.discard(frame.length);
-        else context.emit(frame);
+        if (context.random() < context.attributes().probability) {
+          context.report(frame, 'dropped');
+          context.discard(frame.length);
+        } else context.emit(frame);
       },
     }),
 };

@@ -9,8 +9,10 @@ export const duplicateFrames: ToxicKind<{ probability: number }> = {
   open: (context) =>
     frameStage(context, {
       frame(frame) {
+        const twice = context.random() < context.attributes().probability;
+        if (twice) context.report(frame, 'duplicated');
         context.emit(frame);
-        if (context.random() < context.attributes().probability) context.emit(Buffer.from(frame));
+        if (twice) context.emit(Buffer.from(frame));
       },
     }),
 };
