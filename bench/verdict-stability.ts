@@ -124,7 +124,9 @@ async function startSharedProxy(): Promise<{ url: string; stop: () => Promise<vo
   return { url, stop };
 }
 
-function tally(runs: CatalogueRun[]): Tally {
+function tally(runs: CatalogueRun[], mode: Mode): Tally {
+  // A replay of a shared-proxy run needs a Toxiproxy too.
+  const flags = mode === 'shared-proxy' ? ' --toxiproxy-url URL' : '';
   const result: Tally = { runs: runs.length, scenarioRuns: 0, unexpected: 0, skipped: 0, failedRuns: 0, details: [] };
   for (const run of runs) {
     if (run.failure) {
@@ -143,7 +145,7 @@ function tally(runs: CatalogueRun[]): Tally {
       const wrong = Object.entries(scenario.expected)
         .filter(([guarantee, verdict]) => scenario.observed[guarantee] !== verdict)
         .map(([guarantee, verdict]) => `${guarantee} expected ${verdict}, observed ${scenario.observed[guarantee] ?? '-'}`);
-      result.details.push(`${scenario.replay}: ${scenario.error ? `error: ${scenario.error}` : wrong.join('; ')}`);
+      result.details.push(`${scenario.replay}${flags}: ${scenario.error ? `error: ${scenario.error}` : wrong.join('; ')}`);
     }
   }
   return result;
@@ -194,7 +196,7 @@ try {
     if (stopping) break;
     const startedAt = performance.now();
     const runs = await runMode(mode);
-    tallies.set(mode, { ...tally(runs), minutes: (performance.now() - startedAt) / 60_000 });
+    tallies.set(mode, { ...tally(runs, mode), minutes: (performance.now() - startedAt) / 60_000 });
   }
 } finally {
   stopChildren();

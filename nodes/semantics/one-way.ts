@@ -55,6 +55,7 @@ export async function sendOneWay(node: Node, semantics: NodeSemantics, to: OneWa
   }
   if (state.maybeDelivered || state.sending) throw new CallTimeout('send', to.mbox, to.node, deadlineMs);
   state.stopped = true;
+  for (const s of seqs) outbox.settle(s); // now, not when the retransmission timer next wakes: it sends nothing more
   throw new CallNotSent('send', to.mbox, [to.node], state.lastError || 'no transmission left');
 }
 

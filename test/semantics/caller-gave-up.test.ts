@@ -59,11 +59,12 @@ describe('a call whose caller gave up is still delivered once the fault heals', 
     expect(await waitUntil(() => unsettled(lab!), (n) => n === 0)).toBe(0);
   });
 
-  it('a call refused until its deadline (never sent) is fail and is not sent afterwards', async () => {
-    lab = await start('exactly-once');
+  it('a call or 1-way send refused until its deadline (never sent) is fail and is not sent afterwards', async () => {
+    lab = await start('exactly-once', ['consumer']);
     await lab.proxy.update({ enabled: false, listen: lab.proxy.listen, upstream: lab.proxy.upstream });
     expect((await lab.append('refused')).outcome).toBe('fail');
-    // Positive control for "not sent afterwards": nothing of it is left to deliver.
+    expect((await lab.send('refused-send')).outcome).toBe('fail');
+    // Positive control for "not sent afterwards": nothing of either is left to deliver.
     expect(await unsettled(lab)).toBe(0);
   });
 });
