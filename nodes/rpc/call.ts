@@ -146,7 +146,7 @@ class Transmissions {
    */
   private onDeadline(): void {
     const error = this.unanswered('deadline');
-    if (!this.maybeDelivered || Date.now() >= this.window.giveUpAt) return this.fail(error);
+    if (!this.maybeDelivered || !this.setup.behaviour.retransmits || Date.now() >= this.window.giveUpAt) return this.fail(error);
     this.reject(error);
   }
 
