@@ -9,6 +9,8 @@ const benches: Array<{ file: string; flags?: string[]; needsDocker?: boolean }> 
   { file: 'rpc.ts' },
   { file: 'harness.ts' },
   { file: 'checkers.ts', flags: ['--expose-gc'] },
+  // The longest by far: the catalogue over 20 seeds in three modes.
+  { file: 'verdict-stability.ts' },
   { file: 'docker.ts', needsDocker: true },
 ];
 

@@ -52,6 +52,8 @@ export interface Delivery {
   receiver: string;
   takenAt: number;
   leaseUntil: number;
+  /** Which arrival of the message this is (a retransmitted copy is another one; a redelivery keeps it). */
+  copy?: string;
   /** Consume the message. Rejects LeaseExpired when the lease ran out (it went back to the mailbox). */
   done(): Promise<void>;
 }
@@ -348,6 +350,7 @@ export class Node {
       receiver,
       takenAt: lease.takenAt,
       leaseUntil: lease.leaseUntil,
+      copy: envelope.copy,
       done: () => this.consume(mailbox, envelope.id, receiver),
     };
   }

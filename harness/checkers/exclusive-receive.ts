@@ -12,39 +12,58 @@ interface Hold {
   execution: Execution;
 }
 
+/**
+ * A receiver holds a message from its take until it acts on it (the execution, after which it says done) or
+ * its lease runs out, whichever comes first: after either, the message may go to someone else without harm.
+ */
 function holdOf(execution: Execution): Hold {
   const from = execution.takenAt!;
-  return { by: execution.by, from, until: Math.max(from, execution.leaseUntil ?? execution.time), execution };
+  const until = Math.min(execution.time, execution.leaseUntil ?? execution.time);
+  return { by: execution.by, from, until: Math.max(from, until), execution };
 }
 
 /**
- * No message is held by two receivers at once: for one id, the hold intervals [takenAt, leaseUntil] of
- * different receivers must not overlap. A redelivery after a lease expired is fine (intervals follow each
- * other); only consumer executions (those with `takenAt`) take part, procedure runs have no holder.
+ * The message a take is of: one arrival in one node's mailbox. A node that names its arrivals (`copy`) has each
+ * retransmitted copy counted as a message of its own; without it, every copy of an id on a node is one message.
+ */
+function messageOf(execution: Execution): string {
+  return JSON.stringify([execution.node, execution.id, execution.copy ?? null]);
+}
+
+/**
+ * No message is held by two receivers at once: for one message, the holds of different receivers must not
+ * overlap. A redelivery after a lease expired is fine (the holds follow each other), and so is a second copy of
+ * an op (a retransmission queued again), taken while or after the first was held: that is a duplicate, which
+ * at-most-once judges. Only consumer executions (those with `takenAt`) take part; procedure runs have no holder.
  */
 export function checkExclusiveReceive(input: CheckInput): Result {
-  const holdsById = new Map<string, Hold[]>();
+  const holdsByMessage = new Map<string, Hold[]>();
+  const ids = new Set<string>();
   let consumerExecutions = 0;
   for (const execution of input.executions) {
     if (execution.takenAt === undefined) continue;
     consumerExecutions += 1;
-    const list = holdsById.get(execution.id);
+    ids.add(execution.id);
+    const message = messageOf(execution);
+    const list = holdsByMessage.get(message);
     if (list) list.push(holdOf(execution));
-    else holdsById.set(execution.id, [holdOf(execution)]);
+    else holdsByMessage.set(message, [holdOf(execution)]);
   }
-  const overlaps = new Map<string, [Hold, Hold]>();
-  for (const [id, holds] of holdsById) {
+  const overlaps: [Hold, Hold][] = [];
+  for (const holds of holdsByMessage.values()) {
     const overlap = holds.length > 1 ? firstOverlap(holds) : undefined;
-    if (overlap) overlaps.set(id, overlap);
+    if (overlap) overlaps.push(overlap);
   }
-  const opIndices = opIndicesOf(input.history, overlaps.keys());
+  const opIndices = opIndicesOf(input.history, overlaps.map(([earlier]) => earlier.execution.id));
   const counterexamples: Counterexample[] = [];
-  for (const [id, [earlier, later]] of overlaps) {
+  for (const [earlier, later] of overlaps) {
+    const id = earlier.execution.id;
+    const copy = earlier.execution.copy !== undefined ? ` (copy ${earlier.execution.copy} on ${earlier.execution.node})` : '';
     counterexamples.push({
       id,
       ops: opIndices.get(id)!,
       times: [earlier.from, later.from, Math.min(earlier.until, later.until)],
-      what: `${id} was held by ${earlier.by} (${formatTime(earlier.from)} to ${formatTime(earlier.until)}) and by ${later.by} (from ${formatTime(later.from)}) at the same time`,
+      what: `${id}${copy} was held by ${earlier.by} (${formatTime(earlier.from)} to ${formatTime(earlier.until)}) and by ${later.by} (from ${formatTime(later.from)}) at the same time`,
     });
   }
   return decide(
@@ -52,11 +71,11 @@ export function checkExclusiveReceive(input: CheckInput): Result {
     counterexamples,
     {
       enough: consumerExecutions >= MIN_CONSUMER_EXECUTIONS_FOR_EXCLUSIVE_RECEIVE,
-      holds: `${plural(holdsById.size, 'message')} received, never by two receivers at once`,
+      holds: `${plural(holdsByMessage.size, 'message')} received (${plural(ids.size, 'op')}), never one by two receivers at once`,
       tooShort: 'no consumer execution recorded (none with takenAt): no message was received',
       violated: `${plural(counterexamples.length, 'message')} held by two receivers at once`,
     },
-    { consumerExecutions, messagesReceived: holdsById.size, sharedMessages: counterexamples.length },
+    { consumerExecutions, messagesReceived: holdsByMessage.size, opsReceived: ids.size, sharedMessages: counterexamples.length },
   );
 }
 

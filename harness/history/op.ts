@@ -52,6 +52,8 @@ export const executionSchema = z.object({
   intact: z.boolean(),
   takenAt: z.number().optional(),
   leaseUntil: z.number().optional(),
+  /** Which arrival of the message a consumer took: copies of one message differ, a redelivery keeps it. */
+  copy: z.string().optional(),
 });
 export type Execution = z.infer<typeof executionSchema>;
 

@@ -17,6 +17,19 @@ export interface Envelope {
   onTaken?: () => void;
   /** Its arrival is in the node's journal, so its consumption must be too (else a restart would resurrect it). */
   journaled?: boolean;
+  /**
+   * Which arrival this is, set by the mailbox: two copies of one message (a retransmission queued again) differ,
+   * a redelivery after a lease expired keeps it. Unique per node process, across its mailboxes and restarts.
+   */
+  copy?: string;
+}
+
+/** A restarted node starts its arrival numbers afresh: its start time keeps them apart from the last run's. */
+const incarnation = Date.now().toString(36);
+let arrivals = 0;
+
+function stampArrival(envelope: Envelope): void {
+  envelope.copy = `${incarnation}.${++arrivals}`;
 }
 
 export interface Lease {
@@ -90,6 +103,7 @@ export class Mailbox {
   /** Put a message at the tail; false (and nothing changes) when the mailbox is full. */
   offer(envelope: Envelope): boolean {
     if (this.stopped || this.full) return false;
+    stampArrival(envelope);
     this.queue.push(envelope);
     this.dispatch();
     return true;
@@ -97,6 +111,7 @@ export class Mailbox {
 
   /** Put back a message recovered from the journal: it was acknowledged, so it is kept even beyond capacity. */
   restore(envelope: Envelope): void {
+    stampArrival(envelope);
     this.queue.push(envelope);
     this.dispatch();
   }

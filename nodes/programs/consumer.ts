@@ -61,6 +61,7 @@ async function consume(node: Node, semantics: NodeSemantics, options: z.infer<ty
           intact: isIntact(parsed.data.body, parsed.data.digest),
           takenAt: delivery.takenAt,
           leaseUntil: delivery.leaseUntil,
+          ...(delivery.copy !== undefined ? { copy: delivery.copy } : {}),
         };
         await semantics.executions.commit(delivery.id, {}, [execution], lowWaterOf(delivery.body));
       }

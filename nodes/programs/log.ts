@@ -19,6 +19,7 @@ export const Execution = z.object({
   intact: z.boolean(),
   takenAt: z.number().optional(),
   leaseUntil: z.number().optional(),
+  copy: z.string().optional(),
 });
 
 const READ_PAGE = 2000;

@@ -13,9 +13,11 @@ import { CallGaveUp, CallNotSent, CallTimeout, NOT_EXECUTED_CODES } from './erro
 
 // One remote call under a delivery setting: the notes' request/acknowledge protocol with the reply as the
 // acknowledgement. The call keeps one key (from, seq) for all its transmissions, so a deduplicating server can
-// recognise them; a retransmission timer (exponential backoff with jitter) sends it again until a reply arrives,
-// the attempts or time run out (indeterminate), or the deadline passes (CallTimeout). Earlier transmissions stay
-// in flight, so a late reply to any of them still completes the call.
+// recognise them; a retransmission timer (exponential backoff with jitter) sends it again until a reply arrives
+// or the attempts or time (`giveUpMs`) run out (indeterminate). The deadline is how long the caller waits: when
+// it passes, the caller gets CallTimeout, but a call that may have left goes on being retransmitted until it is
+// acknowledged or given up on, so a fault that heals in time still sees it delivered (docs/SEMANTICS.md, a call
+// whose caller gave up). Earlier transmissions stay in flight, so a late reply to any of them still settles it.
 
 export const CallRequest = z.object({
   type: z.literal('call'),
@@ -26,7 +28,7 @@ export const CallRequest = z.object({
     /** Absent means no arguments: the procedure's schema decides whether it takes none. */
     args: z.unknown().optional(),
     key: z.object({ from: z.string().min(1), seq: z.number().int().nonnegative() }),
-    /** Epoch ms: the caller stops waiting then, so the server does not start the call after it. */
+    /** Epoch ms: the sender stops trying to deliver the call then, so the server does not start it after it. */
     deadline: z.number(),
     /** Every seq of this sender below it is settled: the server may forget them. */
     lowWater: z.number().int().nonnegative().optional(),
@@ -64,23 +66,39 @@ export interface CallTarget {
   resultSchema: z.ZodType;
 }
 
+/** When a call's transmissions stop: the give-up time for a retransmitting sender, else the caller's deadline. */
+interface DeliveryWindow {
+  /** The caller stops waiting (CallTimeout). */
+  deadline: number;
+  /** No new transmission after it. */
+  giveUpAt: number;
+  /** The last moment any transmission may be answered: the wire deadline, and every transmission's timeout. */
+  lastChance: number;
+}
+
+function deliveryWindow(setup: CallSetup, now: number): DeliveryWindow {
+  const deadline = now + setup.deadlineMs;
+  const giveUpAt = setup.behaviour.retransmits ? now + setup.policy.giveUpMs : deadline;
+  return { deadline, giveUpAt, lastChance: Math.max(deadline, giveUpAt) };
+}
+
 export async function performCall(setup: CallSetup, target: CallTarget): Promise<unknown> {
-  const deadline = Date.now() + setup.deadlineMs;
+  const window = deliveryWindow(setup, Date.now());
   const candidates = await setup.binder.candidates(target.service);
   const seq = await setup.outbox.next();
   const key = { from: setup.caller.identity, seq };
-  const call = { service: target.service, proc: target.procedure, args: target.args, key, deadline, lowWater: setup.outbox.lowWater() };
+  const call = { service: target.service, proc: target.procedure, args: target.args, key, deadline: window.lastChance, lowWater: setup.outbox.lowWater() };
   await setup.outbox.track({ seq, target: candidates[0]!, message: { type: 'call', call } });
-  const run = new Transmissions(setup, target, candidates, call, deadline);
+  const run = new Transmissions(setup, target, candidates, call, window);
   return run.outcome;
 }
 
 /** Send again a call that was unsettled when this sender last stopped (exactly-once's durable outbox). */
 export async function resumeCall(setup: CallSetup, seq: number, node: string, message: Record<string, unknown>): Promise<void> {
-  const deadline = Date.now() + setup.deadlineMs;
-  const call = { ...(message.call as CallRequest['call']), deadline, lowWater: setup.outbox.lowWater() };
+  const window = deliveryWindow(setup, Date.now());
+  const call = { ...(message.call as CallRequest['call']), deadline: window.lastChance, lowWater: setup.outbox.lowWater() };
   const target: CallTarget = { service: call.service, procedure: call.proc, args: call.args, resultSchema: z.unknown() };
-  const run = new Transmissions(setup, target, [node], call, deadline, seq);
+  const run = new Transmissions(setup, target, [node], call, window, seq);
   await run.outcome.catch(() => {});
 }
 
@@ -106,7 +124,6 @@ class Transmissions {
   /** Set while no transmission is in flight and the timer waits: cancels the wait for the server's revival. */
   private stopWaitingForRevival: (() => void) | undefined;
   private deadlineTimer: NodeJS.Timeout;
-  private readonly giveUpAt: number;
   private readonly startedAt = Date.now();
 
   constructor(
@@ -114,7 +131,7 @@ class Transmissions {
     private readonly target: CallTarget,
     private candidates: string[],
     private readonly call: CallRequest['call'],
-    private readonly deadline: number,
+    private readonly window: DeliveryWindow,
     seq = call.key.seq,
   ) {
     this.seqs = [seq];
@@ -122,9 +139,18 @@ class Transmissions {
       this.resolve = resolve;
       this.reject = reject;
     });
-    this.giveUpAt = setup.behaviour.retransmits ? Math.min(deadline, Date.now() + setup.policy.giveUpMs) : deadline;
-    this.deadlineTimer = setTimeout(() => this.fail(this.unanswered('deadline')), Math.max(0, deadline - Date.now()));
+    this.deadlineTimer = setTimeout(() => this.onDeadline(), Math.max(0, window.deadline - Date.now()));
     void this.launch();
+  }
+
+  /**
+   * The caller stops waiting. A call that certainly never left is failed and stopped; one that may have left
+   * is indeterminate to the caller, and its delivery goes on while the give-up time allows.
+   */
+  private onDeadline(): void {
+    const error = this.unanswered('deadline');
+    if (!this.maybeDelivered || !this.setup.behaviour.retransmits || Date.now() >= this.window.giveUpAt) return this.fail(error);
+    this.reject(error);
   }
 
   private get node(): string {
@@ -142,7 +168,7 @@ class Transmissions {
     this.stopWaitingForRevival = undefined;
     const { behaviour, policy } = this.setup;
     const cap = behaviour.retransmits ? policy.maxAttempts : this.candidates.length;
-    if (this.attempts >= cap || Date.now() >= this.giveUpAt) {
+    if (this.attempts >= cap || Date.now() >= this.window.giveUpAt) {
       this.exhausted = true;
       if (this.inFlight === 0) this.fail(this.unanswered('gave-up'));
       return;
@@ -162,7 +188,7 @@ class Transmissions {
     this.inFlight++;
     this.mayHaveArrived.set(node, (this.mayHaveArrived.get(node) ?? 0) + 1);
     this.setup.caller
-      .request(node, message, { timeoutMs: Math.max(1, this.deadline - Date.now()) })
+      .request(node, message, { timeoutMs: Math.max(1, this.window.lastChance - Date.now()) })
       .then(
         (answer) => this.onAnswer(node, answer),
         (error: Error) => this.onError(node, error),
@@ -213,7 +239,9 @@ class Transmissions {
     } else if (!(error instanceof ConnectionLost) && !(error instanceof Timeout)) {
       return this.fail(error);
     } else if (!this.setup.behaviour.retransmits) {
-      return this.fail(this.unanswered('lost'));
+      // A transmission times out at the last chance, which is the deadline for a sender that does not retransmit:
+      // that timer and the deadline's may fire in either order, and both mean the deadline passed.
+      return this.fail(this.unanswered(error instanceof Timeout ? 'deadline' : 'lost'));
     }
     if (this.exhausted && this.inFlight === 0) return this.fail(this.unanswered('gave-up'));
     this.waitForRevival(node);

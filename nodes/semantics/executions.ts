@@ -15,6 +15,8 @@ export interface Execution {
   intact: boolean;
   takenAt?: number;
   leaseUntil?: number;
+  /** Which arrival of the message the consumer took (see Envelope.copy). */
+  copy?: string;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ConnectionLost, MailboxFull, NotSent, RemoteError, Timeout } from '../errors.ts';
 import type { Node } from '../node.ts';
-import { CallGaveUp, CallNotSent, NOT_EXECUTED_CODES } from '../rpc/errors.ts';
+import { CallGaveUp, CallNotSent, CallTimeout, NOT_EXECUTED_CODES } from '../rpc/errors.ts';
 import { retransmitDelay } from './backoff.ts';
 import type { NodeSemantics } from './node-semantics.ts';
 
@@ -16,26 +16,56 @@ export interface OneWayTarget {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Resolves once acknowledged; throws CallNotSent (certainly not delivered) or CallGaveUp / RemoteError (maybe). */
+/** What the caller may conclude when it stops waiting, and its way to stop a delivery that never left. */
+interface DeliveryState {
+  /** Some transmission timed out or lost its connection after leaving: the message may be there. */
+  maybeDelivered: boolean;
+  /** A transmission is under way now: it may arrive. */
+  sending: boolean;
+  /** The caller was told the message was not sent: no transmission may follow. */
+  stopped: boolean;
+  lastError: string;
+}
+
+/**
+ * Resolves once acknowledged; throws CallNotSent (certainly not delivered) or CallGaveUp / CallTimeout /
+ * RemoteError (maybe). The deadline is how long the caller waits; a retransmitting sender goes on delivering a
+ * message that may have left until it is acknowledged or its give-up time (docs/SEMANTICS.md, a call whose caller
+ * gave up), so the message stays unsettled in the outbox until then.
+ */
 export async function sendOneWay(node: Node, semantics: NodeSemantics, to: OneWayTarget, body: Record<string, unknown>, deadlineMs: number): Promise<void> {
   const { outbox, behaviour, policy } = semantics;
   const seq = await outbox.next();
   const message = { ...body, lowWater: outbox.lowWater() };
   await outbox.track({ seq, target: to.node, message: { type: 'send', to, body: message } });
   const seqs = [seq];
-  try {
-    await transmit(node, semantics, to, message, seqs, Date.now() + Math.min(deadlineMs, behaviour.retransmits ? policy.giveUpMs : deadlineMs));
-  } finally {
+  const state: DeliveryState = { maybeDelivered: false, sending: false, stopped: false, lastError: '' };
+  const deliverMs = behaviour.retransmits ? policy.giveUpMs : deadlineMs;
+  const delivery = transmit(node, semantics, to, message, seqs, Date.now() + deliverMs, state).finally(() => {
     for (const s of seqs) outbox.settle(s);
+  });
+  if (deliverMs <= deadlineMs) return delivery;
+  delivery.catch(() => {}); // the caller may stop waiting first; the outcome is then settled in the outbox alone
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), deadlineMs)));
+  try {
+    if ((await Promise.race([delivery, deadline])) !== 'deadline') return;
+  } finally {
+    clearTimeout(timer);
   }
+  if (state.maybeDelivered || state.sending) throw new CallTimeout('send', to.mbox, to.node, deadlineMs);
+  state.stopped = true;
+  for (const s of seqs) outbox.settle(s); // now, not when the retransmission timer next wakes: it sends nothing more
+  throw new CallNotSent('send', to.mbox, [to.node], state.lastError || 'no transmission left');
 }
 
 /** Retransmit a message that was unsettled when this sender last stopped (exactly-once's durable outbox). */
 export async function resumeOneWay(node: Node, semantics: NodeSemantics, seq: number, message: Record<string, unknown>): Promise<void> {
   const to = message.to as OneWayTarget;
   const seqs = [seq];
+  const state: DeliveryState = { maybeDelivered: false, sending: false, stopped: false, lastError: '' };
   try {
-    await transmit(node, semantics, to, message.body as Record<string, unknown>, seqs, Date.now() + semantics.policy.giveUpMs);
+    await transmit(node, semantics, to, message.body as Record<string, unknown>, seqs, Date.now() + semantics.policy.giveUpMs, state);
   } catch {
     // Indeterminate either way; the receiver's dedup keeps it from being applied twice.
   } finally {
@@ -43,28 +73,38 @@ export async function resumeOneWay(node: Node, semantics: NodeSemantics, seq: nu
   }
 }
 
-async function transmit(node: Node, semantics: NodeSemantics, to: OneWayTarget, body: Record<string, unknown>, seqs: number[], giveUpAt: number): Promise<void> {
+async function transmit(
+  node: Node,
+  semantics: NodeSemantics,
+  to: OneWayTarget,
+  body: Record<string, unknown>,
+  seqs: number[],
+  giveUpAt: number,
+  state: DeliveryState,
+): Promise<void> {
   const { outbox, behaviour, policy, random } = semantics;
-  let maybeDelivered = false;
-  let lastError = '';
   for (let attempt = 1; ; attempt++) {
     const seq = behaviour.freshIdPerRetransmit && attempt > 1 ? await outbox.next() : seqs[0]!;
     if (!seqs.includes(seq)) seqs.push(seq);
+    if (state.stopped) throw new CallNotSent('send', to.mbox, [to.node], state.lastError);
     const left = giveUpAt - Date.now();
     const attemptMs = behaviour.retransmits ? Math.min(left, Math.max(100, 4 * retransmitDelay(policy, attempt, random))) : left;
+    state.sending = true;
     try {
       await node.send(to, body, { until: 'remote', timeoutMs: Math.max(1, attemptMs), id: { from: node.id, seq } });
       return;
     } catch (error) {
-      lastError = (error as Error).message;
-      if (error instanceof Timeout || error instanceof ConnectionLost) maybeDelivered = true;
+      state.lastError = (error as Error).message;
+      if (error instanceof Timeout || error instanceof ConnectionLost) state.maybeDelivered = true;
       else if (error instanceof RemoteError && !(error instanceof MailboxFull) && !NOT_EXECUTED_CODES.has(error.code)) {
-        throw maybeDelivered ? new CallGaveUp('send', to.mbox, to.node, attempt, error.message) : error;
+        throw state.maybeDelivered ? new CallGaveUp('send', to.mbox, to.node, attempt, error.message) : error;
       } else if (!(error instanceof NotSent) && !(error instanceof RemoteError)) throw error;
+    } finally {
+      state.sending = false;
     }
     if (!behaviour.retransmits || attempt >= policy.maxAttempts || Date.now() >= giveUpAt) {
-      if (!maybeDelivered) throw new CallNotSent('send', to.mbox, [to.node], lastError);
-      throw new CallGaveUp('send', to.mbox, to.node, attempt, lastError);
+      if (!state.maybeDelivered) throw new CallNotSent('send', to.mbox, [to.node], state.lastError);
+      throw new CallGaveUp('send', to.mbox, to.node, attempt, state.lastError);
     }
     await sleep(Math.min(retransmitDelay(policy, attempt, random), Math.max(0, giveUpAt - Date.now())));
   }

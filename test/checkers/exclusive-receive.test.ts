@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { checkExclusiveReceive } from '../../harness/checkers/exclusive-receive.ts';
 import { HistoryBuilder } from './histories.ts';
 
-const take = (by: string, takenAt: number, leaseUntil: number) => ({ by, takenAt, leaseUntil, time: takenAt + 1 });
+/** A take whose receiver acted at `time` (by default only as its lease ran out: it held it all along). */
+const take = (by: string, takenAt: number, leaseUntil: number, time = leaseUntil, copy?: string) => ({
+  by,
+  takenAt,
+  leaseUntil,
+  time,
+  ...(copy !== undefined ? { copy } : {}),
+});
 
 describe('exclusive-receive', () => {
   it('holds when a message is redelivered to another receiver only after the lease expired', () => {
@@ -43,6 +50,47 @@ describe('exclusive-receive', () => {
     h.execute('m', take('c2', 0, 30)).execute('m', take('c1', 1, 100)).execute('m', take('c1', 20, 25));
     // c1's second hold starts at 20 while c2 still holds until 30.
     expect(checkExclusiveReceive(h.input()).verdict).toBe('violated');
+  });
+
+  it('holds when a retransmitted copy is taken by another receiver after the first copy was acted on', () => {
+    // Lost acks under at-least-once: copy 2 is queued again and consumer-1 takes it 130 ms after consumer-2 acted
+    // on copy 1, well inside copy 1's lease. A duplicate (at-most-once's business), not a shared message.
+    const h = new HistoryBuilder().op('m', 'ok', 0, 'send');
+    h.execute('m', take('n2/consumer-2', 300, 5300, 302, 'x.1')).execute('m', take('n2/consumer-1', 432, 5432, 434, 'x.2'));
+    expect(checkExclusiveReceive(h.input()).verdict).toBe('holds');
+  });
+
+  it('holds when a node that does not name its copies hands a second copy out after the first was acted on', () => {
+    const h = new HistoryBuilder().op('m', 'ok', 0, 'send');
+    h.execute('m', take('n2/consumer-2', 300, 5300, 302)).execute('m', take('n2/consumer-1', 432, 5432, 434));
+    expect(checkExclusiveReceive(h.input()).verdict).toBe('holds');
+  });
+
+  it('holds when two copies of one op are held at once by two receivers: each copy has one holder', () => {
+    const h = new HistoryBuilder().op('m', 'ok', 0, 'send');
+    h.execute('m', take('n2/consumer-1', 10, 1010, 60, 'x.1')).execute('m', take('n2/consumer-2', 12, 1012, 62, 'x.2'));
+    expect(checkExclusiveReceive(h.input()).verdict).toBe('holds');
+  });
+
+  it('finds one copy held by two receivers before either acted on it', () => {
+    const h = new HistoryBuilder().op('m', 'ok', 0, 'send');
+    h.execute('m', take('n2/consumer-1', 10, 1010, 15, 'x.1')).execute('m', take('n2/consumer-2', 10, 1010, 16, 'x.1'));
+    const result = checkExclusiveReceive(h.input());
+    expect(result.verdict).toBe('violated');
+    expect(result.counterexamples[0]!.what).toMatch(/copy x\.1 on n2/);
+  });
+
+  it('holds when the same copy is taken again only after the first receiver acted late, past its lease', () => {
+    const h = new HistoryBuilder().op('m', 'ok', 0, 'send');
+    h.execute('m', take('n2/consumer-1', 10, 20, 35, 'x.1')).execute('m', take('n2/consumer-2', 20, 30, 22, 'x.1'));
+    expect(checkExclusiveReceive(h.input()).verdict).toBe('holds');
+  });
+
+  it('keeps the copies of different nodes apart even when their names coincide', () => {
+    const h = new HistoryBuilder().op('m', 'ok', 0, 'send');
+    h.execute('m', { ...take('n2/consumer-1', 10, 1010, 60, 'x.1'), node: 'n2' });
+    h.execute('m', { ...take('n3/consumer-1', 12, 1012, 62, 'x.1'), node: 'n3' });
+    expect(checkExclusiveReceive(h.input()).verdict).toBe('holds');
   });
 
   it('is unknown with no consumer execution', () => {

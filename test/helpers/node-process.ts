@@ -169,9 +169,14 @@ export async function startNode(spec: NodeSpec): Promise<NodeProcess> {
   const node = new NodeProcess(spec.id, child);
   spawned.add(node);
   void node.exited.then(() => spawned.delete(node));
-  const listening = await node.waitFor('listening', spec.startTimeoutMs ?? 20_000);
-  node.port = listening.port as number;
-  await node.waitFor('ready', spec.startTimeoutMs ?? 20_000);
+  try {
+    const listening = await node.waitFor('listening', spec.startTimeoutMs ?? 20_000);
+    node.port = listening.port as number;
+    await node.waitFor('ready', spec.startTimeoutMs ?? 20_000);
+  } catch (error) {
+    await node.kill(); // a node that did not start in time is nobody's to stop later
+    throw error;
+  }
   return node;
 }
 

@@ -1,15 +1,32 @@
 import { afterAll, expect, it } from 'vitest';
 import { seededRandom } from '../../nodes/semantics/random.ts';
-import { LogLab } from './log-lab.ts';
+import { LogLab, sleep } from './log-lab.ts';
 
 // exactly-once survives SIGKILLs of the receiver at random instants during a stream of appends: no op runs
 // twice, and every op the harness saw acknowledged (ok) is in the log.
 
 const KILLS = 50;
+/** Every loop here stops by itself: the kills within this budget, the drivers after this many appends. */
+const KILL_BUDGET_MS = 300_000;
+const MAX_APPENDS = 50_000;
+/** Each append's harness deadline: a driver's last append ends at most this long after the kills stop. */
+const APPEND_DEADLINE_MS = 60_000;
+
 let lab: LogLab | undefined;
 afterAll(async () => {
   await lab?.close();
 });
+
+/** Rejects with `what` if `work` has not settled within `ms`. */
+async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not done within ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 it(`exactly-once: ${KILLS} SIGKILLs of the receiver, zero duplicates and zero lost acknowledged appends`, { timeout: 400_000 }, async () => {
   lab = await LogLab.start({
@@ -22,21 +39,30 @@ it(`exactly-once: ${KILLS} SIGKILLs of the receiver, zero duplicates and zero lo
   let killing = true;
   let next = 0;
   const driver = async () => {
-    while (killing) {
+    // A dead client node answers every append at once with an error: without the running check and the yield to
+    // the timers, this loop would starve the event loop (and with it the test's own timeout).
+    while (killing && next < MAX_APPENDS && l.a.running) {
       const id = `op-${next++}`;
       outcomes.set(id, 'invoked');
-      const result = await l.append(id, 60_000).catch((error: Error) => ({ outcome: 'info', error: error.message }));
+      const result = await l.append(id, APPEND_DEADLINE_MS).catch((error: Error) => ({ outcome: 'info', error: error.message }));
       outcomes.set(id, result.outcome);
+      await new Promise((resolve) => setImmediate(resolve));
     }
   };
   const drivers = Array.from({ length: 4 }, driver);
-  for (let kill = 0; kill < KILLS; kill++) {
-    await new Promise((resolve) => setTimeout(resolve, 20 + random() * 200));
-    await l.crashServer();
-    await l.restartServer();
+  const killsEnd = Date.now() + KILL_BUDGET_MS;
+  try {
+    for (let kill = 0; kill < KILLS; kill++) {
+      if (!l.a.running) throw new Error(`the client node died after ${kill} kills of the receiver:\n${l.a.tail(40)}`);
+      if (Date.now() >= killsEnd) throw new Error(`only ${kill} of ${KILLS} kills within ${KILL_BUDGET_MS} ms`);
+      await sleep(20 + random() * 200);
+      await within(30_000, `SIGKILL ${kill + 1} of the receiver`, l.crashServer());
+      await within(120_000, `restart ${kill + 1} of the receiver`, l.restartServer());
+    }
+  } finally {
+    killing = false;
+    await within(APPEND_DEADLINE_MS + 30_000, 'the drivers stopping', Promise.all(drivers));
   }
-  killing = false;
-  await Promise.all(drivers);
   expect(l.a.running, `client node died:\n${l.a.tail(40)}`).toBe(true);
 
   const counts = await l.counts();

@@ -54,11 +54,23 @@ export class LogLab {
     const proxy = await (toxiproxy.client as Toxiproxy).createProxy({ name: 'link_a_b', listen: '127.0.0.1:0', upstream: `127.0.0.1:${bPort}` });
     const proxyPort = Number(proxy.listen.slice(proxy.listen.lastIndexOf(':') + 1));
     const aPort = await reservePort();
-    const [a, b] = await Promise.all([startNode(clientSpec(options, root, proxyPort, aPort)), startNode(serverSpec(options, root, bPort))]);
-    await Promise.all([a.waitFor('program-started'), b.waitFor('program-started')]);
-    const lab = new LogLab(options, root, toxiproxy, proxy, a, b);
-    await lab.connect();
-    return lab;
+    const started = await Promise.allSettled([startNode(clientSpec(options, root, proxyPort, aPort)), startNode(serverSpec(options, root, bPort))]);
+    const nodes = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    try {
+      const failed = started.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
+      const [a, b] = nodes as [NodeProcess, NodeProcess];
+      await Promise.all([a.waitFor('program-started'), b.waitFor('program-started')]);
+      const lab = new LogLab(options, root, toxiproxy, proxy, a, b);
+      await lab.connect();
+      return lab;
+    } catch (error) {
+      // A lab that did not start leaves nothing behind: the test never gets a handle to close it.
+      await Promise.all(nodes.map((node) => node.kill()));
+      await toxiproxy.stop();
+      rmSync(root, { recursive: true, force: true });
+      throw error;
+    }
   }
 
   get proxyPort(): number {
