@@ -145,9 +145,9 @@ export default defineScenario({
     const ran = await chaoslab('run', 'lost-reply-example', 'shell-*', 'lost-reply-exactly-once', '--json', '--no-report');
     expect(ran.stderr).not.toMatch(/ERR|Error/);
     expect(outcomes(ran).map((outcome) => [outcome.name, outcome.ok, outcome.error])).toEqual([
-      ['lost-reply-exactly-once', true, undefined],
       ['lost-reply-example', true, undefined],
       ['shell-step', true, undefined],
+      ['lost-reply-exactly-once', true, undefined],
     ]);
     expect(ran.code).toBe(0);
     expect(outcomes(ran)[1]!.replay).toMatch(/^npx chaoslab run lost-reply-example --seed \d+$/);

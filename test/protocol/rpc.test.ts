@@ -211,7 +211,12 @@ describe('overloaded', () => {
     );
     await slow.waitForCount((line) => line.event === 'msg-in' && line.peer === 'filler', SLOW_QUEUE);
     const workload = clientStub(workloadService, callerFromClient(await connect(driver, 'harness')), { target: 'driver', deadlineMs: 30_000 });
-    expect(await workload.append(op('ov-1'))).toEqual({ outcome: 'fail', error: expect.stringMatching(/^overloaded: /) });
+    expect(await workload.append(op('ov-1'))).toEqual({
+      outcome: 'fail',
+      error: expect.stringMatching(/^overloaded: /),
+      answer: 'error:overloaded',
+      keys: [expect.objectContaining({ from: 'driver' })],
+    });
     await Promise.all(admitted);
     expect(await executionsOf(slow, 'ov-1')).toHaveLength(0);
     expect(await executionsOf(slow, 'fill-1')).toHaveLength(1);
@@ -270,7 +275,7 @@ describe('outside clients and the client program', () => {
 
   it('a client program with neither options.target nor a name service reports fail: nothing was sent', async () => {
     const workload = clientStub(workloadService, callerFromClient(await connect(lonely, 'harness')), { target: 'lonely', deadlineMs: 10_000 });
-    expect(await workload.append(op('nowhere'))).toEqual({ outcome: 'fail', error: expect.stringMatching(/no server for service log.*options\.target/) });
+    expect(await workload.append(op('nowhere'))).toEqual({ outcome: 'fail', error: expect.stringMatching(/no server for service log.*options\.target/), keys: [] });
   });
 
   it('every line these nodes logged is a registered event with registered fields', async () => {
