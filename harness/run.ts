@@ -211,6 +211,7 @@ async function drive(
     rate: scenario.workload.rate,
     mailbox: scenario.workload.mailbox ?? { node: 'n2', mbox: 'inbox' },
     opTimeoutMs: scenario.workload.opTimeoutMs ?? 30_000,
+    receive: scenario.workload.receive,
   });
   // Faults end when the last op is invoked, so that ops still in flight can complete once healed.
   const nemesisView = { invoked: (count: number) => workload.invoked(count), finished: workload.allInvoked };
