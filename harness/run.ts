@@ -14,6 +14,7 @@ import { playSchedule, unsupportedFaults } from './nemesis/nemesis.ts';
 import type { FaultWindow } from './nemesis/fault.ts';
 import { defaultPrograms, nodeNames, type Scenario, type ScenarioContext } from './scenario.ts';
 import { planOps } from './workload/generator.ts';
+import { readFrameRejections } from './history/frame-rejections.ts';
 import { Rng, randomSeed } from './workload/rng.ts';
 import { Workload } from './workload/workload.ts';
 
@@ -130,7 +131,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       recorded.executions = executions;
       outcome.ops = recorder.ops.filter((op) => op.type === 'invoke').length;
       const eventual = scenario.eventual ?? scenario.nodes.semantics !== 'at-most-once';
-      const input = { history: recorder.ops, executions, faults: recorder.faults, healed: true, options: { eventual } };
+      const frameRejections = await readFrameRejections(dir, (epochMs) => recorder.fromEpoch(epochMs), recorder.fromEpoch(Date.now()));
+      const input = { history: recorder.ops, executions, faults: recorder.faults, healed: true, options: { eventual }, frameRejections };
       const results = checkRun(input, [...Object.keys(expected), 'availability']);
       const comparison = compareWithExpected(results, expected);
       Object.assign(outcome, { results, observed: comparison.observed, ok: comparison.ok });

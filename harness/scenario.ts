@@ -8,7 +8,7 @@ import type { Rng } from './workload/rng.ts';
 export * from './nemesis/index.ts';
 
 export type Semantics = 'at-most-once' | 'at-least-once' | 'exactly-once-volatile' | 'exactly-once';
-export type Guarantee = 'at-most-once' | 'at-least-once' | 'exactly-once' | 'integrity' | 'exclusive-receive';
+export type Guarantee = 'at-most-once' | 'at-least-once' | 'exactly-once' | 'integrity' | 'exclusive-receive' | 'clean-links';
 export type Expectation = 'holds' | 'violated';
 
 export interface NodesSpec {
