@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { runScenario } from '../run.ts';
 import type { Guarantee } from '../scenario.ts';
 import { promisedBy } from './promises.ts';
@@ -22,6 +23,8 @@ export function labTrialRunner({ runsDir, backend }: { runsDir: string; backend?
     const scenario = { ...trialScenario(trial, setting, 'explore-trial', expect), eventual: promised.options.eventual };
     const outcome = await runScenario(scenario, { seed: trial.seed, runsDir, report, ...(backend ? { backend } : {}) });
     const violated = promised.guarantees.filter((g) => outcome.observed[g] === 'violated');
+    // A trial that kept every promise is not worth its disk: only runs that show something stay.
+    if (violated.length === 0 && !outcome.error && !report) await rm(outcome.dir, { recursive: true, force: true });
     return { violated, seed: outcome.seed, dir: outcome.dir, ...(outcome.error ? { error: outcome.error } : {}) };
   };
 }
