@@ -13,7 +13,7 @@ export interface SearchOptions {
   /** ... or after this long searching; shrinking gets `shrinkMs` on top. */
   timeMs?: number;
   shrinkMs?: number;
-  /** Trials at once, each lane its own fast-check run seeded `seed + lane`. */
+  /** Trials at once; trial k is drawn from `seed + k`. */
   parallel?: number;
   seed: number;
   maxOps?: number;
@@ -103,6 +103,23 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
     return shown >= 2 ? last : undefined;
   };
 
+  /**
+   * fast-check shrinks an array by cutting it from the front and then shrinking its items, so a window that
+   * became necessary-looking only by an earlier step can stay behind: afterwards each remaining window is left out
+   * in turn, and stays out while the violation still shows (delta debugging's one-at-a-time pass).
+   */
+  const dropWindowsOneByOne = async (): Promise<void> => {
+    const found = state.found!;
+    for (let i = found.after.windows.length - 1; i >= 0 && found.after.windows.length > 1 && !shrinkOver(); i--) {
+      const candidate = { ...found.after, windows: found.after.windows.filter((_, j) => j !== i) };
+      const reproduced = await reproduces(candidate);
+      if (!reproduced) continue;
+      state.shrinkSteps++;
+      Object.assign(found, { after: candidate, run: reproduced, shrinkSteps: state.shrinkSteps });
+      report();
+    }
+  };
+
   const property = (lane: number) =>
     fc.asyncProperty(arbitrary, async (trial) => {
       if (state.found) {
@@ -138,12 +155,19 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
       return false;
     });
 
-  const numRuns = Number.isFinite(maxRuns) ? Math.ceil(maxRuns / lanes) + 1 : 1_000_000;
+  // Trial k is drawn from seed + k by its own fast-check run of one case, whichever lane runs it: the schedules
+  // replay from the seed however the lanes interleave, and a lane stops drawing the moment the budget is spent.
+  // Unbiased: fast-check's bias towards small values is meant for a run's first cases, and each run here has one.
+  let next = 0;
   await Promise.all(
-    Array.from({ length: lanes }, (_, lane) =>
-      fc.check(property(lane), { seed: options.seed + lane, numRuns, endOnFailure: false }),
-    ),
+    Array.from({ length: lanes }, async (_, lane) => {
+      while (!searchOver()) {
+        const k = next++;
+        await fc.check(property(lane), { seed: (options.seed + k) | 0, numRuns: 1, unbiased: true });
+      }
+    }),
   );
+  if (state.found) await dropWindowsOneByOne();
   state.phase = 'done';
   report();
   const { found } = state;
