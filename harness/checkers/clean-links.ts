@@ -81,7 +81,7 @@ function isNodeName(peer: string): boolean {
 export function checkCleanLinks(input: CheckInput): Result {
   const rejections = input.frameRejections;
   if (rejections === undefined) {
-    return decide('clean-links', [], { enough: false, holds: '', tooShort: 'no node log to read frame rejections from', violated: '' });
+    return decide('clean-links', [], { enough: false, holds: '', tooShort: 'frame rejections not read (no node logs, or an offline re-check that cannot place them on the run clock)', violated: '' });
   }
   const windows = windowsOf(input.faults);
   const judged = rejections.filter((rejection) => rejection.peer !== 'harness');
