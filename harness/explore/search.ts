@@ -28,6 +28,9 @@ export interface SearchProgress {
   runsPerMinute: number;
   faultsTried: number;
   violations: number;
+  /** Trials whose run could not finish (no verdict, never counted as a violation), and the latest reason. */
+  errors: number;
+  lastError?: string;
   shrinkSteps: number;
   elapsedMs: number;
 }
@@ -47,6 +50,7 @@ export interface SearchResult {
   runs: number;
   faultsTried: number;
   violations: number;
+  errors: number;
   durationMs: number;
 }
 
@@ -70,6 +74,8 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
     runs: 0,
     faultsTried: 0,
     violations: 0,
+    errors: 0,
+    lastError: undefined as string | undefined,
     shrinkSteps: 0,
     shrinkStartedAt: 0,
     found: undefined as (Found & { lane: number }) | undefined,
@@ -81,6 +87,8 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
       runsPerMinute: state.runs / Math.max(elapsed() / 60_000, 1 / 60),
       faultsTried: state.faultsTried,
       violations: state.violations,
+      errors: state.errors,
+      ...(state.lastError ? { lastError: state.lastError } : {}),
       shrinkSteps: state.shrinkSteps,
       elapsedMs: Math.round(elapsed()),
     });
@@ -137,6 +145,10 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
       const first = await run(trial);
       state.runs++;
       state.faultsTried += windowCount(trial);
+      if (first.error) {
+        state.errors++;
+        state.lastError = `${first.dir}: ${first.error}`;
+      }
       report();
       if (first.violated.length === 0 || state.found) return true;
       state.violations++;
@@ -176,6 +188,7 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
     runs: state.runs,
     faultsTried: state.faultsTried,
     violations: state.violations,
+    errors: state.errors,
     durationMs: Math.round(elapsed()),
   };
 }

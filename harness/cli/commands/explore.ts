@@ -37,7 +37,7 @@ function oneOf(flag: string, values: readonly string[]): (value: string) => stri
 function progressLine(p: SearchProgress): string {
   return (
     `explore ${p.phase}: ${p.runs} runs (${p.runsPerMinute.toFixed(1)}/min), ${p.faultsTried} faults tried, ` +
-    `${p.violations} violations${p.shrinkSteps > 0 ? `, ${p.shrinkSteps} shrink steps` : ''}, ${(p.elapsedMs / 1000).toFixed(0)} s`
+    `${p.violations} violations${p.errors > 0 ? `, ${p.errors} runs failed (last: ${p.lastError})` : ''}${p.shrinkSteps > 0 ? `, ${p.shrinkSteps} shrink steps` : ''}, ${(p.elapsedMs / 1000).toFixed(0)} s`
   );
 }
 
