@@ -1,3 +1,4 @@
+import { faultWindows } from '../history/faults.ts';
 import type { FaultEvent } from '../history/op.ts';
 import type { FrameRejection } from '../history/frame-rejections.ts';
 import { formatTime } from './evidence.ts';
@@ -28,19 +29,7 @@ interface Window {
 }
 
 function windowsOf(faults: readonly FaultEvent[]): Window[] {
-  const open = new Map<string, FaultEvent>();
-  const windows: Window[] = [];
-  const add = (start: FaultEvent, stop: number) => windows.push({ start: start.time, stop, kind: start.fault, ...touched(start.target) });
-  for (const event of faults) {
-    if (event.type === 'start') open.set(event.id, event);
-    else {
-      const start = open.get(event.id);
-      open.delete(event.id);
-      if (start) add(start, event.time);
-    }
-  }
-  for (const start of open.values()) add(start, Infinity);
-  return windows;
+  return faultWindows(faults).map((w) => ({ start: w.start, stop: w.stop ?? Infinity, kind: w.fault, ...touched(w.target) }));
 }
 
 function touched(target: Record<string, unknown>): { nodes: Set<string>; link?: [string, string] } {

@@ -1,3 +1,4 @@
+import { faultWindows } from '../history/faults.ts';
 import type { Execution, FaultEvent, Op } from '../history/op.ts';
 import { formatTime, opIndicesOf } from './evidence.ts';
 import { decide, plural, type CheckInput, type Checker, type Counterexample, type Result } from './result.ts';
@@ -30,7 +31,7 @@ function holdOf(execution: Execution): Hold {
  * link from or to it, a partition, a crash or pause of it) overlaps it; the others are left out, never guessed.
  */
 function remoteHolds(history: readonly Op[], faults: readonly FaultEvent[]): { holds: { id: string; hold: Hold }[]; uncertain: number } {
-  const windows = faultWindows(faults);
+  const windows = faultWindows(faults).map((w) => ({ ...w, stop: w.stop ?? Infinity }));
   const holds: { id: string; hold: Hold }[] = [];
   let uncertain = 0;
   for (const op of history) {
@@ -43,21 +44,6 @@ function remoteHolds(history: readonly Op[], faults: readonly FaultEvent[]): { h
     else holds.push({ id: got, hold: { by: receiver, from: takenAt, until: Math.max(takenAt, leaseUntil) } });
   }
   return { holds, uncertain };
-}
-
-function faultWindows(faults: readonly FaultEvent[]): { start: number; stop: number; target: Record<string, unknown> }[] {
-  const open = new Map<string, FaultEvent>();
-  const windows: { start: number; stop: number; target: Record<string, unknown> }[] = [];
-  for (const event of faults) {
-    if (event.type === 'start') open.set(event.id, event);
-    else {
-      const start = open.get(event.id);
-      open.delete(event.id);
-      windows.push({ start: start?.time ?? 0, stop: event.time, target: event.target });
-    }
-  }
-  for (const start of open.values()) windows.push({ start: start.time, stop: Infinity, target: start.target });
-  return windows;
 }
 
 /** Whether a fault's target names one of the nodes: as a node, an end of a link, or a member of a partition. */
