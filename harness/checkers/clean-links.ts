@@ -19,6 +19,12 @@ export const FRAME_PRESERVING_FAULTS: ReadonlySet<string> = new Set(['latency', 
  */
 export const FAULT_MARGIN_MS = 2000;
 
+/**
+ * Faults that drop bytes from a connection they leave open: the receiver's framing is out of step from then on,
+ * and shows it whenever the next bytes come, however long after the fault. They excuse their link to the end.
+ */
+export const DESYNCING_FAULTS: ReadonlySet<string> = new Set(['stall-connections']);
+
 interface Window {
   start: number;
   stop: number;
@@ -29,7 +35,12 @@ interface Window {
 }
 
 function windowsOf(faults: readonly FaultEvent[]): Window[] {
-  return faultWindows(faults).map((w) => ({ start: w.start, stop: w.stop ?? Infinity, kind: w.fault, ...touched(w.target) }));
+  return faultWindows(faults).map((w) => ({
+    start: w.start,
+    stop: DESYNCING_FAULTS.has(w.fault) ? Infinity : (w.stop ?? Infinity),
+    kind: w.fault,
+    ...touched(w.target),
+  }));
 }
 
 function touched(target: Record<string, unknown>): { nodes: Set<string>; link?: [string, string] } {

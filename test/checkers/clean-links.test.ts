@@ -56,6 +56,12 @@ describe('clean-links', () => {
     expect(checkCleanLinks({ ...input(window('cut-wire', { link: 'n1->n2' }, 0, 100)), frameRejections: [{ node: 'n2', peer: 'n1', reason: 'partial', time: 9000 }] }).verdict).toBe('violated');
   });
 
+  it('excuses a link whose connection a stall left out of step until the run ends', () => {
+    const late = { node: 'n2', peer: 'n1', reason: 'oversize' as const, time: 60_000 };
+    expect(checkCleanLinks({ ...input(window('stall-connections', { link: 'n1->n2' }, 0, 100)), frameRejections: [late] }).verdict).toBe('holds');
+    expect(checkCleanLinks({ ...input(window('reset-connections', { link: 'n1->n2' }, 0, 100)), frameRejections: [late] }).verdict).toBe('violated');
+  });
+
   it('excuses a rejection just before a damaging window\'s recorded start: the toxic acts before the proxy confirms it', () => {
     expect(checkCleanLinks(input(window('corrupt-messages', { link: 'n1->n2' }, 502, 800))).verdict).toBe('holds');
   });
