@@ -33,6 +33,9 @@ export interface ExploreResult {
   replay?: string;
   windows: { before: number; after: number };
   ops: { before: number; after: number };
+  /** Search figures for benchmarks: trials per minute, and when the first violation showed. */
+  runsPerMinute: number;
+  firstViolationMs?: number;
   durationMs: number;
 }
 
@@ -48,7 +51,12 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
   const runner = options.runner ?? labTrialRunner({ runsDir: join(folder, 'trials') });
   const setting: TrialSetting = { semantics: options.semantics, ...(options.bug ? { bug: options.bug } : {}) };
   const result = await search({ ...options, setting, runner, seed });
-  const base = { runs: result.runs, seed };
+  const base = {
+    runs: result.runs,
+    seed,
+    runsPerMinute: result.runsPerMinute,
+    ...(result.firstViolationMs !== undefined ? { firstViolationMs: result.firstViolationMs } : {}),
+  };
   if (!result.found) {
     return { found: false, violated: [], ...base, windows: { before: 0, after: 0 }, ops: { before: 0, after: 0 }, durationMs: Math.round(performance.now() - startedAt) };
   }

@@ -51,6 +51,10 @@ export interface SearchResult {
   faultsTried: number;
   violations: number;
   errors: number;
+  /** When the first trial that broke a promise finished, since the search started. */
+  firstViolationMs?: number;
+  /** Trials per minute while searching (confirmation and shrinking not counted). */
+  runsPerMinute: number;
   durationMs: number;
 }
 
@@ -76,6 +80,8 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
     violations: 0,
     errors: 0,
     lastError: undefined as string | undefined,
+    firstViolationMs: undefined as number | undefined,
+    searchEndedMs: undefined as number | undefined,
     shrinkSteps: 0,
     shrinkStartedAt: 0,
     found: undefined as (Found & { lane: number }) | undefined,
@@ -152,6 +158,7 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
       report();
       if (first.violated.length === 0 || state.found) return true;
       state.violations++;
+      state.firstViolationMs ??= Math.round(elapsed());
       state.phase = 'confirming';
       report();
       const second = await run(trial);
@@ -163,6 +170,7 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
       state.found = { lane, violated, before: trial, after: trial, run: second, shrinkSteps: 0 };
       state.phase = 'shrinking';
       state.shrinkStartedAt = performance.now();
+      state.searchEndedMs = elapsed();
       report();
       return false;
     });
@@ -189,6 +197,8 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
     faultsTried: state.faultsTried,
     violations: state.violations,
     errors: state.errors,
+    ...(state.firstViolationMs !== undefined ? { firstViolationMs: state.firstViolationMs } : {}),
+    runsPerMinute: state.runs / Math.max((state.searchEndedMs ?? elapsed()) / 60_000, 1 / 60),
     durationMs: Math.round(elapsed()),
   };
 }
