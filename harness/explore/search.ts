@@ -124,7 +124,7 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
    */
   const dropWindowsOneByOne = async (): Promise<void> => {
     const found = state.found!;
-    for (let i = found.after.windows.length - 1; i >= 0 && found.after.windows.length > 1 && !shrinkOver(); i--) {
+    for (let i = found.after.windows.length - 1; i >= 0 && !shrinkOver(); i--) {
       const candidate = { ...found.after, windows: found.after.windows.filter((_, j) => j !== i) };
       const reproduced = await reproduces(candidate);
       if (!reproduced) continue;

@@ -99,6 +99,13 @@ describe('search and shrink with a fake property (no lab)', () => {
     expect(rare.found).toBeUndefined();
   });
 
+  it('shrinks to no fault at all when the violation needs none', async () => {
+    const needsReceives: TrialRunner = async (trial) => ({ violated: trial.mix.receive > 0 ? ['exactly-once'] : [], seed: trial.seed, dir: 'runs/fake' });
+    const result = await search({ setting, runner: needsReceives, runs: 200, seed: 5 });
+    expect(result.found!.after.windows).toEqual([]);
+    expect(result.found!.after.mix.receive).toBe(1);
+  });
+
   it('reports nothing found when the budget runs out with every promise kept', async () => {
     const result = await search({ setting, runner: fakeRunner({ never: true }), runs: 30, seed: 3 });
     expect(result.found).toBeUndefined();
