@@ -61,9 +61,9 @@ function excused(rejection: FrameRejection, windows: readonly Window[]): boolean
   return windows.some((w) => {
     if (FRAME_PRESERVING_FAULTS.has(w.kind)) return false;
     if (rejection.time < w.start - FAULT_MARGIN_MS || rejection.time > w.stop + FAULT_MARGIN_MS) return false;
-    if (w.nodes.has('*')) return true;
-    // A peer known only by its address (it had not said hello yet) may be the other end of any of the node's links.
-    if (w.link) return w.nodes.has(rejection.node) && (w.nodes.has(rejection.peer) || !isNodeName(rejection.peer));
+    // A peer known only by its address (it had not said hello yet) may be any node: any damaging fault excuses it.
+    if (w.nodes.has('*') || !isNodeName(rejection.peer)) return true;
+    if (w.link) return w.nodes.has(rejection.node) && w.nodes.has(rejection.peer);
     return w.nodes.has(rejection.node) || w.nodes.has(rejection.peer);
   });
 }

@@ -56,6 +56,12 @@ describe('clean-links', () => {
     expect(checkCleanLinks({ ...input(window('cut-wire', { link: 'n1->n2' }, 0, 100)), frameRejections: [{ node: 'n2', peer: 'n1', reason: 'partial', time: 9000 }] }).verdict).toBe('violated');
   });
 
+  it('excuses a rejection from a peer known only by its address under any damaging fault, and judges it on a clean run', () => {
+    const anonymous = { node: 'n2', peer: '127.0.0.1:41234', reason: 'partial' as const, time: 500 };
+    expect(checkCleanLinks({ ...input(window('crash', { node: 'n1' }, 400, 450)), frameRejections: [anonymous] }).verdict).toBe('holds');
+    expect(checkCleanLinks({ ...input(window('latency', { link: 'n1->n2' }, 400, 450)), frameRejections: [anonymous] }).verdict).toBe('violated');
+  });
+
   it('excuses a link whose connection a stall left out of step until the run ends', () => {
     const late = { node: 'n2', peer: 'n1', reason: 'oversize' as const, time: 60_000 };
     expect(checkCleanLinks({ ...input(window('stall-connections', { link: 'n1->n2' }, 0, 100)), frameRejections: [late] }).verdict).toBe('holds');
