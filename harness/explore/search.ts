@@ -4,6 +4,9 @@ import { faultPresets, type FaultPresetName } from './presets.ts';
 import { nodeCount, trialArbitrary, windowCount, type Trial, type TrialSetting } from './schedule.ts';
 import type { TrialRun, TrialRunner } from './lab-trial.ts';
 
+/** The share of the shrinking budget that fast-check's own shrinking may use. */
+const FAST_CHECK_SHARE = 0.6;
+
 export interface SearchOptions {
   setting: TrialSetting;
   runner: TrialRunner;
@@ -99,7 +102,11 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
       elapsedMs: Math.round(elapsed()),
     });
   const searchOver = () => state.found !== undefined || elapsed() >= searchMs || state.started >= maxRuns;
-  const shrinkOver = () => performance.now() - state.shrinkStartedAt >= (options.shrinkMs ?? 120_000);
+  const shrinkMs = options.shrinkMs ?? 120_000;
+  // fast-check's shrinking gets the first part of the budget; leaving windows out one at a time, which removes
+  // the most for each run it costs, is always left the rest.
+  const fastCheckShrinkOver = () => performance.now() - state.shrinkStartedAt >= shrinkMs * FAST_CHECK_SHARE;
+  const shrinkOver = () => performance.now() - state.shrinkStartedAt >= shrinkMs;
   const run = (trial: Trial) => options.runner(trial, options.setting, { report: false });
   const common = (a: readonly Guarantee[], b: readonly Guarantee[]) => a.filter((g) => b.includes(g));
 
@@ -138,7 +145,7 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
     fc.asyncProperty(arbitrary, async (trial) => {
       if (state.found) {
         // Shrinking belongs to the lane that found it; every other lane winds down.
-        if (state.found.lane !== lane || shrinkOver()) return true;
+        if (state.found.lane !== lane || fastCheckShrinkOver()) return true;
         const reproduced = await reproduces(trial);
         if (!reproduced) return true;
         state.shrinkSteps++;

