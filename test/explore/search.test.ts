@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TrialRunner } from '../../harness/explore/lab-trial.ts';
@@ -6,6 +8,8 @@ import { scheduleFacts, trialArbitrary, trialScenario, trialSource, windowCount,
 import { search, trialSize } from '../../harness/explore/search.ts';
 
 const setting = { semantics: 'exactly-once' as const };
+
+const root = join(import.meta.dirname, '..', '..');
 
 describe('the trial generator', () => {
   it('draws the same trials from the same seed and others from another', () => {
@@ -33,6 +37,29 @@ describe('the trial generator', () => {
         list.push({ at: at.ops, end: at.afterMs + w.duration! });
         byNode.set(node, list);
       }
+    }
+  });
+
+  it('writes scenario files that load and describe the same lab, workload and schedule as the trial ran', async () => {
+    // A folder beside scenarios/, so that the file's `../harness/scenario.ts` import resolves as it will there.
+    const dir = mkdtempSync(join(root, '.explore-test-'));
+    try {
+      const trials = fc.sample(trialArbitrary(faultPresets.heavy), { seed: 21, numRuns: 12 });
+      for (const [i, trial] of trials.entries()) {
+        const file = join(dir, `explored-${i}.ts`);
+        writeFileSync(file, trialSource(trial, { semantics: 'at-most-once', bug: 'give-up-as-fail' }, `explored-${i}`, ['at-least-once'], 'story'));
+        const loaded = (await import(file)).default;
+        const ran = trialScenario(trial, { semantics: 'at-most-once', bug: 'give-up-as-fail' }, `explored-${i}`, { 'at-least-once': 'violated' });
+        const shape = (s: typeof ran) => ({
+          nodes: s.nodes,
+          workload: s.workload,
+          expect: s.expect,
+          faults: (Array.isArray(s.faults) ? s.faults : []).map((w) => ({ kind: w.fault.kind, target: w.fault.target, at: w.at, duration: w.duration })),
+        });
+        expect(shape(loaded)).toEqual(shape(ran));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
