@@ -17,6 +17,7 @@ import { defaultPrograms, nodeNames, type Scenario, type ScenarioContext } from 
 import { replayTarget } from './catalogue.ts';
 import { labShell } from './shell.ts';
 import { planOps } from './workload/generator.ts';
+import { readFrameRejections } from './history/frame-rejections.ts';
 import { Rng, randomSeed } from './workload/rng.ts';
 import { Workload } from './workload/workload.ts';
 
@@ -165,7 +166,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       }
       outcome.ops = recorder.ops.filter((op) => op.type === 'invoke').length;
       const eventual = scenario.eventual ?? scenario.nodes.semantics !== 'at-most-once';
-      const input = { history: recorder.ops, executions, faults: recorder.faults, healed: true, options: { eventual } };
+      const frameRejections = await readFrameRejections(dir, (epochMs) => recorder.fromEpoch(epochMs), recorder.fromEpoch(Date.now()));
+      const input = { history: recorder.ops, executions, faults: recorder.faults, healed: true, options: { eventual }, frameRejections };
       const results = checkRun(input, [...Object.keys(expected), 'availability']);
       const comparison = compareWithExpected(results, expected);
       Object.assign(outcome, { results, observed: comparison.observed, ok: comparison.ok });
@@ -269,6 +271,7 @@ async function drive(
     rate: scenario.workload.rate,
     mailbox: scenario.workload.mailbox ?? { node: 'n2', mbox: 'inbox' },
     opTimeoutMs: scenario.workload.opTimeoutMs ?? 30_000,
+    receive: scenario.workload.receive,
   });
   // Faults end when the last op is invoked, so that ops still in flight can complete once healed.
   const nemesisView = { invoked: (count: number) => workload.invoked(count), finished: workload.allInvoked };

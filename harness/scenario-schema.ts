@@ -44,8 +44,8 @@ const NodesSchema = z.strictObject({
 });
 
 const MixSchema = z
-  .strictObject({ append: z.number().min(0).optional(), send: z.number().min(0).optional() })
-  .refine((mix) => (mix.append ?? 0) + (mix.send ?? 0) > 0, 'needs a weight above 0');
+  .strictObject({ append: z.number().min(0).optional(), send: z.number().min(0).optional(), receive: z.number().min(0).optional() })
+  .refine((mix) => (mix.append ?? 0) + (mix.send ?? 0) + (mix.receive ?? 0) > 0, 'needs a weight above 0');
 
 const WorkloadSchema = z.strictObject({
   ops: z.number().int().min(0),
@@ -54,6 +54,7 @@ const WorkloadSchema = z.strictObject({
   mix: MixSchema.optional(),
   mailbox: z.strictObject({ node: z.string().min(1), mbox: z.string().min(1) }).optional(),
   opTimeoutMs: z.number().positive().optional(),
+  receive: z.strictObject({ leaseMs: z.number().int().positive(), timeoutMs: z.number().int().min(0) }).optional(),
 });
 
 const isFunction = (value: unknown) => typeof value === 'function';

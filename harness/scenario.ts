@@ -55,10 +55,15 @@ export interface WorkloadSpec {
   concurrency: number;
   /** Operations per second over all processes (as fast as possible when absent). */
   rate?: number;
-  /** Weights of operation kinds: `append` (RPC to the log service), `send` (1-way message). */
+  /**
+   * Weights of operation kinds: `append` (RPC to the log service), `send` (1-way message), `receive` (a competing
+   * receiver on a client node takes a message from the mailbox under a lease and lets the lease expire).
+   */
   mix?: Mix;
-  /** Destination of 1-way sends (default n2's mailbox `inbox`). */
+  /** Destination of 1-way sends and source of remote receives (default n2's mailbox `inbox`). */
   mailbox?: { node: string; mbox: string };
+  /** Remote receives: the lease each takes and how long each waits for a message (default 200 ms, 100 ms). */
+  receive?: { leaseMs: number; timeoutMs: number };
   /** The harness's cap on one op, ms (default 30 s; the nodes' semantics decide long before). */
   opTimeoutMs?: number;
 }

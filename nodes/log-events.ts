@@ -86,6 +86,11 @@ export const LOG_EVENTS = {
     fields: ['op', 'key', 'attempt', 'to'],
     doc: "one transmission of a workload op's call: the op id, its message key, the attempt (1 = first send) and the server",
   },
+  'remote-take': {
+    from: 'program client',
+    fields: ['id', 'mbox', 'owner', 'receiver', 'leaseUntil'],
+    doc: "a workload `receive` took another node's message under a lease (`id`: its key) and lets the lease run out",
+  },
   'outbox-resumed': { from: 'program client', fields: ['unsettled'], doc: 'calls and sends left unsettled by a crash are being resent' },
   consuming: { from: 'program consumer', fields: ['mbox', 'consumers'], doc: 'the consumers started' },
   'consumer-skip': { from: 'program consumer', fields: ['receiver', 'id', 'reason'], doc: 'a message that is not `{id, body, digest}` was consumed and ignored' },

@@ -633,6 +633,7 @@ export class Node {
             receiver,
             takenAt: lease.takenAt,
             leaseUntil: lease.leaseUntil,
+            ...(envelope.copy !== undefined ? { copy: envelope.copy } : {}),
           });
         },
         (error) => {

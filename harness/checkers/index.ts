@@ -1,6 +1,7 @@
 import { atLeastOnce } from './at-least-once.ts';
 import { atMostOnce } from './at-most-once.ts';
 import { availability } from './availability.ts';
+import { cleanLinks } from './clean-links.ts';
 import { exactlyOnce } from './exactly-once.ts';
 import { exclusiveReceive } from './exclusive-receive.ts';
 import { integrity } from './integrity.ts';
@@ -18,6 +19,7 @@ export const checkerNames = [
   'exactly-once',
   'integrity',
   'exclusive-receive',
+  'clean-links',
   'availability',
 ] as const;
 export type CheckerName = (typeof checkerNames)[number];
@@ -29,6 +31,7 @@ export const checkers: Record<CheckerName, Checker> = {
   'exactly-once': exactlyOnce,
   integrity,
   'exclusive-receive': exclusiveReceive,
+  'clean-links': cleanLinks,
   availability,
 };
 

@@ -1,3 +1,4 @@
+import type { FrameRejection } from '../history/frame-rejections.ts';
 import type { Execution, FaultEvent, Op } from '../history/op.ts';
 
 /** `unknown`: the history is too short to tell, or nothing was at risk. Never read it as `holds`. */
@@ -36,6 +37,8 @@ export interface CheckInput {
   /** Every fault was stopped and in-flight work drained before the executions were read. */
   healed: boolean;
   options?: CheckOptions;
+  /** The frames nodes rejected while the run was live (their logs' `drop` records); absent when not read. */
+  frameRejections?: readonly FrameRejection[];
 }
 
 export interface Checker {

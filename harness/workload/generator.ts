@@ -2,7 +2,7 @@ import { bodyDigest } from '../../nodes/semantics/integrity.ts';
 import type { Rng } from './rng.ts';
 
 /** The kinds of operation a workload issues through a node running program `client` (service `workload`). */
-export type OpKind = 'append' | 'send';
+export type OpKind = 'append' | 'send' | 'receive';
 
 /** Weights of each kind of operation, e.g. `{append: 3, send: 1}`. */
 export type Mix = Partial<Record<OpKind, number>>;

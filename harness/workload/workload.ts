@@ -12,6 +12,26 @@ export interface WorkloadOptions {
   mailbox: { node: string; mbox: string };
   /** The harness's own cap on one op; the node's semantics decide the outcome well before it. */
   opTimeoutMs: number;
+  /** Remote receives: the lease each takes on the mailbox, and how long each waits for a message. */
+  receive?: ReceiveOptions;
+}
+
+export interface ReceiveOptions {
+  leaseMs: number;
+  timeoutMs: number;
+}
+
+/** Short enough that leases expire many times in a run, long enough that a consumer must wait for them. */
+export const DEFAULT_RECEIVE: ReceiveOptions = { leaseMs: 200, timeoutMs: 100 };
+
+interface HeldMessage {
+  id?: string;
+  key: { from: string; seq: number };
+  receiver: string;
+  takenAt: number;
+  leaseUntil: number;
+  /** Which arrival in the owner's mailbox it is, when the owner names them. */
+  copy?: string;
 }
 
 interface WorkloadAnswer {
@@ -21,6 +41,8 @@ interface WorkloadAnswer {
   keys?: { from: string; seq: number }[];
   /** The server's answer kind (`result`, `duplicate-forgotten`, `error:<code>`), absent when none came. */
   answer?: string;
+  /** `receive` only: the message it holds under a lease (epoch ms times). */
+  got?: HeldMessage;
 }
 
 /**
@@ -83,7 +105,13 @@ export class Workload implements WorkloadProgress {
   }
 
   private async perform(process: number, op: PlannedOp, connections: Map<string, ServiceConnection>): Promise<void> {
-    const value = op.f === 'send' ? { id: op.id, mbox: this.options.mailbox.mbox, to: this.options.mailbox.node } : { id: op.id };
+    const { mailbox } = this.options;
+    const value =
+      op.f === 'send'
+        ? { id: op.id, mbox: mailbox.mbox, to: mailbox.node }
+        : op.f === 'receive'
+          ? { id: op.id, mbox: mailbox.mbox, from: mailbox.node }
+          : { id: op.id };
     await this.waitUntilRunning(op.client);
     const index = this.recorder.invoke(process, op.f, value, op.client);
     this.countInvoke();
@@ -97,13 +125,20 @@ export class Workload implements WorkloadProgress {
         return;
       }
     }
+    const receive = this.options.receive ?? DEFAULT_RECEIVE;
     const args =
       op.f === 'send'
-        ? { id: op.id, body: op.body, digest: op.digest, node: this.options.mailbox.node, mbox: this.options.mailbox.mbox }
-        : { id: op.id, body: op.body, digest: op.digest };
+        ? { id: op.id, body: op.body, digest: op.digest, node: mailbox.node, mbox: mailbox.mbox }
+        : op.f === 'receive'
+          ? { node: mailbox.node, mbox: mailbox.mbox, leaseMs: receive.leaseMs, timeoutMs: receive.timeoutMs }
+          : { id: op.id, body: op.body, digest: op.digest };
     try {
       const answer = await connection.call<WorkloadAnswer>('workload', op.f, args, this.options.opTimeoutMs);
-      const value = { ...(answer.keys?.length ? { keys: answer.keys } : {}), ...(answer.answer ? { answer: answer.answer } : {}) };
+      const value = {
+        ...(answer.got ? this.heldValue(answer.got) : {}),
+        ...(answer.keys?.length ? { keys: answer.keys } : {}),
+        ...(answer.answer ? { answer: answer.answer } : {}),
+      };
       this.recorder.complete(index, answer.outcome, { ...(answer.error ? { error: answer.error } : {}), ...(Object.keys(value).length ? { value } : {}) });
     } catch (error) {
       // The client node took the op and then went silent (crash, pause, lost connection): it may have acted.
@@ -111,6 +146,18 @@ export class Workload implements WorkloadProgress {
       connection.close();
       this.recorder.complete(index, 'info', { error: `client node: ${message(error)}` });
     }
+  }
+
+  /** What a receive op's completion records: the message held (its op id and key), by whom, and the lease on the run's clock. */
+  private heldValue(got: HeldMessage): Record<string, unknown> {
+    return {
+      ...(got.id !== undefined ? { got: got.id } : {}),
+      key: got.key,
+      receiver: got.receiver,
+      takenAt: this.recorder.fromEpoch(got.takenAt),
+      leaseUntil: this.recorder.fromEpoch(got.leaseUntil),
+      ...(got.copy !== undefined ? { copy: got.copy } : {}),
+    };
   }
 
   /** A crashed client node issues nothing; its processes wait for the restart instead of burning ops. */

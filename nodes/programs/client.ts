@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { RemoteError } from '../errors.ts';
+import { NotSent, ReceiveTimeout, RemoteError } from '../errors.ts';
 import { useNameService } from '../names/client.ts';
 import { staticBinder, type Binder } from '../rpc/binder.ts';
 import { callerFromNode } from '../rpc/caller.ts';
@@ -35,6 +35,24 @@ const Op = z.object({ id: z.string().min(1), body: z.string(), digest: z.string(
 export const workloadService = defineService('workload', {
   append: { args: Op, result: Outcome },
   send: { args: Op.extend({ node: z.string().min(1), mbox: z.string().min(1).default('inbox') }), result: Outcome },
+  /**
+   * A competing receiver on another node's mailbox: takes its head message under a lease of `leaseMs` and does not
+   * consume it (it stands for a receiver that fails before acting), so the lease expires and the owner's consumers
+   * get the message again. `got` says which message it held and until when; an empty mailbox is `ok` without it.
+   */
+  receive: {
+    args: z.object({
+      node: z.string().min(1),
+      mbox: z.string().min(1).default('inbox'),
+      leaseMs: z.number().int().positive(),
+      timeoutMs: z.number().int().nonnegative(),
+    }),
+    result: Outcome.extend({
+      got: z
+        .object({ id: z.string().optional(), key: z.object({ from: z.string(), seq: z.number() }), receiver: z.string(), takenAt: z.number(), leaseUntil: z.number() })
+        .optional(),
+    }),
+  },
   /** How many messages this node is still retransmitting: the harness drains until none are left. */
   unsettled: { args: z.object({}), result: z.object({ unsettled: z.number().int().nonnegative() }) },
 });
@@ -46,6 +64,19 @@ const Options = z.object({
   deadlineMs: z.number().int().positive().default(DEFAULT_DEADLINE_MS),
   /** Concurrent workload operations this node runs. */
   workloadWorkers: z.number().int().positive().default(64),
+});
+
+/** How long a remote `receive` waits for its answer beyond the receive's own timeout. */
+const RECEIVE_ANSWER_MS = 1000;
+
+const RemoteDelivery = z.looseObject({
+  type: z.literal('delivery'),
+  id: z.object({ from: z.string(), seq: z.number() }),
+  body: z.unknown(),
+  receiver: z.string(),
+  takenAt: z.number(),
+  leaseUntil: z.number(),
+  copy: z.string().optional(),
 });
 
 /** Time kept back from the harness's deadline, so our answer reaches it before it gives up. */
@@ -97,6 +128,28 @@ registerProgram('client', async (node) => {
           return { outcome: 'ok' as const };
         } catch (error) {
           return failedOutcome(error, semantics.behaviour);
+        }
+      },
+      receive: async ({ node: owner, mbox, leaseMs, timeoutMs }) => {
+        try {
+          const answer = RemoteDelivery.parse(
+            await node.request(owner, { type: 'receive', mbox, timeoutMs, leaseMs }, { timeoutMs: timeoutMs + RECEIVE_ANSWER_MS }),
+          );
+          const id = typeof answer.body === 'object' && answer.body !== null ? (answer.body as { id?: unknown }).id : undefined;
+          node.log('remote-take', { id: answer.id, mbox, owner, receiver: answer.receiver, leaseUntil: answer.leaseUntil });
+          const got = {
+            key: answer.id,
+            receiver: answer.receiver,
+            takenAt: answer.takenAt,
+            leaseUntil: answer.leaseUntil,
+            ...(answer.copy !== undefined ? { copy: answer.copy } : {}),
+          };
+          return { outcome: 'ok' as const, got: typeof id === 'string' ? { ...got, id } : got };
+        } catch (error) {
+          if (error instanceof ReceiveTimeout) return { outcome: 'ok' as const };
+          // Never sent: certainly holds nothing. Anything else may hold a message under a lease it will lose.
+          const failed = failedOutcome(error, semantics.behaviour);
+          return { ...failed, outcome: error instanceof NotSent ? ('fail' as const) : ('info' as const) };
         }
       },
       unsettled: async () => ({ unsettled: semantics.outbox.unsettledCount }),

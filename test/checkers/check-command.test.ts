@@ -92,7 +92,7 @@ describe('chaoslab check DIR', () => {
     const dir = await storedRun();
     const { out, code } = await check(dir, '--json');
     expect(code).toBe(1);
-    expect(Object.keys(JSON.parse(out).observed)).toEqual(['at-most-once', 'at-least-once', 'exactly-once', 'integrity', 'exclusive-receive']);
+    expect(Object.keys(JSON.parse(out).observed)).toEqual(['at-most-once', 'at-least-once', 'exactly-once', 'integrity', 'exclusive-receive', 'clean-links']);
   });
 
   it('explains a bad run folder and exits 2', async () => {

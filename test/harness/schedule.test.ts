@@ -32,6 +32,14 @@ describe('workload plan', () => {
     expect(plan(1).filter((op) => op.client === 'n4')).toHaveLength(500);
   });
 
+  it('draws remote receives as a kind of its own', () => {
+    const ops = planOps(300, { send: 1, receive: 1 }, ['n1', 'n3'], new Rng(3));
+    const receives = ops.filter((op) => op.f === 'receive');
+    expect(receives.length).toBeGreaterThan(100);
+    expect(receives.length).toBeLessThan(200);
+    expect(new Set(ops.map((op) => op.f))).toEqual(new Set(['send', 'receive']));
+  });
+
   it('refuses a mix with nothing in it and a workload without client', () => {
     expect(() => planOps(1, {}, ['n1'], new Rng(1))).toThrow(/mix/);
     expect(() => planOps(1, { append: 1 }, [], new Rng(1))).toThrow(/client/);

@@ -1,0 +1,265 @@
+import fc from 'fast-check';
+import {
+  corruptMessages,
+  crash,
+  cutWire,
+  defineScenario,
+  duplicateMessages,
+  latency,
+  loseMessages,
+  loseReplies,
+  partialMessages,
+  partition,
+  pause,
+  reorderMessages,
+  resetConnections,
+  sliceMessages,
+  stallConnections,
+  type Bug,
+  type Fault,
+  type FaultWindow,
+  type Guarantee,
+  type Scenario,
+  type Semantics,
+} from '../scenario.ts';
+import type { FaultPreset } from './presets.ts';
+
+/**
+ * One trial of an explore, as plain data: the nodes, the workload and the fault windows. fast-check draws it and
+ * shrinks it; `trialScenario` turns it into a scenario, `trialSource` into a scenario file. Nodes are referred to
+ * by index modulo the node count, so that a trial stays valid when shrinking removes nodes.
+ */
+export interface Trial {
+  /** The run's seed: workload bodies, proxy draws and retransmission jitter. */
+  seed: number;
+  /** Nodes running the workload's client (n1 .. nC) and nodes serving the log and a mailbox (the rest). */
+  clients: number;
+  servers: number;
+  ops: number;
+  concurrency: number;
+  mix: { append: number; send: number; receive: number };
+  windows: WindowSpec[];
+}
+
+export interface WindowSpec {
+  kind: FaultKind;
+  /** Indices of the nodes involved: a link `a->b`, a node `a`, or a partition of `a` from the rest. */
+  a: number;
+  b: number;
+  /** The window starts `afterMs` after the `atOp`th op is invoked and lasts `durationMs`. */
+  atOp: number;
+  afterMs: number;
+  durationMs: number;
+  /** Loss, duplication, corruption and reordering probability. */
+  probability: number;
+}
+
+/**
+ * Every fault kind an explore draws, simplest first: fast-check shrinks a kind towards the start of this list.
+ * `code` writes the same fault as a scenario file would, so that a found schedule can be committed as it ran.
+ */
+const faultKinds = {
+  'lose-messages': { link: true, make: (l: string, p: number) => loseMessages(l, { probability: p }), code: (l: string, p: number) => `loseMessages('${l}', { probability: ${p} })` },
+  'lose-replies': { link: true, make: (l: string, p: number) => loseReplies(l, { probability: p }), code: (l: string, p: number) => `loseReplies('${l}', { probability: ${p} })` },
+  latency: { link: true, make: (l: string) => latency(l, { ms: 150 }), code: (l: string) => `latency('${l}', { ms: 150 })` },
+  'duplicate-messages': { link: true, make: (l: string, p: number) => duplicateMessages(l, { probability: p }), code: (l: string, p: number) => `duplicateMessages('${l}', { probability: ${p} })` },
+  'reorder-messages': { link: true, make: (l: string, p: number) => reorderMessages(l, { probability: p }), code: (l: string, p: number) => `reorderMessages('${l}', { probability: ${p} })` },
+  'cut-wire': { link: true, make: (l: string) => cutWire(l), code: (l: string) => `cutWire('${l}')` },
+  'reset-connections': { link: true, make: (l: string) => resetConnections(l), code: (l: string) => `resetConnections('${l}')` },
+  'partial-messages': { link: true, make: (l: string) => partialMessages(l), code: (l: string) => `partialMessages('${l}')` },
+  'slice-messages': { link: true, make: (l: string) => sliceMessages(l), code: (l: string) => `sliceMessages('${l}')` },
+  'stall-connections': { link: true, make: (l: string) => stallConnections(l), code: (l: string) => `stallConnections('${l}')` },
+  'corrupt-messages': { link: true, make: (l: string, p: number) => corruptMessages(l, { probability: p }), code: (l: string, p: number) => `corruptMessages('${l}', { probability: ${p} })` },
+  partition: { link: false, make: (n: string) => n, code: (n: string) => n },
+  pause: { link: false, make: (n: string) => n, code: (n: string) => n },
+  crash: { link: false, make: (n: string) => n, code: (n: string) => n },
+} as const;
+
+export type FaultKind = keyof typeof faultKinds;
+export const FAULT_KINDS = Object.keys(faultKinds) as FaultKind[];
+const NODE_FAULTS: ReadonlySet<FaultKind> = new Set(['partition', 'pause', 'crash']);
+
+/** The arbitrary of trials under a fault preset. */
+export function trialArbitrary(preset: FaultPreset, { maxOps = 200 }: { maxOps?: number } = {}): fc.Arbitrary<Trial> {
+  const kinds = preset.nodeFaults ? FAULT_KINDS : FAULT_KINDS.filter((kind) => !NODE_FAULTS.has(kind));
+  const window: fc.Arbitrary<WindowSpec> = fc.record({
+    kind: fc.constantFrom(...kinds),
+    a: fc.nat({ max: 7 }),
+    b: fc.nat({ max: 7 }),
+    atOp: fc.integer({ min: 1, max: maxOps }),
+    afterMs: fc.integer({ min: 0, max: 300 }),
+    durationMs: fc.integer({ min: 20, max: preset.maxDurationMs }),
+    // Shrinks towards 1: a certain fault is the simpler story.
+    probability: fc.integer({ min: Math.round(preset.minProbability * 20), max: Math.round(preset.maxProbability * 20) }).map(
+      (twentieths) => (Math.round(preset.maxProbability * 20) + Math.round(preset.minProbability * 20) - twentieths) / 20,
+      (p) => Math.round(preset.maxProbability * 20) + Math.round(preset.minProbability * 20) - Math.round((p as number) * 20),
+    ),
+  });
+  return fc.record({
+    seed: fc.nat(),
+    clients: fc.integer({ min: 1, max: 2 }),
+    servers: fc.integer({ min: 1, max: 3 }),
+    ops: fc.integer({ min: 10, max: maxOps }),
+    concurrency: fc.integer({ min: 1, max: 8 }),
+    mix: fc
+      .record({ append: fc.integer({ min: 0, max: 3 }), send: fc.integer({ min: 0, max: 3 }), receive: fc.integer({ min: 0, max: 2 }) })
+      .map((mix) => (mix.append + mix.send === 0 ? { ...mix, append: 1 } : mix)),
+    windows: fc.array(window, { minLength: 0, maxLength: preset.maxWindows }),
+  });
+}
+
+export function nodeCount(trial: Trial): number {
+  return trial.clients + trial.servers;
+}
+
+function name(index: number): string {
+  return `n${index + 1}`;
+}
+
+/** A directed link between two different nodes, at least one of them a server (clients never talk to each other). */
+function linkOf(trial: Trial, spec: WindowSpec): string {
+  const count = nodeCount(trial);
+  const a = spec.a % count;
+  let b = spec.b % count;
+  if (b === a) b = (b + 1) % count;
+  if (a < trial.clients && b < trial.clients) b = trial.clients + (spec.b % trial.servers);
+  return `${name(a)}->${name(b)}`;
+}
+
+interface PlacedWindow {
+  spec: WindowSpec;
+  kind: FaultKind;
+  target: string;
+  atOp: number;
+  afterMs: number;
+  durationMs: number;
+}
+
+/**
+ * Where each window lands in this trial. Node faults on one node never overlap (a crashed node cannot be paused):
+ * a later one starts after the earlier one ends, as far as a start in ms after an op allows, else it is dropped.
+ */
+function placeWindows(trial: Trial): PlacedWindow[] {
+  const busyUntil = new Map<string, { atOp: number; endMs: number }>();
+  const placed: PlacedWindow[] = [];
+  for (const spec of trial.windows) {
+    const atOp = Math.min(spec.atOp, trial.ops);
+    const count = nodeCount(trial);
+    const node = name(spec.a % count);
+    const target = spec.kind === 'pause' || spec.kind === 'crash' ? node : spec.kind === 'partition' ? node : linkOf(trial, spec);
+    if (spec.kind === 'pause' || spec.kind === 'crash' || spec.kind === 'partition') {
+      const busy = busyUntil.get(node);
+      if (busy && (busy.atOp !== atOp || busy.endMs > spec.afterMs)) continue;
+      busyUntil.set(node, { atOp, endMs: spec.afterMs + spec.durationMs });
+    }
+    placed.push({ spec, kind: spec.kind, target, atOp, afterMs: spec.afterMs, durationMs: spec.durationMs });
+  }
+  return placed;
+}
+
+function faultOf(trial: Trial, window: PlacedWindow): Fault {
+  const kind = window.kind;
+  if (kind === 'crash') return crash(window.target);
+  if (kind === 'pause') return pause(window.target);
+  if (kind === 'partition') return partition(partitionGroups(trial, window.target));
+  return (faultKinds[kind].make as (link: string, probability: number) => Fault)(window.target, window.spec.probability);
+}
+
+function faultCode(trial: Trial, window: PlacedWindow): string {
+  const kind = window.kind;
+  if (kind === 'crash') return `crash('${window.target}')`;
+  if (kind === 'pause') return `pause('${window.target}')`;
+  if (kind === 'partition') return `partition(${JSON.stringify(partitionGroups(trial, window.target)).replaceAll('"', "'")})`;
+  return (faultKinds[kind].code as (link: string, probability: number) => string)(window.target, window.spec.probability);
+}
+
+function partitionGroups(trial: Trial, node: string): string[][] {
+  const others = Array.from({ length: nodeCount(trial) }, (_, i) => name(i)).filter((other) => other !== node);
+  return [[node], others];
+}
+
+/** The facts about a trial's schedule that what a setting promises depends on. */
+export function scheduleFacts(trial: Trial): { senderCrash: boolean; receiverCrash: boolean } {
+  const crashed = placeWindows(trial).filter((w) => w.kind === 'crash').map((w) => Number(w.target.slice(1)) - 1);
+  return { senderCrash: crashed.some((i) => i < trial.clients), receiverCrash: crashed.some((i) => i >= trial.clients) };
+}
+
+export interface TrialSetting {
+  semantics: Semantics;
+  bug?: Bug;
+}
+
+function programsOf(trial: Trial): Record<string, string[]> {
+  const programs: Record<string, string[]> = {};
+  for (let i = 0; i < nodeCount(trial); i++) programs[name(i)] = i < trial.clients ? ['client'] : ['log', 'consumer'];
+  return programs;
+}
+
+function mixOf(trial: Trial): Record<string, number> {
+  return Object.fromEntries(Object.entries(trial.mix).filter(([, weight]) => weight > 0));
+}
+
+/**
+ * An at-most-once call whose request or reply is lost waits for its deadline (no timer retransmits it): 1 s, as
+ * the catalogue's at-most-once scenarios set, instead of the harness's 20 s, keeps such trials short.
+ */
+const AT_MOST_ONCE_CONFIG = { options: { deadlineMs: 1000 } };
+
+/** The scenario a trial runs as; `expect` lists the guarantees the property looks at. */
+export function trialScenario(trial: Trial, setting: TrialSetting, scenarioName: string, expect: Partial<Record<Guarantee, 'holds' | 'violated'>>): Scenario {
+  const windows: FaultWindow[] = placeWindows(trial).map((window) => ({
+    fault: faultOf(trial, window),
+    at: { ops: window.atOp, afterMs: window.afterMs },
+    duration: window.durationMs,
+  }));
+  return defineScenario({
+    name: scenarioName,
+    description: `explored: seed ${trial.seed}`,
+    nodes: {
+      count: nodeCount(trial),
+      semantics: setting.semantics,
+      ...(setting.bug ? { bug: setting.bug } : {}),
+      programs: programsOf(trial),
+      ...(setting.semantics === 'at-most-once' ? { config: AT_MOST_ONCE_CONFIG } : {}),
+    },
+    workload: { ops: trial.ops, concurrency: trial.concurrency, mix: mixOf(trial), mailbox: { node: name(trial.clients), mbox: 'inbox' } },
+    faults: windows,
+    expect,
+  });
+}
+
+/** How many windows the trial actually plays (after placement). */
+export function windowCount(trial: Trial): number {
+  return placeWindows(trial).length;
+}
+
+/** A ready-to-commit scenario file: the trial's schedule written out, expecting what it broke. */
+export function trialSource(
+  trial: Trial,
+  setting: TrialSetting,
+  scenarioName: string,
+  violated: readonly Guarantee[],
+  story: string,
+): string {
+  const windows = placeWindows(trial);
+  const helpers = [...new Set(['defineScenario', ...windows.map((w) => faultCode(trial, w).split('(')[0]!)])].sort();
+  const needsFrames = windows.some((w) => faultOf(trial, w).needs === 'frame-toxics');
+  const lines = [
+    `import { ${helpers.join(', ')} } from '../harness/scenario.ts';`,
+    '',
+    '// Found by `chaoslab explore` and shrunk; its expectation is the guarantee it broke.',
+    'export default defineScenario({',
+    `  name: '${scenarioName}',`,
+    `  description: ${JSON.stringify(story)},`,
+    `  nodes: { count: ${nodeCount(trial)}, semantics: '${setting.semantics}',${setting.bug ? ` bug: '${setting.bug}',` : ''} programs: ${JSON.stringify(programsOf(trial)).replaceAll('"', "'")}${setting.semantics === 'at-most-once' ? `, config: ${JSON.stringify(AT_MOST_ONCE_CONFIG).replaceAll('"', '')}` : ''} },`,
+    `  workload: { ops: ${trial.ops}, concurrency: ${trial.concurrency}, mix: ${JSON.stringify(mixOf(trial)).replaceAll('"', '')}, mailbox: { node: '${name(trial.clients)}', mbox: 'inbox' } },`,
+    '  faults: [',
+    ...windows.map((w) => `    { fault: ${faultCode(trial, w)}, at: { ops: ${w.atOp}, afterMs: ${w.afterMs} }, duration: ${w.durationMs} },`),
+    '  ],',
+    ...(needsFrames ? ["  needs: ['frame-toxics'],"] : []),
+    `  expect: { ${violated.map((g) => `'${g}': 'violated'`).join(', ')} },`,
+    '});',
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,216 @@
+import fc from 'fast-check';
+import type { Guarantee } from '../scenario.ts';
+import { faultPresets, type FaultPresetName } from './presets.ts';
+import { nodeCount, trialArbitrary, windowCount, type Trial, type TrialSetting } from './schedule.ts';
+import type { TrialRun, TrialRunner } from './lab-trial.ts';
+
+/** The share of the shrinking budget that fast-check's own shrinking may use. */
+const FAST_CHECK_SHARE = 0.6;
+
+export interface SearchOptions {
+  setting: TrialSetting;
+  runner: TrialRunner;
+  faults?: FaultPresetName;
+  /** Stop after this many trials (runs of new schedules, confirmations and shrink steps not counted)... */
+  runs?: number;
+  /** ... or after this long searching; shrinking gets `shrinkMs` on top. */
+  timeMs?: number;
+  shrinkMs?: number;
+  /** Trials at once; trial k is drawn from `seed + k`. */
+  parallel?: number;
+  seed: number;
+  maxOps?: number;
+  /** Runs of a shrink candidate; the step is kept when the violation shows in at least two of them. */
+  attempts?: number;
+  onProgress?: (progress: SearchProgress) => void;
+}
+
+export interface SearchProgress {
+  phase: 'searching' | 'confirming' | 'shrinking' | 'done';
+  runs: number;
+  runsPerMinute: number;
+  faultsTried: number;
+  violations: number;
+  /** Trials whose run could not finish (no verdict, never counted as a violation), and the latest reason. */
+  errors: number;
+  lastError?: string;
+  shrinkSteps: number;
+  elapsedMs: number;
+}
+
+export interface Found {
+  violated: Guarantee[];
+  /** The first trial that broke a promise, confirmed by a second run, and the smallest one that still does. */
+  before: Trial;
+  after: Trial;
+  /** The last run of `after` that showed the violation. */
+  run: TrialRun;
+  shrinkSteps: number;
+}
+
+export interface SearchResult {
+  found?: Found;
+  runs: number;
+  faultsTried: number;
+  violations: number;
+  errors: number;
+  /** When the first trial that broke a promise finished, since the search started. */
+  firstViolationMs?: number;
+  /** Trials per minute while searching (confirmation and shrinking not counted). */
+  runsPerMinute: number;
+  durationMs: number;
+}
+
+/**
+ * Draws trials from fast-check's arbitraries until one breaks a promise of the setting, confirms it by running
+ * it again, then lets fast-check shrink it, keeping a smaller trial only while the violation still shows in more
+ * than one run (real runs are not bit-for-bit repeatable, so one failing run of a candidate proves little).
+ */
+export async function search(options: SearchOptions): Promise<SearchResult> {
+  const startedAt = performance.now();
+  const elapsed = () => performance.now() - startedAt;
+  const lanes = Math.max(1, options.parallel ?? 1);
+  const attempts = Math.max(2, options.attempts ?? 3);
+  const searchMs = options.timeMs ?? Infinity;
+  const maxRuns = options.runs ?? Infinity;
+  if (!Number.isFinite(searchMs) && !Number.isFinite(maxRuns)) throw new Error('explore needs a budget: runs or time');
+  const arbitrary = trialArbitrary(faultPresets[options.faults ?? 'default'], { maxOps: options.maxOps });
+  const state = {
+    phase: 'searching' as SearchProgress['phase'],
+    started: 0,
+    runs: 0,
+    faultsTried: 0,
+    violations: 0,
+    errors: 0,
+    lastError: undefined as string | undefined,
+    firstViolationMs: undefined as number | undefined,
+    searchEndedMs: undefined as number | undefined,
+    shrinkSteps: 0,
+    shrinkStartedAt: 0,
+    found: undefined as (Found & { lane: number }) | undefined,
+  };
+  const report = () =>
+    options.onProgress?.({
+      phase: state.phase,
+      runs: state.runs,
+      runsPerMinute: state.runs / Math.max(elapsed() / 60_000, 1 / 60),
+      faultsTried: state.faultsTried,
+      violations: state.violations,
+      errors: state.errors,
+      ...(state.lastError ? { lastError: state.lastError } : {}),
+      shrinkSteps: state.shrinkSteps,
+      elapsedMs: Math.round(elapsed()),
+    });
+  const searchOver = () => state.found !== undefined || elapsed() >= searchMs || state.started >= maxRuns;
+  const shrinkMs = options.shrinkMs ?? 120_000;
+  // fast-check's shrinking gets the first part of the budget; leaving windows out one at a time, which removes
+  // the most for each run it costs, is always left the rest.
+  const fastCheckShrinkOver = () => performance.now() - state.shrinkStartedAt >= shrinkMs * FAST_CHECK_SHARE;
+  const shrinkOver = () => performance.now() - state.shrinkStartedAt >= shrinkMs;
+  const run = (trial: Trial) => options.runner(trial, options.setting, { report: false });
+  const common = (a: readonly Guarantee[], b: readonly Guarantee[]) => a.filter((g) => b.includes(g));
+
+  /** Whether a candidate still breaks one of the found guarantees in two of up to `attempts` runs. */
+  const reproduces = async (trial: Trial): Promise<TrialRun | undefined> => {
+    let shown = 0;
+    let last: TrialRun | undefined;
+    for (let i = 0; i < attempts && shown < 2 && shown + (attempts - i) >= 2; i++) {
+      const result = await run(trial);
+      if (common(result.violated, state.found!.violated).length > 0) {
+        shown++;
+        last = result;
+      }
+    }
+    return shown >= 2 ? last : undefined;
+  };
+
+  /**
+   * fast-check shrinks an array by cutting it from the front and then shrinking its items, so a window that
+   * became necessary-looking only by an earlier step can stay behind: afterwards each remaining window is left out
+   * in turn, and stays out while the violation still shows (delta debugging's one-at-a-time pass).
+   */
+  const dropWindowsOneByOne = async (): Promise<void> => {
+    const found = state.found!;
+    for (let i = found.after.windows.length - 1; i >= 0 && !shrinkOver(); i--) {
+      const candidate = { ...found.after, windows: found.after.windows.filter((_, j) => j !== i) };
+      const reproduced = await reproduces(candidate);
+      if (!reproduced) continue;
+      state.shrinkSteps++;
+      Object.assign(found, { after: candidate, run: reproduced, shrinkSteps: state.shrinkSteps });
+      report();
+    }
+  };
+
+  const property = (lane: number) =>
+    fc.asyncProperty(arbitrary, async (trial) => {
+      if (state.found) {
+        // Shrinking belongs to the lane that found it; every other lane winds down.
+        if (state.found.lane !== lane || fastCheckShrinkOver()) return true;
+        const reproduced = await reproduces(trial);
+        if (!reproduced) return true;
+        state.shrinkSteps++;
+        Object.assign(state.found, { after: trial, run: reproduced, shrinkSteps: state.shrinkSteps });
+        report();
+        return false;
+      }
+      if (searchOver()) return true;
+      state.started++;
+      const first = await run(trial);
+      state.runs++;
+      state.faultsTried += windowCount(trial);
+      if (first.error) {
+        state.errors++;
+        state.lastError = `${first.dir}: ${first.error}`;
+      }
+      report();
+      if (first.violated.length === 0 || state.found) return true;
+      state.violations++;
+      state.firstViolationMs ??= Math.round(elapsed());
+      state.phase = 'confirming';
+      report();
+      const second = await run(trial);
+      const violated = common(first.violated, second.violated);
+      if (violated.length === 0 || state.found) {
+        state.phase = 'searching';
+        return true;
+      }
+      state.found = { lane, violated, before: trial, after: trial, run: second, shrinkSteps: 0 };
+      state.phase = 'shrinking';
+      state.shrinkStartedAt = performance.now();
+      state.searchEndedMs = elapsed();
+      report();
+      return false;
+    });
+
+  // Trial k is drawn from seed + k by its own fast-check run of one case, whichever lane runs it: the schedules
+  // replay from the seed however the lanes interleave, and a lane stops drawing the moment the budget is spent.
+  // Unbiased: fast-check's bias towards small values is meant for a run's first cases, and each run here has one.
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: lanes }, async (_, lane) => {
+      while (!searchOver()) {
+        const k = next++;
+        await fc.check(property(lane), { seed: (options.seed + k) | 0, numRuns: 1, unbiased: true });
+      }
+    }),
+  );
+  if (state.found) await dropWindowsOneByOne();
+  state.phase = 'done';
+  report();
+  const { found } = state;
+  return {
+    ...(found ? { found: { violated: found.violated, before: found.before, after: found.after, run: found.run, shrinkSteps: found.shrinkSteps } } : {}),
+    runs: state.runs,
+    faultsTried: state.faultsTried,
+    violations: state.violations,
+    errors: state.errors,
+    ...(state.firstViolationMs !== undefined ? { firstViolationMs: state.firstViolationMs } : {}),
+    runsPerMinute: state.runs / Math.max((state.searchEndedMs ?? elapsed()) / 60_000, 1 / 60),
+    durationMs: Math.round(elapsed()),
+  };
+}
+
+/** The size figures an explore reports about a trial. */
+export function trialSize(trial: Trial): { windows: number; ops: number; nodes: number; concurrency: number } {
+  return { windows: windowCount(trial), ops: trial.ops, nodes: nodeCount(trial), concurrency: trial.concurrency };
+}

@@ -1,0 +1,32 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { explore } from '../../harness/explore/explore.ts';
+
+const runsDir = mkdtempSync(join(tmpdir(), 'chaoslab-explore-'));
+afterAll(() => rmSync(runsDir, { recursive: true, force: true }));
+
+describe('explore on the process backend', () => {
+  it('finds a broken promise of a bug variant, shrinks it and writes it as a scenario that expects it', { timeout: 240_000 }, async () => {
+    const result = await explore({
+      semantics: 'exactly-once',
+      bug: 'no-reply-cache',
+      runs: 10,
+      parallel: 1,
+      seed: 1,
+      maxOps: 40,
+      shrinkMs: 60_000,
+      runsDir,
+    });
+    expect(result.found).toBe(true);
+    expect(result.violated.length).toBeGreaterThan(0);
+    expect(result.windows.after).toBeLessThanOrEqual(result.windows.before);
+    expect(result.ops.after).toBeLessThanOrEqual(result.ops.before);
+    const source = readFileSync(result.scenarioFile!, 'utf8');
+    expect(source).toContain(`'${result.violated[0]}': 'violated'`);
+    expect(source).toContain("bug: 'no-reply-cache'");
+    expect(existsSync(join(result.runDir!, 'report.html'))).toBe(true);
+    expect(result.replay).toMatch(/npx chaoslab run explored-.* --seed \d+/);
+  });
+});

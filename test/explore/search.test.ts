@@ -1,0 +1,148 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { TrialRunner } from '../../harness/explore/lab-trial.ts';
+import { faultPresets } from '../../harness/explore/presets.ts';
+import { scheduleFacts, trialArbitrary, trialScenario, trialSource, windowCount, type Trial } from '../../harness/explore/schedule.ts';
+import { search, trialSize } from '../../harness/explore/search.ts';
+
+const setting = { semantics: 'exactly-once' as const };
+
+const root = join(import.meta.dirname, '..', '..');
+
+describe('the trial generator', () => {
+  it('draws the same trials from the same seed and others from another', () => {
+    const draw = (seed: number) => fc.sample(trialArbitrary(faultPresets.default), { seed, numRuns: 5 });
+    expect(draw(42)).toEqual(draw(42));
+    expect(draw(42)).not.toEqual(draw(43));
+  });
+
+  it('draws every fault kind, several nodes and clients, and trials that always make a valid scenario', () => {
+    const trials = fc.sample(trialArbitrary(faultPresets.heavy), { seed: 7, numRuns: 300 });
+    const kinds = new Set(trials.flatMap((t) => t.windows.map((w) => w.kind)));
+    expect(kinds.size).toBe(14);
+    expect(trials.some((t) => t.clients === 2 && t.servers >= 2)).toBe(true);
+    for (const trial of trials) {
+      const scenario = trialScenario(trial, setting, 'explore-trial', { 'exactly-once': 'holds' });
+      expect(Array.isArray(scenario.faults) && scenario.faults.length).toBe(windowCount(trial));
+      // Node faults on one node never overlap: a crashed node cannot be paused.
+      const byNode = new Map<string, { at: number; end: number }[]>();
+      for (const w of Array.isArray(scenario.faults) ? scenario.faults : []) {
+        const node = w.fault.target.node as string | undefined;
+        if (!node) continue;
+        const at = w.at as { ops: number; afterMs: number };
+        const list = byNode.get(node) ?? [];
+        for (const other of list) expect(other.at === at.ops && other.end <= at.afterMs).toBe(true);
+        list.push({ at: at.ops, end: at.afterMs + w.duration! });
+        byNode.set(node, list);
+      }
+    }
+  });
+
+  it('writes scenario files that load and describe the same lab, workload and schedule as the trial ran', async () => {
+    // A folder beside scenarios/, so that the file's `../harness/scenario.ts` import resolves as it will there.
+    const dir = mkdtempSync(join(root, '.explore-test-'));
+    try {
+      const trials = fc.sample(trialArbitrary(faultPresets.heavy), { seed: 21, numRuns: 12 });
+      for (const [i, trial] of trials.entries()) {
+        const file = join(dir, `explored-${i}.ts`);
+        writeFileSync(file, trialSource(trial, { semantics: 'at-most-once', bug: 'give-up-as-fail' }, `explored-${i}`, ['at-least-once'], 'story'));
+        const loaded = (await import(file)).default;
+        const ran = trialScenario(trial, { semantics: 'at-most-once', bug: 'give-up-as-fail' }, `explored-${i}`, { 'at-least-once': 'violated' });
+        const shape = (s: typeof ran) => ({
+          nodes: s.nodes,
+          workload: s.workload,
+          expect: s.expect,
+          faults: (Array.isArray(s.faults) ? s.faults : []).map((w) => ({ kind: w.fault.kind, target: w.fault.target, at: w.at, duration: w.duration })),
+        });
+        expect(shape(loaded)).toEqual(shape(ran));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('light draws no crash or pause', () => {
+    const trials = fc.sample(trialArbitrary(faultPresets.light), { seed: 1, numRuns: 200 });
+    expect(trials.flatMap((t) => t.windows).some((w) => ['crash', 'pause', 'partition'].includes(w.kind))).toBe(false);
+  });
+
+  it('writes a trial out as a scenario file with its schedule and the broken guarantee as expectation', () => {
+    const trial: Trial = {
+      seed: 9,
+      clients: 1,
+      servers: 1,
+      ops: 40,
+      concurrency: 2,
+      mix: { append: 1, send: 0, receive: 0 },
+      windows: [{ kind: 'lose-replies', a: 0, b: 1, atOp: 10, afterMs: 5, durationMs: 300, probability: 1 }],
+    };
+    const source = trialSource(trial, { semantics: 'exactly-once', bug: 'no-reply-cache' }, 'explored-no-reply-cache', ['at-most-once'], 'story');
+    expect(source).toContain("import { defineScenario, loseReplies } from '../harness/scenario.ts';");
+    expect(source).toContain("{ fault: loseReplies('n1->n2', { probability: 1 }), at: { ops: 10, afterMs: 5 }, duration: 300 },");
+    expect(source).toContain("bug: 'no-reply-cache'");
+    expect(source).toContain("expect: { 'at-most-once': 'violated' }");
+    expect(scheduleFacts({ ...trial, windows: [{ ...trial.windows[0]!, kind: 'crash', a: 1 }] })).toEqual({ senderCrash: false, receiverCrash: true });
+  });
+});
+
+/** A fake lab: a trial breaks at-most-once when one of its windows loses replies; `flaky` hides it every third run. */
+function fakeRunner({ flaky = false, never = false } = {}): TrialRunner {
+  let calls = 0;
+  return async (trial) => {
+    calls++;
+    const shows = !never && trial.windows.some((w) => w.kind === 'lose-replies') && (!flaky || calls % 3 !== 0);
+    return { violated: shows ? ['at-most-once'] : [], seed: trial.seed, dir: `runs/fake-${calls}` };
+  };
+}
+
+describe('search and shrink with a fake property (no lab)', () => {
+  it('finds a violation, confirms it and shrinks it to one window of the simplest shape', async () => {
+    const result = await search({ setting, runner: fakeRunner(), runs: 200, seed: 3 });
+    expect(result.found).toBeDefined();
+    const { before, after, violated } = result.found!;
+    expect(violated).toEqual(['at-most-once']);
+    expect(after.windows).toHaveLength(1);
+    expect(after.windows[0]!.kind).toBe('lose-replies');
+    expect(trialSize(after)).toEqual({ windows: 1, ops: 10, nodes: 2, concurrency: 1 });
+    expect(trialSize(before).windows).toBeGreaterThanOrEqual(1);
+    expect(result.found!.shrinkSteps).toBeGreaterThan(0);
+  });
+
+  it('keeps a shrink step only when the violation shows in two runs of the candidate', async () => {
+    // Hidden every third run: each candidate gets up to three runs, so two of them show it.
+    const flaky = await search({ setting, runner: fakeRunner({ flaky: true }), runs: 200, seed: 3 });
+    expect(flaky.found?.after.windows).toHaveLength(1);
+    // Shows once in three runs: a candidate's single showing is never enough, so nothing is confirmed or kept.
+    let calls = 0;
+    const once: TrialRunner = async (trial) => {
+      calls++;
+      const shows = trial.windows.some((w) => w.kind === 'lose-replies') && calls % 3 === 1;
+      return { violated: shows ? ['at-most-once'] : [], seed: trial.seed, dir: 'runs/fake' };
+    };
+    const rare = await search({ setting, runner: once, runs: 60, seed: 3 });
+    expect(rare.violations).toBeGreaterThan(0);
+    expect(rare.found).toBeUndefined();
+  });
+
+  it('shrinks to no fault at all when the violation needs none', async () => {
+    const needsReceives: TrialRunner = async (trial) => ({ violated: trial.mix.receive > 0 ? ['exactly-once'] : [], seed: trial.seed, dir: 'runs/fake' });
+    const result = await search({ setting, runner: needsReceives, runs: 200, seed: 5 });
+    expect(result.found!.after.windows).toEqual([]);
+    expect(result.found!.after.mix.receive).toBe(1);
+  });
+
+  it('reports nothing found when the budget runs out with every promise kept', async () => {
+    const result = await search({ setting, runner: fakeRunner({ never: true }), runs: 30, seed: 3 });
+    expect(result.found).toBeUndefined();
+    expect(result.runs).toBe(30);
+  });
+
+  it('is reproducible from its seed', async () => {
+    const a = await search({ setting, runner: fakeRunner(), runs: 200, seed: 11 });
+    const b = await search({ setting, runner: fakeRunner(), runs: 200, seed: 11 });
+    expect(a.found!.before).toEqual(b.found!.before);
+    expect(a.found!.after).toEqual(b.found!.after);
+  });
+});
