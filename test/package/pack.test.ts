@@ -150,7 +150,7 @@ export default defineScenario({
       ['lost-reply-exactly-once', true, undefined],
     ]);
     expect(ran.code).toBe(0);
-    expect(outcomes(ran)[1]!.replay).toMatch(/^npx chaoslab run lost-reply-example --seed \d+$/);
+    expect(outcomes(ran)[0]!.replay).toMatch(/^npx chaoslab run lost-reply-example --seed \d+$/);
 
     // Outside the default folder, the replay command names the file, and works.
     // A folder of CommonJS TypeScript (a project without "type": "module") loads too.
