@@ -2,7 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { DockerBackend } from '../../harness/backends/docker.ts';
 import { selectScenarios } from '../../harness/catalogue.ts';
+import { dockerode } from '../../harness/docker/engine.ts';
+import { inventory } from '../../harness/docker/sweep.ts';
+import { Lab } from '../../harness/lab.ts';
 import { runScenario } from '../../harness/run.ts';
 import { BUILD_TIMEOUT_MS, dockerForTests } from './engine.ts';
 import { pythonNodeImage } from './fixtures/python-image.ts';
@@ -13,6 +18,7 @@ import { pythonNodeImage } from './fixtures/python-image.ts';
  * catalogue's verdicts must be those of chaoslab's own node. The faults start at op 50, so 80 ops suffice.
  */
 const OPS = 80;
+const doc = readFileSync(fileURLToPath(new URL('../../docs/YOUR-NODE.md', import.meta.url)), 'utf8');
 
 if (await dockerForTests('user-image.test.ts')) {
   describe('your own image on --backend docker', () => {
@@ -56,6 +62,31 @@ if (await dockerForTests('user-image.test.ts')) {
         shows(outcome.dir);
       });
     }
+
+    it("gets the command line and the data volume docs/YOUR-NODE.md gives for docker, after its own entrypoint", { timeout: 120_000 }, async () => {
+      const backend = new DockerBackend();
+      const runDir = join(runsDir, 'contract');
+      const lab = await Lab.start(backend, {
+        runDir,
+        nodes: [
+          { name: 'n1', programs: ['client'] },
+          { name: 'n2', programs: ['log', 'consumer'], config: { semantics: 'exactly-once' }, image },
+        ],
+      });
+      try {
+        const docker = await dockerode();
+        const [found] = await docker.listContainers({ filters: { label: [`chaoslab.run=${backend.runId}`, 'chaoslab.node=n2'] } });
+        const info = await docker.getContainer(found!.Id).inspect();
+        expect(info.Config.Image).toBe(image);
+        expect(info.Config.Entrypoint).toEqual(['python3', '/node.py']);
+        const shown = info.Config.Cmd.map((arg, i) => ({ '--id': 'NAME', '--config-json': 'JSON' })[info.Config.Cmd[i - 1]!] ?? arg);
+        expect(doc).toContain(`| command | \`${shown.join(' ')}\`, appended to your \`ENTRYPOINT\` |`);
+        expect(info.Mounts).toEqual([expect.objectContaining({ Type: 'volume', Destination: '/data' })]);
+      } finally {
+        await lab.close();
+      }
+      expect(await inventory(backend.runId)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+    });
 
     // Bad input is one clear error before the node's container exists: a missing tag is never pulled, and an
     // image without an entrypoint would run the node's first argument as its program.
