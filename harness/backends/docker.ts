@@ -2,7 +2,7 @@ import type Dockerode from 'dockerode';
 import type { Address, Backend, CrashedNode, NodeSpec, ProxyEndpoint, RunningNode } from './backend.ts';
 import { followUntilReady } from '../docker/container-log.ts';
 import { dockerode, engineAnswers, statusOf } from '../docker/engine.ts';
-import { buildImages, requireImages, resolveBase, resolveProxy, type ProxySetting, type RunImages } from '../docker/images.ts';
+import { buildImages, requireImages, requireUserImage, resolveBase, resolveProxy, type ProxySetting, type RunImages } from '../docker/images.ts';
 import { newRunId, runLabels } from '../docker/labels.ts';
 import { sweep } from '../docker/sweep.ts';
 
@@ -54,6 +54,7 @@ export class DockerBackend implements Backend {
   private readonly proxySetting: ProxySetting;
   private setup?: Promise<Lab>;
   private closing?: Promise<void>;
+  private readonly userImages = new Map<string, Promise<void>>();
 
   constructor(private readonly options: DockerBackendOptions = {}) {
     this.proxySetting = resolveProxy(options.proxy);
@@ -95,6 +96,7 @@ export class DockerBackend implements Backend {
       );
     }
     const lab = await this.prepare();
+    if (spec.program?.kind === 'image') await this.checkUserImage(spec.program.image);
     const volume = this.resourceName(spec.name);
     await lab.docker.createVolume({ Name: volume, Labels: runLabels(this.runId) });
     const container = await this.createContainer(lab, {
@@ -158,6 +160,16 @@ export class DockerBackend implements Backend {
       return { docker, images, network };
     })();
     return this.setup;
+  }
+
+  /** Once per image: the servers of a lab usually share one. */
+  private checkUserImage(image: string): Promise<void> {
+    let check = this.userImages.get(image);
+    if (check === undefined) {
+      check = requireUserImage(image);
+      this.userImages.set(image, check);
+    }
+    return check;
   }
 
   private resourceName(name: string): string {

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { bundle } from '../bundles.ts';
 import { appContextEntries, appInputsHash, dockerDir, NODE_DOCKERFILE, projectRoot } from './app-context.ts';
 import { buildImage, localImageId } from './build.ts';
+import { dockerode, statusOf } from './engine.ts';
 import { LABEL } from './labels.ts';
 import { offlineBaseHash, offlineBaseInputs, writeOfflineBaseContext } from './offline-base.ts';
 
@@ -138,6 +139,28 @@ export async function requireImages(base: BaseSetting, proxy: ProxySetting): Pro
   await requireImage(images.proxy, proxy.kind === 'toxiproxy' ? missingToxiproxyHint(proxy.image) : hint);
   await requireImage(images.node, hint);
   return images;
+}
+
+/**
+ * The user's own node image (`nodes.image`): it must be present locally, since chaoslab builds only its own images
+ * and a missing tag must never turn into a pull, and it must have an entrypoint, because the container's command
+ * is the node's arguments (`--id ... --data /data`), which would otherwise be run as the program.
+ */
+export async function requireUserImage(image: string): Promise<void> {
+  const docker = await dockerode();
+  let entrypoint: string[] | string | null | undefined;
+  try {
+    entrypoint = (await docker.getImage(image).inspect()).Config?.Entrypoint;
+  } catch (error) {
+    if (statusOf(error) !== 404) throw error;
+    throw new ImageMissingError(image, 'build your node\'s image first (docs/YOUR-NODE.md, "Your image"): chaoslab builds only its own images and never pulls');
+  }
+  if (entrypoint === null || entrypoint === undefined || entrypoint.length === 0) {
+    throw new Error(
+      `image ${image} has no ENTRYPOINT: chaoslab gives a node its arguments (--id NAME --host 0.0.0.0 --port 7000 --data /data ...) ` +
+        'as the container\'s command, so the entrypoint must start your node, e.g. ENTRYPOINT ["python3", "/node.py"] (docs/YOUR-NODE.md)',
+    );
+  }
 }
 
 /** The bundled node program (harness/bundles.ts), as a path inside the project: the node image's context. */

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
  * and the few files in /etc that glibc and node look for.
  */
 const BUSYBOX = '/bin/busybox';
-const ETC_FILES: Record<string, string> = {
+export const ETC_FILES: Record<string, string> = {
   'etc/passwd': 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n',
   'etc/group': 'root:x:0:\nnogroup:x:65534:\n',
   'etc/nsswitch.conf': 'passwd: files\ngroup: files\nhosts: files dns\n',
@@ -65,7 +65,8 @@ export function writeOfflineBaseContext(contextDir: string, inputs: OfflineBaseI
   );
 }
 
-function copyInto(rootfs: string, source: string, target: string): void {
+/** Copy one host file into the root file system at `target`, keeping its mode. */
+export function copyInto(rootfs: string, source: string, target: string): void {
   const destination = join(rootfs, target);
   mkdirSync(dirname(destination), { recursive: true });
   copyFileSync(source, destination);
@@ -73,7 +74,7 @@ function copyInto(rootfs: string, source: string, target: string): void {
 }
 
 /** Every library `ldd` lists, and the ELF interpreter, as the absolute paths the binary asks for. */
-function linkedLibraries(binary: string): string[] {
+export function linkedLibraries(binary: string): string[] {
   const listing = execFileSync('ldd', [binary], { encoding: 'utf8' });
   const paths = new Set<string>();
   for (const line of listing.split('\n')) {
