@@ -100,6 +100,17 @@ export class Mailbox {
     return this.size >= this.capacity;
   }
 
+  /** The smallest seq of `from` among the messages held, queued or leased (undefined when none is). */
+  oldestHeld(from: string): number | undefined {
+    let oldest: number | undefined;
+    const consider = (envelope: Envelope) => {
+      if (envelope.id.from === from && (oldest === undefined || envelope.id.seq < oldest)) oldest = envelope.id.seq;
+    };
+    for (const envelope of this.queue) consider(envelope);
+    for (const held of this.leases.values()) for (const lease of held) consider(lease.envelope);
+    return oldest;
+  }
+
   /** Put a message at the tail; false (and nothing changes) when the mailbox is full. */
   offer(envelope: Envelope): boolean {
     if (this.stopped || this.full) return false;

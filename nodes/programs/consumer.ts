@@ -27,6 +27,10 @@ registerProgram('consumer', async (node) => {
   const options = Options.parse(node.config.options);
   const semantics = await semanticsOf(node);
   installAdmission(node, semantics);
+  // The sender's low-water mark says "stored here", not "consumed": a message below it may still wait in the
+  // mailbox or come back from an expired lease, so the table must not forget its key while it is held.
+  const mailbox = node.mailbox(options.mbox);
+  semantics.executions.dedup?.keepHeld((from) => mailbox.oldestHeld(from));
   await serveLog(node);
   for (let i = 1; i <= options.consumers; i++) void consume(node, semantics, options, `${node.id}/consumer-${i}`);
   node.log('consuming', { mbox: options.mbox, consumers: options.consumers });

@@ -1,7 +1,10 @@
 // The receiver's memory of what it already did, per sender: (from, seq) -> running | done with its reply.
 // A repeated request is not run again: it waits for the running copy or gets the cached reply. The sender
 // piggybacks a low-water mark (every seq below it is settled and will never be sent again), which lets the
-// table forget those entries, so it stays as small as the senders' windows of unsettled calls.
+// table forget those entries, so it stays as small as the senders' windows of unsettled calls. Settled is not
+// consumed, though: a 1-way message is settled once stored at the destination, where it may still be queued or
+// leased. So a key whose message this node still holds is never forgotten (see keepHeld), nor are the entries
+// above it.
 
 export interface CallKey {
   from: string;
@@ -18,21 +21,43 @@ export type Admission =
   | { kind: 'new'; finish(reply: CachedReply): void }
   | { kind: 'running'; reply: Promise<CachedReply> }
   | { kind: 'done'; reply: CachedReply }
-  /** Below the sender's low-water mark: settled long ago and forgotten; its reply is gone. */
+  /** Below the forgetting mark (the sender's low-water mark, see keepHeld): settled long ago and forgotten; its reply is gone. */
   | { kind: 'forgotten' };
 
 type Entry = { state: 'running'; reply: Promise<CachedReply> } | { state: 'done'; reply: CachedReply };
 
 interface SenderState {
+  /** The highest low-water mark the sender sent. */
   lowWater: number;
+  /** Done entries below this were dropped (the forgetting mark at the last advance). */
+  prunedBelow: number;
   entries: Map<number, Entry>;
 }
 
 export class DedupTable {
   private senders = new Map<string, SenderState>();
+  private oldestHeld: (from: string) => number | undefined = () => undefined;
 
   /** @param keepReplies false reproduces `no-reply-cache`: a finished call is forgotten, so a duplicate re-runs. */
   constructor(private readonly keepReplies = true) {}
+
+  /**
+   * Never forget a key whose message this node still holds unconsumed: `oldestHeld(from)` is the smallest seq of
+   * `from` still queued or leased in the mailbox the table guards. Keys of `from` are then forgotten only below
+   * the lower of the sender's low-water mark and that seq.
+   */
+  keepHeld(oldestHeld: (from: string) => number | undefined): void {
+    this.oldestHeld = oldestHeld;
+  }
+
+  /**
+   * The mark to journal with a record: `lowWater` lowered to the oldest message of `from` still held, so that
+   * replaying the journal after a restart (before the mailbox is back) forgets no key the mailbox still holds.
+   */
+  journaledMark(from: string, lowWater: number): number {
+    const held = this.oldestHeld(from);
+    return held === undefined ? lowWater : Math.min(lowWater, held);
+  }
 
   admit(key: CallKey, lowWater?: number): Admission {
     return this.recall(key, lowWater) ?? this.start(key);
@@ -45,11 +70,11 @@ export class DedupTable {
    */
   recall(key: CallKey, lowWater?: number): Exclude<Admission, { kind: 'new' }> | undefined {
     const sender = this.sender(key.from);
-    if (lowWater !== undefined) this.advance(sender, lowWater);
+    if (lowWater !== undefined) this.advance(key.from, sender, lowWater);
     const entry = sender.entries.get(key.seq);
     if (entry?.state === 'running') return { kind: 'running', reply: entry.reply };
     if (entry?.state === 'done') return { kind: 'done', reply: entry.reply };
-    if (key.seq < sender.lowWater) return { kind: 'forgotten' };
+    if (key.seq < this.forgetBelow(key.from, sender)) return { kind: 'forgotten' };
     return undefined;
   }
 
@@ -62,7 +87,7 @@ export class DedupTable {
     return {
       kind: 'new',
       finish: (answer) => {
-        if (this.keepReplies && key.seq >= sender.lowWater) sender.entries.set(key.seq, { state: 'done', reply: answer });
+        if (this.keepReplies && key.seq >= this.forgetBelow(key.from, sender)) sender.entries.set(key.seq, { state: 'done', reply: answer });
         else sender.entries.delete(key.seq);
         settle(answer);
       },
@@ -72,14 +97,14 @@ export class DedupTable {
   /** Rebuild from the journal after a restart: this call finished with this reply. */
   remember(key: CallKey, reply: CachedReply, lowWater?: number): void {
     const sender = this.sender(key.from);
-    if (lowWater !== undefined) this.advance(sender, lowWater);
-    if (this.keepReplies && key.seq >= sender.lowWater) sender.entries.set(key.seq, { state: 'done', reply });
+    if (lowWater !== undefined) this.advance(key.from, sender, lowWater);
+    if (this.keepReplies && key.seq >= this.forgetBelow(key.from, sender)) sender.entries.set(key.seq, { state: 'done', reply });
   }
 
   /** Whether (from, seq) was seen and settled or is running (1-way admission asks this). */
   has(key: CallKey): boolean {
     const sender = this.senders.get(key.from);
-    return !!sender && (sender.entries.has(key.seq) || key.seq < sender.lowWater);
+    return !!sender && (sender.entries.has(key.seq) || key.seq < this.forgetBelow(key.from, sender));
   }
 
   /** Entries held, over all senders: what the low-water mark keeps bounded. */
@@ -92,18 +117,29 @@ export class DedupTable {
   private sender(from: string): SenderState {
     let sender = this.senders.get(from);
     if (!sender) {
-      sender = { lowWater: 0, entries: new Map() };
+      sender = { lowWater: 0, prunedBelow: 0, entries: new Map() };
       this.senders.set(from, sender);
     }
     return sender;
   }
 
-  private advance(sender: SenderState, lowWater: number): void {
-    if (lowWater <= sender.lowWater) return;
-    sender.lowWater = lowWater;
+  /** Keys of `from` below this are forgotten: the sender's mark, lowered to its oldest message still held here. */
+  private forgetBelow(from: string, sender: SenderState): number {
+    return this.journaledMark(from, sender.lowWater);
+  }
+
+  /**
+   * Raise the sender's mark and drop the done entries below the forgetting mark. That mark also rises when a held
+   * message is consumed, without a new mark from the sender: its entries go at the next message carrying one.
+   */
+  private advance(from: string, sender: SenderState, lowWater: number): void {
+    if (lowWater > sender.lowWater) sender.lowWater = lowWater;
+    const below = this.forgetBelow(from, sender);
+    if (below <= sender.prunedBelow) return;
+    sender.prunedBelow = below;
     for (const [seq, entry] of sender.entries) {
       // A running entry below the mark cannot happen with an honest sender; keep it so its duplicate still waits.
-      if (seq < lowWater && entry.state === 'done') sender.entries.delete(seq);
+      if (seq < below && entry.state === 'done') sender.entries.delete(seq);
     }
   }
 }

@@ -69,7 +69,8 @@ export class ExecutionStore {
 
   /** Make the executions (and, with dedup, the cached reply) durable together; resolves once on disk. */
   async commit(key: CallKey, reply: CachedReply, executions: Execution[], lowWater?: number): Promise<void> {
-    const record: ExecRecord = { t: 'exec', key, reply, executions, ...(lowWater !== undefined ? { lowWater } : {}) };
+    const mark = lowWater !== undefined ? (this.dedup?.journaledMark(key.from, lowWater) ?? lowWater) : undefined;
+    const record: ExecRecord = { t: 'exec', key, reply, executions, ...(mark !== undefined ? { lowWater: mark } : {}) };
     await this.journal?.append(record);
     this.executions.push(...executions);
   }

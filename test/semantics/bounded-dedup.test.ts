@@ -2,8 +2,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DedupTable } from '../../nodes/semantics/dedup.ts';
 import { LogLab } from './log-lab.ts';
 
-// The receiver forgets (sender, seq) entries below the sender's piggybacked low-water mark, so its dedup
-// table is as small as the senders' windows of unsettled requests, however long the stream.
+// The receiver forgets (sender, seq) entries below the sender's piggybacked low-water mark, lowered to the oldest
+// message of that sender it still holds, so its dedup table is as small as the senders' windows of unsettled
+// requests (plus what arrived after a message still waiting), however long the stream.
 
 describe('DedupTable', () => {
   it('runs a new key, joins a running one, replays a finished one, and refuses one below the mark', async () => {
@@ -26,6 +27,36 @@ describe('DedupTable', () => {
     const first = table.admit({ from: 'a', seq: 1 });
     if (first.kind === 'new') first.finish({ result: 1 });
     expect(table.admit({ from: 'a', seq: 1 }).kind).toBe('new');
+  });
+
+  it('never forgets a key whose message is still held, and forgets it once that message is consumed', () => {
+    const table = new DedupTable();
+    const held = new Set<number>([3]);
+    table.keepHeld(() => (held.size > 0 ? Math.min(...held) : undefined));
+    const consumed = table.admit({ from: 'a', seq: 5 }, 6);
+    if (consumed.kind === 'new') consumed.finish({});
+    // Seq 3 is below the sender's mark (stored here, so settled at the sender) but still in the mailbox.
+    expect(table.has({ from: 'a', seq: 3 })).toBe(false);
+    expect(table.admit({ from: 'a', seq: 7 }, 8).kind).toBe('new');
+    expect(table.admit({ from: 'a', seq: 5 }).kind).toBe('done');
+    const back = table.admit({ from: 'a', seq: 3 });
+    expect(back.kind).toBe('new');
+    if (back.kind === 'new') back.finish({});
+    held.delete(3);
+    // The next mark from the sender drops what is below it now that nothing of `a` is held.
+    expect(table.admit({ from: 'a', seq: 9 }, 9).kind).toBe('new');
+    expect(table.admit({ from: 'a', seq: 3 }).kind).toBe('forgotten');
+    expect(table.admit({ from: 'a', seq: 5 }).kind).toBe('forgotten');
+    expect(table.journaledMark('a', 9)).toBe(9);
+  });
+
+  it('journals a mark no higher than the oldest held message, so a replay keeps what a restored mailbox needs', () => {
+    const table = new DedupTable();
+    table.keepHeld(() => 3);
+    expect(table.journaledMark('a', 10)).toBe(3);
+    const replayed = new DedupTable();
+    replayed.remember({ from: 'a', seq: 3 }, {}, table.journaledMark('a', 10));
+    expect(replayed.admit({ from: 'a', seq: 3 }).kind).toBe('done');
   });
 
   it('stays bounded over a long stream when every request carries the low-water mark', () => {
