@@ -152,7 +152,7 @@ function tally(runs: CatalogueRun[], mode: Mode): Tally {
 }
 
 const seeds = Array.from({ length: options.seeds }, (_, i) => i + 1);
-/** Set on SIGINT: no further catalogue run starts. */
+/** Set on SIGINT or SIGTERM: no further catalogue run starts. */
 let stopping = false;
 
 async function runMode(mode: Mode): Promise<CatalogueRun[]> {
@@ -184,11 +184,14 @@ async function runMode(mode: Mode): Promise<CatalogueRun[]> {
 const stopChildren = () => {
   for (const child of children) child.kill('SIGTERM');
 };
-process.once('SIGINT', () => {
-  stopping = true;
-  stopChildren();
-  process.exitCode = 130;
-});
+// Either signal ends the bench the same way: running catalogues stop their labs, and the summary is still printed.
+for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.once(signal, () => {
+    stopping = true;
+    stopChildren();
+    process.exitCode = status;
+  });
+}
 
 const tallies = new Map<Mode, Tally & { minutes: number }>();
 try {
