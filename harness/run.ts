@@ -208,10 +208,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     progress('aborted');
     throw options.signal.reason;
   }
+  // Without reports (`--no-report`, tests) no page is written, the runs' index included: a folder of passing runs
+  // that are removed is then left empty.
   if (options.report !== false) {
     await writeRunReport(dir, recorded, progress);
+    await writeIndex(options.runsDir ?? 'runs', progress);
   }
-  await writeIndex(options.runsDir ?? 'runs', progress);
   const done = finish();
   progress(`${done.error ? `error: ${done.error}` : done.ok ? 'as expected' : 'NOT as expected'} (${done.durationMs} ms)`);
   return done;

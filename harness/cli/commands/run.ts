@@ -41,7 +41,7 @@ export function register(program: Command): void {
     .option('--runs-dir <dir>', 'where run folders are written', 'runs')
     .option('--junit <file>', 'also write a JUnit XML file (one test case per scenario and guarantee)')
     .option('--summary <file>', 'also write a Markdown summary')
-    .option('--no-report', 'do not write report.html into each run folder (faster)')
+    .option('--no-report', "do not write report.html into each run folder, nor the runs folder's index.html (faster)")
     .option('--parallel <n>', 'scenarios run at once (default 2 on process, 1 on docker)', wholeNumber('--parallel', 1, 64))
     .option('--repeat <n>', 'run each scenario n times, each with a fresh seed (with --seed: seed, seed+1, ...)', wholeNumber('--repeat', 1, 10_000), 1)
     .option('--bail', 'start no new scenario after the first one not as expected (or failed); running ones finish, the rest are reported as not run')
