@@ -63,7 +63,12 @@ describe('a call whose caller gave up is still delivered once the fault heals', 
 
   it('a call or 1-way send refused until its deadline (never sent) is fail and is not sent afterwards', async () => {
     lab = await start('exactly-once', ['consumer']);
+    // The warm-up call's connection must be seen closed first: a call written into it before the client notices
+    // the close may have left, and is rightly `info`, not `fail`.
+    const outToServer = (line: { event?: unknown; direction?: unknown }) => line.event === 'disconnect' && line.direction === 'out';
+    const closedBefore = lab.a.events('disconnect', outToServer).length;
     await lab.proxy.update({ enabled: false, listen: lab.proxy.listen, upstream: lab.proxy.upstream });
+    await lab.a.waitForCount(outToServer, closedBefore + 1);
     expect((await lab.append('refused')).outcome).toBe('fail');
     expect((await lab.send('refused-send')).outcome).toBe('fail');
     // Positive control for "not sent afterwards": nothing of either is left to deliver.
