@@ -40,6 +40,8 @@ export interface FamilySpec {
 export interface Family {
   readonly failure: string;
   readonly scenarios: readonly Scenario[];
+  /** The member named `<failure>-<member>`; an unknown member is an error that lists the known ones. */
+  member(member: string): Scenario;
 }
 
 const families = new WeakSet<Family>();
@@ -50,7 +52,12 @@ export function defineFamily(spec: FamilySpec, file = callerFile(defineFamily)):
   const problems = familyProblems(spec);
   if (problems.length > 0) throw new InvalidScenario(`family ${String(spec?.failure)}${where}: ${problems.join('; ')}`);
   const scenarios = Object.entries(spec.members).map(([key, member]) => scenarioOf(memberScenario(spec, key, member), file));
-  const family = Object.freeze({ failure: spec.failure, scenarios: Object.freeze(scenarios) });
+  const member = (key: string) => {
+    const found = scenarios.find((scenario) => scenario.name === `${spec.failure}-${key}`);
+    if (!found) throw new Error(`family ${spec.failure} has no member "${key}"; known: ${Object.keys(spec.members).join(', ')}`);
+    return found;
+  };
+  const family = Object.freeze({ failure: spec.failure, scenarios: Object.freeze(scenarios), member });
   families.add(family);
   return family;
 }

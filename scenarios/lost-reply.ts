@@ -41,6 +41,14 @@ export default defineFamily({
       faults: lostFor(800),
       expect: { 'at-most-once': 'violated', 'exactly-once': 'violated' },
     },
+    'no-reply-cache': {
+      description:
+        'Bug zoo: exactly-once whose server recognises a duplicate request but keeps no reply to send back, so it ' +
+        "runs the procedure again. n2's replies are lost for 800 ms: every retransmission re-runs its append.",
+      nodes: { semantics: 'exactly-once', bug: 'no-reply-cache' },
+      faults: lostFor(800),
+      expect: { 'at-most-once': 'violated', 'exactly-once': 'violated' },
+    },
     'give-up-as-fail': {
       description:
         'Bug zoo: a sender that gives up retransmitting reports the call as failed instead of indeterminate. ' +

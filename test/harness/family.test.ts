@@ -45,6 +45,12 @@ describe('defineFamily', () => {
     expect(bug!.nodes).toEqual({ count: 2, semantics: 'exactly-once', bug: 'no-reply-cache' });
   });
 
+  it('gives a member by its name in the family, and names the known ones for an unknown one', () => {
+    const lostReply = defineFamily(family);
+    expect(lostReply.member('no-reply-cache').nodes.bug).toBe('no-reply-cache');
+    expect(() => lostReply.member('no-cache')).toThrow('family lost-reply has no member "no-cache"; known: at-most-once, exactly-once, no-reply-cache');
+  });
+
   it('refuses an unknown key in a member, naming the family, its file, the path and the closest key', () => {
     const members = { ...family.members, 'exactly-once': { ...family.members['exactly-once'], expects: {} } };
     expect(refusal({ ...family, members })).toMatch(
