@@ -44,8 +44,6 @@ export interface Family {
   member(member: string): Scenario;
 }
 
-const families = new WeakSet<Family>();
-
 /** Checks the family strictly and expands it; a mistake names the family, its file and the field. */
 export function defineFamily(spec: FamilySpec, file = callerFile(defineFamily)): Family {
   const where = file ? ` (${relative(process.cwd(), file)})` : '';
@@ -57,13 +55,13 @@ export function defineFamily(spec: FamilySpec, file = callerFile(defineFamily)):
     if (!found) throw new Error(`family ${spec.failure} has no member "${key}"; known: ${Object.keys(spec.members).join(', ')}`);
     return found;
   };
-  const family = Object.freeze({ failure: spec.failure, scenarios: Object.freeze(scenarios), member });
-  families.add(family);
-  return family;
+  return Object.freeze({ failure: spec.failure, scenarios: Object.freeze(scenarios), member });
 }
 
+/** By shape, not identity: a CommonJS project's scenario file may see another copy of this module. */
 export function isFamily(value: unknown): value is Family {
-  return typeof value === 'object' && value !== null && families.has(value as Family);
+  const family = value as Partial<Family> | null;
+  return typeof family === 'object' && family !== null && typeof family.failure === 'string' && Array.isArray(family.scenarios);
 }
 
 function memberScenario(family: FamilySpec, key: string, member: MemberSpec): ScenarioSpec & { name: string } {
