@@ -4,7 +4,7 @@ import type { Guarantee, Semantics } from './scenario.ts';
 // What each delivery setting promises under each failure: the one home of docs/SEMANTICS.md's settings x failures
 // table (written from here by test/scenarios/semantics-table.ts), of the `matrix` command's rows and columns, of
 // the property an explore checks (promisedBy), and of what a catalogue scenario of a setting may expect
-// (test/scenarios/promises.test.ts holds the families to it).
+// (test/scenarios/semantics-doc.test.ts holds the catalogue to it).
 
 /** The delivery settings, in the order of the table's rows and the matrix's. */
 export const SETTINGS = ['at-most-once', 'at-least-once', 'exactly-once-volatile', 'exactly-once'] as const satisfies readonly Semantics[];
