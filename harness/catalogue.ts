@@ -70,15 +70,16 @@ export async function loadScenarios(options: LoadOptions = {}): Promise<Scenario
   const ownSources: ScenarioSource[] = [];
   for (const file of own) ownSources.push(...(await loadFile(file, false)));
   markDuplicates(ownSources);
-  const replaced = new Map<string, string>();
+  // By scenario, not by file: a project scenario replaces one member of a built-in family, not the family.
+  const replaced = new Set<ScenarioSource>();
   for (const source of ownSources) {
     const original = builtInSources.find((candidate) => candidate.name === source.name);
     if (original && source.scenario) {
       source.replaces = original.file;
-      replaced.set(original.file, source.file);
+      replaced.add(original);
     }
   }
-  return [...builtInSources.filter((source) => !replaced.has(source.file)), ...ownSources];
+  return [...builtInSources.filter((source) => !replaced.has(source)), ...ownSources];
 }
 
 /** The built-in catalogue alone; a broken file is an error (the catalogue ships whole). */
