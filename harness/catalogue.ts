@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isFamily } from './family.ts';
 import { scenarioFile, scenarioFromFile, type Scenario } from './scenario.ts';
 
 // Where scenarios come from: the built-in catalogue shipped with chaoslab, and the project's own scenario files
@@ -65,24 +66,25 @@ export async function loadScenarios(options: LoadOptions = {}): Promise<Scenario
   );
   // One at a time: a CommonJS project's TypeScript files load through require(), which must not interleave.
   const builtInSources: ScenarioSource[] = [];
-  for (const file of builtIn) builtInSources.push(await loadFile(file, true));
+  for (const file of builtIn) builtInSources.push(...(await loadFile(file, true)));
   const ownSources: ScenarioSource[] = [];
-  for (const file of own) ownSources.push(await loadFile(file, false));
+  for (const file of own) ownSources.push(...(await loadFile(file, false)));
   markDuplicates(ownSources);
-  const replaced = new Map<string, string>();
+  // By scenario, not by file: a project scenario replaces one member of a built-in family, not the family.
+  const replaced = new Set<ScenarioSource>();
   for (const source of ownSources) {
     const original = builtInSources.find((candidate) => candidate.name === source.name);
     if (original && source.scenario) {
       source.replaces = original.file;
-      replaced.set(original.file, source.file);
+      replaced.add(original);
     }
   }
-  return [...builtInSources.filter((source) => !replaced.has(source.file)), ...ownSources];
+  return [...builtInSources.filter((source) => !replaced.has(source)), ...ownSources];
 }
 
 /** The built-in catalogue alone; a broken file is an error (the catalogue ships whole). */
 export async function loadCatalogue(dir = scenariosDir): Promise<Scenario[]> {
-  const sources = await Promise.all(scenarioFiles(dir).map((file) => loadFile(file, true)));
+  const sources = (await Promise.all(scenarioFiles(dir).map((file) => loadFile(file, true)))).flat();
   const broken = sources.find((source) => source.error);
   if (broken) throw new Error(`${displayPath(broken.file)}: ${broken.error}`);
   return sources.map((source) => source.scenario!);
@@ -167,20 +169,27 @@ function scenarioFiles(dir: string): string[] {
     .map((file) => join(dir, file));
 }
 
-async function loadFile(file: string, builtIn: boolean): Promise<ScenarioSource> {
+/** A file's scenarios: one, or a family's members; a file that does not load is one broken source. */
+async function loadFile(file: string, builtIn: boolean): Promise<ScenarioSource[]> {
   const fileName = basename(file, extname(file));
-  const broken = (error: string): ScenarioSource => ({ name: fileName, file, builtIn, error });
+  const broken = (error: string): ScenarioSource[] => [{ name: fileName, file, builtIn, error }];
   try {
     if (/\.m?ts$/.test(file)) await typeScriptLoader();
     const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
     // A CommonJS project's TypeScript file arrives as CommonJS: its default export is under `default` again.
-    const exported = [module.default, (module.default as { default?: unknown } | undefined)?.default].find(isScenario);
+    const candidates = [module.default, (module.default as { default?: unknown } | undefined)?.default];
+    const family = candidates.find(isFamily);
+    if (family) {
+      if (builtIn && family.failure !== fileName) return broken(`declares the family "${family.failure}": name the file after it`);
+      return family.scenarios.map((scenario) => ({ name: scenario.name, file, builtIn, scenario: scenarioFromFile(scenario, file) }));
+    }
+    const exported = candidates.find(isScenario);
     if (!exported) {
-      return broken('does not export default defineScenario({...})');
+      return broken('does not export default defineScenario({...}) or defineFamily({...})');
     }
     const scenario = scenarioFromFile(exported, file);
     if (builtIn && scenario.name !== fileName) return broken(`is named "${scenario.name}": name the file after it`);
-    return { name: scenario.name, file, builtIn, scenario };
+    return [{ name: scenario.name, file, builtIn, scenario }];
   } catch (error) {
     return broken(error instanceof Error ? error.message : String(error));
   }

@@ -11,6 +11,7 @@ export {
   type Semantics,
   type WorkloadSpec,
 } from './scenario.ts';
+export { defineFamily, type Family, type FamilySpec, type MemberSpec } from './family.ts';
 export * from './nemesis/index.ts';
 export { closeActiveLabs, runScenario, type BackendName, type RunOptions, type ScenarioOutcome } from './run.ts';
 export { findScenarios, loadScenarios, type LoadOptions, type ScenarioSource } from './catalogue.ts';

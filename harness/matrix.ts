@@ -1,27 +1,22 @@
 import { selectScenarios } from './catalogue.ts';
+import { FAILURES, SETTINGS, type Failure } from './promises.ts';
 import type { FaultWindow, When } from './nemesis/fault.ts';
 import { runScenario, type RunOptions, type ScenarioOutcome } from './run.ts';
 import { defineScenario, nodeNames, defaultPrograms, type Bug, type Guarantee, type NodesSpec, type Scenario, type Semantics } from './scenario.ts';
 
-// "Which guarantees does my node keep?": the failure x setting matrix of docs/SEMANTICS.md, observed. Each cell is
-// a catalogue scenario's workload and fault schedule, run with the row's setting against the node under test,
-// and every delivery guarantee is checked (none is expected: the table is what was observed).
+// "Which guarantees does my node keep?": the failure x setting matrix of docs/SEMANTICS.md (harness/promises.ts),
+// observed. Each cell is a catalogue scenario's workload and fault schedule, run with the row's setting against
+// the node under test, and every delivery guarantee is checked (none is expected: the table is what was observed).
 
-/** The matrix's columns: each failure is the fault schedule of the catalogue scenario named here. */
-export const matrixFailures = {
-  'lost-message': 'lost-message-exactly-once',
-  'lost-reply': 'lost-reply-exactly-once',
-  duplicate: 'duplicate-message-exactly-once',
-  'cut-wire': 'cut-wire-exactly-once',
-  'receiver-crash': 'receiver-crash-exactly-once',
-  'sender-crash': 'sender-crash-exactly-once',
-  partition: 'partition-fail-over-at-least-once',
-} as const satisfies Record<string, string>;
-export type MatrixFailure = keyof typeof matrixFailures;
-export const failureNames = Object.keys(matrixFailures) as MatrixFailure[];
+/** The matrix's columns: each failure is the fault schedule of the catalogue scenario harness/promises.ts names. */
+export const matrixFailures = Object.fromEntries(Object.entries(FAILURES).map(([failure, { scenario }]) => [failure, scenario])) as {
+  [F in Failure]: (typeof FAILURES)[F]['scenario'];
+};
+export type MatrixFailure = Failure;
+export const failureNames = Object.keys(FAILURES) as MatrixFailure[];
 
 /** The matrix's rows, in the order of docs/SEMANTICS.md. */
-export const settingNames: Semantics[] = ['at-most-once', 'at-least-once', 'exactly-once-volatile', 'exactly-once'];
+export const settingNames: Semantics[] = [...SETTINGS];
 
 /** What each cell checks. */
 export const matrixGuarantees = ['at-most-once', 'at-least-once', 'exactly-once'] as const satisfies Guarantee[];

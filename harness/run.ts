@@ -45,7 +45,7 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-/** One scenario's entry in `chaoslab run --json` (issue 6). */
+/** One scenario's entry in `chaoslab run --json`. */
 export interface ScenarioOutcome {
   name: string;
   backend: BackendName;

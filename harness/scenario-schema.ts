@@ -8,6 +8,7 @@ import type { FaultGenerator } from './nemesis/generate.ts';
 import type { NodesSpec, ScenarioContext, ScenarioSpec, WorkloadSpec } from './scenario.ts';
 import { closestName } from './suggest.ts';
 import type { Mix } from './workload/generator.ts';
+import type { FamilySpec, MemberSpec } from './family.ts';
 
 // A scenario's data, checked strictly when its file is loaded: an unknown key anywhere is an error, because a key
 // the harness ignores leaves the nodes on a default the author never chose (a misspelt setting shows up as a
@@ -78,6 +79,8 @@ const FaultWindowSpec = z.strictObject({
   duration: z.number().min(0).optional(),
 }) satisfies z.ZodType<FaultWindow>;
 
+const ExpectSchema = z.partialRecord(z.enum(guarantees), z.enum(['holds', 'violated']));
+
 const ScenarioSchema = z.strictObject({
   // Optional as written; defineScenario fills it in from the file's name before the check.
   name: z.string().refine(isScenarioName, 'must be kebab-case, e.g. lost-reply-exactly-once').optional(),
@@ -87,11 +90,41 @@ const ScenarioSchema = z.strictObject({
   faults: z
     .union([z.array(FaultWindowSpec), z.custom<FaultGenerator>(isFunction, 'must be a list of fault windows or randomFaults({...})')])
     .optional(),
-  expect: z.partialRecord(z.enum(guarantees), z.enum(['holds', 'violated'])),
+  expect: ExpectSchema,
   eventual: z.boolean().optional(),
   needs: z.array(z.enum(['frame-toxics'])).optional(),
   script: z.custom<(context: ScenarioContext) => Promise<void>>(isFunction, 'must be an async function').optional(),
 });
+
+/** One member of a family: what differs from the family's shared data (harness/family.ts documents the fields). */
+const MemberSchema = z.strictObject({
+  description: z.string().min(1),
+  nodes: NodesSchema.partial().optional(),
+  workload: WorkloadSchema.optional(),
+  faults: z.array(FaultWindowSpec).optional(),
+  expect: ExpectSchema,
+  eventual: z.boolean().optional(),
+  needs: z.array(z.enum(['frame-toxics'])).optional(),
+});
+
+const FamilySchema = z.strictObject({
+  failure: z.string().refine(isScenarioName, 'must be kebab-case, e.g. lost-reply'),
+  nodes: NodesSchema.omit({ semantics: true, bug: true }),
+  workload: WorkloadSchema,
+  faults: z.array(FaultWindowSpec).optional(),
+  members: z
+    .record(z.string().refine(isScenarioName, 'must be kebab-case, e.g. exactly-once'), MemberSchema)
+    .refine((members) => Object.keys(members).length > 0, 'must have at least one member'),
+});
+
+/**
+ * Every problem of a family's shared data and members, as `path: problem`, or none; each scenario it expands
+ * into is then checked as a scenario is.
+ */
+export function familyProblems(spec: unknown): string[] {
+  const parsed = FamilySchema.safeParse(spec, { error: suggestName });
+  return parsed.success ? [] : flatten(parsed.error.issues).map(describe);
+}
 
 /**
  * The schema and the interfaces describe the same data: a key in one and not in the other, or a value one accepts
@@ -109,7 +142,9 @@ export const schemaAgreesWithInterfaces: [
   Agrees<NodesSpec, z.input<typeof NodesSchema>>,
   Agrees<WorkloadSpec, z.input<typeof WorkloadSchema>>,
   Agrees<Mix, z.input<typeof MixSchema>>,
-] = [true, true, true, true];
+  Agrees<FamilySpec, z.input<typeof FamilySchema>>,
+  Agrees<MemberSpec, z.input<typeof MemberSchema>>,
+] = [true, true, true, true, true, true];
 
 /**
  * Every problem of a scenario's data, one per line as `path: problem`, or none. Beyond the shape: every node a

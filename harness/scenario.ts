@@ -132,6 +132,13 @@ export function defineScenario(spec: ScenarioSpec): Scenario {
   return scenario;
 }
 
+/** A scenario defined on behalf of `file` (a family's member): checked as defineScenario checks, named as given. */
+export function scenarioOf(spec: ScenarioSpec & { name: string }, file: string | undefined): Scenario {
+  const scenario = checked(spec, file);
+  origins.set(scenario, { file, namedAfterFile: false });
+  return scenario;
+}
+
 /**
  * The scenario as loaded from `file`: remembers the file (the replay command names it when a name is not enough),
  * and a scenario that took its name from where defineScenario was called takes this file's name instead.
@@ -158,13 +165,13 @@ function checked(spec: ScenarioSpec & { name: string }, file: string | undefined
   return Object.freeze({ ...spec });
 }
 
-/** The file of defineScenario's caller, from V8's structured stack (a file path or URL, whichever ran it). */
-function callerFile(): string | undefined {
+/** The file of `of`'s caller, from V8's structured stack (a file path or URL, whichever ran it). */
+export function callerFile(of: (...args: never[]) => unknown = defineScenario): string | undefined {
   const prepare = Error.prepareStackTrace;
   try {
     Error.prepareStackTrace = (_error, sites) => sites;
     const holder: { stack?: NodeJS.CallSite[] } = {};
-    Error.captureStackTrace(holder, defineScenario);
+    Error.captureStackTrace(holder, of);
     const name = holder.stack?.[0]?.getFileName() ?? undefined;
     // Code a loader compiled may run from a data: URL; only a file has a name to take.
     if (name?.startsWith('file:')) return fileURLToPath(name);

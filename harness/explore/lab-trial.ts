@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { runScenario } from '../run.ts';
 import type { Guarantee } from '../scenario.ts';
-import { promisedBy } from './promises.ts';
+import { promisedBy } from '../promises.ts';
 import { scheduleFacts, trialScenario, type Trial, type TrialSetting } from './schedule.ts';
 
 /** What one run of a trial showed: the promised guarantees it broke, and where its run folder is. */

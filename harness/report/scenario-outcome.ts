@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readVerdict, type CheckerResult, type VerdictValue } from './run-folder.ts';
 
-/** One scenario's entry in `chaoslab run --json` (issue 6): what JUnit and the CI summary are made of. */
+/** One scenario's entry in `chaoslab run --json`: what JUnit and the CI summary are made of. */
 export interface ScenarioOutcome {
   name: string;
   backend: string;

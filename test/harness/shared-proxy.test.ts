@@ -8,7 +8,9 @@ import { cutWire } from '../../harness/nemesis/cut-wire.ts';
 import { latency } from '../../harness/nemesis/latency.ts';
 import { startProxyServer, type RunningProxyServer } from '../../harness/proxy/server.ts';
 import { runScenario } from '../../harness/run.ts';
-import corruptMessage from '../../scenarios/corrupt-message-exactly-once.ts';
+import corruptMessages from '../../scenarios/corrupt-message.ts';
+
+const corruptMessage = corruptMessages.member('exactly-once');
 
 // CI shares one Toxiproxy between test files that run at once: two labs on one server must never meet.
 const runDir = mkdtempSync(join(tmpdir(), 'chaoslab-shared-proxy-test-'));

@@ -57,7 +57,7 @@ describe('finding scenarios', () => {
     const replaced = sources.filter((source) => source.name === 'lost-reply-exactly-once');
     expect(replaced).toHaveLength(1);
     expect(replaced[0]!.builtIn).toBe(false);
-    expect(replaced[0]!.replaces).toBe(join(scenariosDir, 'lost-reply-exactly-once.ts'));
+    expect(replaced[0]!.replaces).toBe(join(scenariosDir, 'lost-reply.ts'));
     expect(replaced[0]!.scenario?.description).toBe('ten appends, no fault');
     // Outside the project folder, only when asked.
     expect(byName.has('far-away')).toBe(false);

@@ -32,13 +32,21 @@ export const GENERATED: Record<string, () => string> = {
 
 /** The document with every generated block rewritten; throws if a block's markers are missing. */
 export function withGeneratedTables(markdown: string): string {
+  return withGeneratedBlocks(markdown, GENERATED, { doc: 'docs/PROTOCOL.md', script: 'test/protocol/doc-tables.ts' });
+}
+
+/**
+ * `markdown` with each block of `blocks` rewritten between its markers, which name the script that rewrites
+ * them; throws if a block's markers are missing.
+ */
+export function withGeneratedBlocks(markdown: string, blocks: Record<string, () => string>, where: { doc: string; script: string }): string {
   let text = markdown;
-  for (const [name, render] of Object.entries(GENERATED)) {
-    const begin = `<!-- generated:${name} (from the registry; rewrite with npx tsx test/protocol/doc-tables.ts) -->`;
+  for (const [name, render] of Object.entries(blocks)) {
+    const begin = `<!-- generated:${name} (from the registry; rewrite with npx tsx ${where.script}) -->`;
     const end = `<!-- end generated:${name} -->`;
     const from = text.indexOf(begin);
     const to = text.indexOf(end);
-    if (from < 0 || to < from) throw new Error(`docs/PROTOCOL.md: markers of the generated block '${name}' are missing`);
+    if (from < 0 || to < from) throw new Error(`${where.doc}: markers of the generated block '${name}' are missing`);
     text = `${text.slice(0, from + begin.length)}\n${render()}\n${text.slice(to)}`;
   }
   return text;

@@ -5,7 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../harness/report/model.ts';
 import { readRunFolder } from '../../harness/report/run-folder.ts';
 import { runScenario } from '../../harness/run.ts';
-import seqRestart from '../../scenarios/sender-crash-seq-restart.ts';
+import senderCrash from '../../scenarios/sender-crash.ts';
+
+const seqRestart = senderCrash.member('seq-restart');
 
 // A real run of the seq-restart bug: n1 crashes, restarts numbering its messages from 0 again, and the server
 // answers keys it ran long ago with their old result or "duplicate, already forgotten", which the client counts

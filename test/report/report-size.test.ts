@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../../harness/run.ts';
-import lostReplies from '../../scenarios/lost-reply-no-reply-cache.ts';
+import lostReply from '../../scenarios/lost-reply.ts';
+
+const lostReplies = lostReply.member('no-reply-cache');
 
 // A real 1,000-op run (node processes, proxy with its wire log, lost replies and retransmissions): its report,
 // the whole self-contained page with every message in the sequence diagram, stays under 300 KB.
