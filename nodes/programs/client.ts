@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { NotSent, ReceiveTimeout, RemoteError } from '../errors.ts';
+import { provesRan } from '../error-codes.ts';
 import { useNameService } from '../names/client.ts';
 import { staticBinder, type Binder } from '../rpc/binder.ts';
 import { callerFromNode } from '../rpc/caller.ts';
@@ -118,7 +119,7 @@ registerProgram('client', async (node) => {
         } catch (error) {
           // The server says this key ran and was settled long ago: an honest sender never hears that for a call
           // it is still making, so a client believes it (which is how `seq-restart` turns into lost appends).
-          if (error instanceof RemoteError && error.code === 'duplicate') return { outcome: 'ok' as const, keys, answer: 'duplicate-forgotten' };
+          if (error instanceof RemoteError && provesRan(error.code)) return { outcome: 'ok' as const, keys, answer: 'duplicate-forgotten' };
           return { ...failedOutcome(error, semantics.behaviour), keys, ...(error instanceof RemoteError ? { answer: `error:${error.code}` } : {}) };
         }
       },

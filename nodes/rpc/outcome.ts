@@ -1,6 +1,6 @@
 import { NotSent, RemoteError } from '../errors.ts';
 import type { Behaviour } from '../semantics/settings.ts';
-import { NOT_EXECUTED_CODES } from './errors.ts';
+import { isDefinite } from '../error-codes.ts';
 
 export type Outcome = 'ok' | 'fail' | 'info';
 
@@ -12,7 +12,7 @@ export type Outcome = 'ok' | 'fail' | 'info';
 export function outcomeOf(error: unknown, behaviour: Behaviour): Exclude<Outcome, 'ok'> {
   if (behaviour.unknownReportedAsFail) return 'fail';
   if (error instanceof NotSent) return 'fail';
-  if (error instanceof RemoteError && NOT_EXECUTED_CODES.has(error.code)) return 'fail';
+  if (error instanceof RemoteError && isDefinite(error.code)) return 'fail';
   return 'info';
 }
 

@@ -1,6 +1,7 @@
-import { ConnectionLost, MailboxFull, NotSent, RemoteError, Timeout } from '../errors.ts';
+import { ConnectionLost, NotSent, RemoteError, Timeout } from '../errors.ts';
 import type { Node } from '../node.ts';
-import { CallGaveUp, CallNotSent, CallTimeout, NOT_EXECUTED_CODES } from '../rpc/errors.ts';
+import { isDefinite } from '../error-codes.ts';
+import { CallGaveUp, CallNotSent, CallTimeout } from '../rpc/errors.ts';
 import { retransmitDelay } from './backoff.ts';
 import type { NodeSemantics } from './node-semantics.ts';
 
@@ -96,7 +97,7 @@ async function transmit(
     } catch (error) {
       state.lastError = (error as Error).message;
       if (error instanceof Timeout || error instanceof ConnectionLost) state.maybeDelivered = true;
-      else if (error instanceof RemoteError && !(error instanceof MailboxFull) && !NOT_EXECUTED_CODES.has(error.code)) {
+      else if (error instanceof RemoteError && !isDefinite(error.code)) {
         throw state.maybeDelivered ? new CallGaveUp('send', to.mbox, to.node, attempt, error.message) : error;
       } else if (!(error instanceof NotSent) && !(error instanceof RemoteError)) throw error;
     } finally {
