@@ -6,7 +6,7 @@ import { staticBinder, type Binder } from '../rpc/binder.ts';
 import { callerFromNode } from '../rpc/caller.ts';
 import { NoServer } from '../rpc/errors.ts';
 import { resumeCall, type CallSetup } from '../rpc/call.ts';
-import { failedOutcome } from '../rpc/outcome.ts';
+import { failedOutcome, OUTCOMES } from '../rpc/outcome.ts';
 import { serveService } from '../rpc/server.ts';
 import { defineService } from '../rpc/service.ts';
 import { clientStub, DEFAULT_DEADLINE_MS } from '../rpc/stub.ts';
@@ -20,8 +20,9 @@ import { logService } from './log.ts';
 // sends a 1-way message. Each returns what the history records: ok (answered), fail (certainly not executed) or
 // info (may have been executed). Under exactly-once, calls left unsettled by a crash are resent after a restart.
 
-const Outcome = z.object({
-  outcome: z.enum(['ok', 'fail', 'info']),
+/** What the history records of one op (the outcome's values are `Outcome`, nodes/rpc/outcome.ts). */
+const OpResult = z.object({
+  outcome: z.enum(OUTCOMES),
   error: z.string().optional(),
   /** The message keys the call went out under (one, or one per transmission with fresh ids). */
   keys: z.array(z.object({ from: z.string(), seq: z.number().int() })).optional(),
@@ -34,8 +35,8 @@ const Outcome = z.object({
 const Op = z.object({ id: z.string().min(1), body: z.string(), digest: z.string() });
 
 export const workloadService = defineService('workload', {
-  append: { args: Op, result: Outcome },
-  send: { args: Op.extend({ node: z.string().min(1), mbox: z.string().min(1).default('inbox') }), result: Outcome },
+  append: { args: Op, result: OpResult },
+  send: { args: Op.extend({ node: z.string().min(1), mbox: z.string().min(1).default('inbox') }), result: OpResult },
   /**
    * A competing receiver on another node's mailbox: takes its head message under a lease of `leaseMs` and does not
    * consume it (it stands for a receiver that fails before acting), so the lease expires and the owner's consumers
@@ -48,7 +49,7 @@ export const workloadService = defineService('workload', {
       leaseMs: z.number().int().positive(),
       timeoutMs: z.number().int().nonnegative(),
     }),
-    result: Outcome.extend({
+    result: OpResult.extend({
       got: z
         .object({ id: z.string().optional(), key: z.object({ from: z.string(), seq: z.number() }), receiver: z.string(), takenAt: z.number(), leaseUntil: z.number() })
         .optional(),

@@ -3,7 +3,7 @@ import { ConnectionLost, NotSent, RemoteError, Timeout } from '../errors.ts';
 import { retransmitDelay, type RetransmitPolicy } from '../semantics/backoff.ts';
 import type { CallKey } from '../semantics/dedup.ts';
 import type { Outbox } from '../semantics/outbox.ts';
-import type { Random } from '../semantics/random.ts';
+import type { Random } from '../random.ts';
 import type { RttEstimator } from '../semantics/rtt.ts';
 import type { ServerRevival } from '../semantics/revival.ts';
 import type { Behaviour } from '../semantics/settings.ts';

@@ -2,7 +2,9 @@ import { NotSent, RemoteError } from '../errors.ts';
 import type { Behaviour } from '../semantics/settings.ts';
 import { isDefinite } from '../error-codes.ts';
 
-export type Outcome = 'ok' | 'fail' | 'info';
+/** A history's outcomes: `ok` (it happened), `fail` (it certainly did not), `info` (it may have). */
+export const OUTCOMES = ['ok', 'fail', 'info'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 
 /**
  * What a failed call or send means for a history: `fail` only when it certainly did not take effect (it never

@@ -1,7 +1,7 @@
 import { NodeStopped } from '../errors.ts';
 import type { Node } from '../node.ts';
 import { secureNode, isPermitted } from '../names/credentials.ts';
-import type { Admission, CachedReply, CallKey } from '../semantics/dedup.ts';
+import type { DedupLookup, CachedReply, CallKey } from '../semantics/dedup.ts';
 import type { Execution } from '../semantics/executions.ts';
 import { semanticsOf, type NodeSemantics } from '../semantics/node-semantics.ts';
 import { registerMessage } from '../wire/messages.ts';
@@ -29,7 +29,7 @@ interface QueuedCall {
   caller: string;
   args: unknown;
   /** Set when the call is governed by the dedup table: finish it with the reply. */
-  admission?: Extract<Admission, { kind: 'new' }>;
+  admission?: Extract<DedupLookup, { kind: 'new' }>;
   reply(answer: object): void;
 }
 

@@ -1,6 +1,6 @@
 import { DEFAULT_RETRANSMIT, type RetransmitPolicy } from '../semantics/backoff.ts';
 import { Outbox } from '../semantics/outbox.ts';
-import type { Random } from '../semantics/random.ts';
+import type { Random } from '../random.ts';
 import type { NodeSemantics } from '../semantics/node-semantics.ts';
 import { behaviourOf, type Behaviour } from '../semantics/settings.ts';
 import { staticBinder, type Binder } from './binder.ts';

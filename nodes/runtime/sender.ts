@@ -2,9 +2,10 @@ import { MailboxFull, NodeStopped, Timeout, describe } from '../errors.ts';
 import { idKey, type Envelope } from '../mailbox/mailbox.ts';
 import type { MailboxRegistry } from '../mailbox/registry.ts';
 import { RoomWaiters } from '../room.ts';
-import { retransmitDelay } from '../semantics/backoff.ts';
-import { randomForNode, type Random } from '../semantics/random.ts';
-import { sleep, withTimeout } from '../time.ts';
+import { clockSequenceStart } from '../sequence-start.ts';
+import { randomForNode, type Random } from '../random.ts';
+import { retransmit, whileMailboxFull } from '../semantics/retransmitter.ts';
+import { withTimeout } from '../time.ts';
 import type { ConnectionPool } from '../transport/pool.ts';
 import type { MessageId } from '../wire/messages.ts';
 import type { NodeCore } from './core.ts';
@@ -12,7 +13,7 @@ import type { NodeCore } from './core.ts';
 export type SendUntil = 'local' | 'remote' | 'received';
 
 export interface SendOptions {
-  /** When send() resolves: buffered in our outbox, buffered by the destination, or taken by a receiver. */
+  /** When send() resolves: buffered in our send buffer, buffered by the destination, or taken by a receiver. */
   until?: SendUntil;
   timeoutMs?: number;
   /** Reuse an id (a retransmission); otherwise a fresh one is allocated. */
@@ -24,11 +25,12 @@ type Destination = { node: string; mbox: string };
 const DEFAULT_SEND_TIMEOUT_MS = 10_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
-/** The node's three ways out: to one of its own mailboxes, to another node now, or through the local outbox. */
+/** The node's three ways out: to one of its own mailboxes, to another node now, or through the send buffer. */
 export class Sender {
-  private outboxSize = 0;
-  private readonly outboxWaiters = new RoomWaiters();
-  /** Jitter of the outbox's retries, seeded from `options.seed` so that a run replays. */
+  /** Messages in the send buffer (`until: 'local'`), delivered in the background. */
+  private buffered = 0;
+  private readonly bufferWaiters = new RoomWaiters();
+  /** Jitter of the send buffer's retransmissions, seeded from `options.seed` so that a run replays. */
   private readonly random: Random;
   private volatileSeq: number;
 
@@ -38,9 +40,8 @@ export class Sender {
     private readonly pool: ConnectionPool,
   ) {
     this.random = randomForNode(core.id, core.config.options.seed);
-    // Without a data dir nothing survives a restart, so sequence numbers start from the clock: a restarted node
-    // must not reuse the ids of its previous life (receivers may filter duplicates by id).
-    this.volatileSeq = Date.now() * 1000;
+    // Without a data dir nothing survives a restart: the mailbox journal numbers the messages otherwise.
+    this.volatileSeq = clockSequenceStart();
   }
 
   async send(to: Destination, body: unknown, options: SendOptions = {}): Promise<MessageId> {
@@ -55,7 +56,7 @@ export class Sender {
     if (to.node === this.core.id) {
       await this.sendToSelf(to.mbox, body, id, until, timeoutMs);
     } else if (until === 'local') {
-      await this.bufferInOutbox(to, body, id, timeoutMs);
+      await this.bufferLocally(to, body, id, timeoutMs);
     } else {
       await this.transmit(to, body, id, until, Date.now() + timeoutMs);
     }
@@ -70,9 +71,9 @@ export class Sender {
     return connection.request(message, timeoutMs);
   }
 
-  /** Wake every caller waiting for room in the outbox: the node stops. */
+  /** Wake every caller waiting for room in the send buffer: the node stops. */
   stop(): void {
-    this.outboxWaiters.wakeAll();
+    this.bufferWaiters.wakeAll();
   }
 
   private async allocateId(): Promise<MessageId> {
@@ -81,66 +82,57 @@ export class Sender {
     return { from: this.core.id, seq };
   }
 
-  /** One message to another node, retried while the destination pushes back, until `deadline`. */
-  private async transmit(to: Destination, body: unknown, id: MessageId, until: 'remote' | 'received', deadline: number): Promise<void> {
+  /** One message to another node, sent again while the destination's mailbox is full, until `deadline`. */
+  private transmit(to: Destination, body: unknown, id: MessageId, until: 'remote' | 'received', deadline: number): Promise<void> {
     const { core } = this;
-    let backoff = core.config.retransmit.initialMs;
-    for (;;) {
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Timeout(`send ${idKey(id)} to ${to.node}/${to.mbox} timed out`);
-      const connection = await this.pool.get(to.node);
-      const message = { type: 'send', id, to, body, notify: until };
-      core.counters.messagesOut++;
-      core.log('msg-out', { id, to, until });
-      try {
+    const message = { type: 'send', id, to, body, notify: until };
+    return whileMailboxFull(
+      async (remaining) => {
+        const connection = await this.pool.get(to.node);
+        core.counters.messagesOut++;
+        core.log('msg-out', { id, to, until });
         await connection.request(message, remaining, (answer) => answer.type === 'ack' && (until === 'remote' || answer.stage === 'received'));
-        return;
-      } catch (error) {
-        // Only a full mailbox is retried here: it certainly did not take the message, so retrying is safe.
-        if (!(error instanceof MailboxFull) || deadline - Date.now() <= backoff) throw error;
-        await sleep(backoff);
-        backoff = Math.min(backoff * core.config.retransmit.multiplier, core.config.retransmit.maxMs);
-      }
-    }
+      },
+      deadline,
+      core.config.retransmit,
+      () => new Timeout(`send ${idKey(id)} to ${to.node}/${to.mbox} timed out`),
+    );
   }
 
-  /** `local` mode: the outbox (bounded) owns the message and delivers it in the background. */
-  private async bufferInOutbox(to: Destination, body: unknown, id: MessageId, timeoutMs: number): Promise<void> {
+  /** `local` mode: the send buffer (bounded) owns the message and delivers it in the background. */
+  private async bufferLocally(to: Destination, body: unknown, id: MessageId, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.outboxSize >= this.core.config.mailboxCapacity) {
+    while (this.buffered >= this.core.config.mailboxCapacity) {
       const left = deadline - Date.now();
-      if (left <= 0 || !(await this.outboxWaiters.wait(left))) throw new MailboxFull(`outbox full (${this.outboxSize} messages); ${idKey(id)} not buffered`);
+      if (left <= 0 || !(await this.bufferWaiters.wait(left))) throw new MailboxFull(`send buffer full (${this.buffered} messages); ${idKey(id)} not buffered`);
     }
-    this.outboxSize++;
+    this.buffered++;
     this.core.track(
-      this.deliverFromOutbox(to, body, id).finally(() => {
-        this.outboxSize--;
-        this.outboxWaiters.wakeOne();
+      this.deliverBuffered(to, body, id).finally(() => {
+        this.buffered--;
+        this.bufferWaiters.wakeOne();
       }),
     );
   }
 
   /**
-   * Background delivery of an outbox message. It retries (same id) on any failure with the configured backoff,
-   * so a message may arrive twice; under at-most-once it is tried once. Giving up is logged, never silent.
+   * Background delivery of a buffered message. It retransmits (same id) on any failure with the configured
+   * backoff, so a message may arrive twice; under at-most-once it is tried once. Giving up is logged, never silent.
    */
-  private async deliverFromOutbox(to: Destination, body: unknown, id: MessageId): Promise<void> {
+  private async deliverBuffered(to: Destination, body: unknown, id: MessageId): Promise<void> {
     const { core } = this;
-    const { maxMs, maxAttempts, giveUpMs } = core.config.retransmit;
-    const attempts = core.behaviour.retransmits ? maxAttempts : 1;
-    const giveUpAt = Date.now() + giveUpMs;
+    const policy = core.config.retransmit;
+    const giveUpAt = Date.now() + policy.giveUpMs;
     let lastError: unknown;
-    for (let attempt = 1; attempt <= attempts && !core.stopping; attempt++) {
-      try {
-        await this.transmit(to, body, id, 'remote', Math.min(giveUpAt, Date.now() + maxMs * 4));
-        return;
-      } catch (error) {
-        lastError = error;
-        if (Date.now() >= giveUpAt) break;
-        await sleep(retransmitDelay(core.config.retransmit, attempt, this.random));
-      }
-    }
-    core.drop(core.stopping ? 'stopping' : 'gave-up', { id, to, error: describe(lastError) });
+    const limits = { attempts: core.behaviour.retransmits ? policy.maxAttempts : 1, giveUpAt, stopped: () => core.stopping };
+    const sent = await retransmit(
+      policy,
+      this.random,
+      limits,
+      () => this.transmit(to, body, id, 'remote', Math.min(giveUpAt, Date.now() + policy.maxMs * 4)),
+      (error) => void (lastError = error),
+    );
+    if (!sent.delivered) core.drop(core.stopping ? 'stopping' : 'gave-up', { id, to, error: describe(lastError) });
   }
 
   private async sendToSelf(mbox: string, body: unknown, id: MessageId, until: SendUntil, timeoutMs: number): Promise<void> {

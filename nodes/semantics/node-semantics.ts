@@ -4,7 +4,7 @@ import { ExecutionStore } from './executions.ts';
 import { Outbox } from './outbox.ts';
 import { RttEstimator } from './rtt.ts';
 import { ServerRevival } from './revival.ts';
-import { randomForNode, type Random } from './random.ts';
+import { randomForNode, type Random } from '../random.ts';
 import { behaviourOf, type Behaviour } from './settings.ts';
 
 /** Everything delivery semantics keeps per node, shared by every program on it (servers, clients, consumers). */

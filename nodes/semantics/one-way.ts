@@ -4,6 +4,7 @@ import { isDefinite } from '../error-codes.ts';
 import { CallGaveUp, CallNotSent, CallTimeout } from '../rpc/errors.ts';
 import { retransmitDelay } from './backoff.ts';
 import type { NodeSemantics } from './node-semantics.ts';
+import { retransmit } from './retransmitter.ts';
 
 // A 1-way message under a delivery setting: the notes' (msg, msgId) / (ack, msgId) protocol with a timer.
 // The ack is the destination's `remote` acknowledgement (buffered, durably with a data dir). The id stays the
@@ -14,8 +15,6 @@ export interface OneWayTarget {
   node: string;
   mbox: string;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** What the caller may conclude when it stops waiting, and its way to stop a delivery that never left. */
 interface DeliveryState {
@@ -84,29 +83,32 @@ async function transmit(
   state: DeliveryState,
 ): Promise<void> {
   const { outbox, behaviour, policy, random } = semantics;
-  for (let attempt = 1; ; attempt++) {
-    const seq = behaviour.freshIdPerRetransmit && attempt > 1 ? await outbox.next() : seqs[0]!;
-    if (!seqs.includes(seq)) seqs.push(seq);
-    if (state.stopped) throw new CallNotSent('send', to.mbox, [to.node], state.lastError);
-    const left = giveUpAt - Date.now();
-    const attemptMs = behaviour.retransmits ? Math.min(left, Math.max(100, 4 * retransmitDelay(policy, attempt, random))) : left;
-    state.sending = true;
-    try {
-      await node.send(to, body, { until: 'remote', timeoutMs: Math.max(1, attemptMs), id: { from: node.id, seq } });
-      return;
-    } catch (error) {
+  const limits = { attempts: behaviour.retransmits ? policy.maxAttempts : 1, giveUpAt, stopped: () => state.stopped };
+  const sent = await retransmit(
+    policy,
+    random,
+    limits,
+    async (attempt) => {
+      const seq = behaviour.freshIdPerRetransmit && attempt > 1 ? await outbox.next() : seqs[0]!;
+      if (!seqs.includes(seq)) seqs.push(seq);
+      const left = giveUpAt - Date.now();
+      const attemptMs = behaviour.retransmits ? Math.min(left, Math.max(100, 4 * retransmitDelay(policy, attempt, random))) : left;
+      state.sending = true;
+      try {
+        await node.send(to, body, { until: 'remote', timeoutMs: Math.max(1, attemptMs), id: { from: node.id, seq } });
+      } finally {
+        state.sending = false;
+      }
+    },
+    (error, attempt) => {
       state.lastError = (error as Error).message;
       if (error instanceof Timeout || error instanceof ConnectionLost) state.maybeDelivered = true;
       else if (error instanceof RemoteError && !isDefinite(error.code)) {
         throw state.maybeDelivered ? new CallGaveUp('send', to.mbox, to.node, attempt, error.message) : error;
       } else if (!(error instanceof NotSent) && !(error instanceof RemoteError)) throw error;
-    } finally {
-      state.sending = false;
-    }
-    if (!behaviour.retransmits || attempt >= policy.maxAttempts || Date.now() >= giveUpAt) {
-      if (!state.maybeDelivered) throw new CallNotSent('send', to.mbox, [to.node], state.lastError);
-      throw new CallGaveUp('send', to.mbox, to.node, attempt, state.lastError);
-    }
-    await sleep(Math.min(retransmitDelay(policy, attempt, random), Math.max(0, giveUpAt - Date.now())));
-  }
+    },
+  );
+  if (sent.delivered) return;
+  if (!state.maybeDelivered) throw new CallNotSent('send', to.mbox, [to.node], state.lastError);
+  throw new CallGaveUp('send', to.mbox, to.node, sent.attempts, state.lastError);
 }
