@@ -3,7 +3,7 @@ import type { Node } from '../node.ts';
 import { isDefinite } from '../error-codes.ts';
 import { CallGaveUp, CallNotSent, CallTimeout } from '../rpc/errors.ts';
 import { retransmitDelay } from './backoff.ts';
-import type { NodeSemantics } from './node-semantics.ts';
+import type { DeliveryStores } from './delivery-stores.ts';
 import { retransmit } from './retransmitter.ts';
 
 // A 1-way message under a delivery setting: the notes' (msg, msgId) / (ack, msgId) protocol with a timer.
@@ -33,15 +33,15 @@ interface DeliveryState {
  * message that may have left until it is acknowledged or its give-up time (docs/SEMANTICS.md, a call whose caller
  * gave up), so the message stays unsettled in the outbox until then.
  */
-export async function sendOneWay(node: Node, semantics: NodeSemantics, to: OneWayTarget, body: Record<string, unknown>, deadlineMs: number): Promise<void> {
-  const { outbox, behaviour, policy } = semantics;
+export async function sendOneWay(node: Node, stores: DeliveryStores, to: OneWayTarget, body: Record<string, unknown>, deadlineMs: number): Promise<void> {
+  const { outbox, behaviour, policy } = stores;
   const seq = await outbox.next();
   const message = { ...body, lowWater: outbox.lowWater() };
   await outbox.track({ seq, target: to.node, message: { type: 'send', to, body: message } });
   const seqs = [seq];
   const state: DeliveryState = { maybeDelivered: false, sending: false, stopped: false, lastError: '' };
   const deliverMs = behaviour.retransmits ? policy.giveUpMs : deadlineMs;
-  const delivery = transmit(node, semantics, to, message, seqs, Date.now() + deliverMs, state).finally(() => {
+  const delivery = transmit(node, stores, to, message, seqs, Date.now() + deliverMs, state).finally(() => {
     for (const s of seqs) outbox.settle(s);
   });
   if (deliverMs <= deadlineMs) return delivery;
@@ -60,29 +60,29 @@ export async function sendOneWay(node: Node, semantics: NodeSemantics, to: OneWa
 }
 
 /** Retransmit a message that was unsettled when this sender last stopped (exactly-once's durable outbox). */
-export async function resumeOneWay(node: Node, semantics: NodeSemantics, seq: number, message: Record<string, unknown>): Promise<void> {
+export async function resumeOneWay(node: Node, stores: DeliveryStores, seq: number, message: Record<string, unknown>): Promise<void> {
   const to = message.to as OneWayTarget;
   const seqs = [seq];
   const state: DeliveryState = { maybeDelivered: false, sending: false, stopped: false, lastError: '' };
   try {
-    await transmit(node, semantics, to, message.body as Record<string, unknown>, seqs, Date.now() + semantics.policy.giveUpMs, state);
+    await transmit(node, stores, to, message.body as Record<string, unknown>, seqs, Date.now() + stores.policy.giveUpMs, state);
   } catch {
     // Indeterminate either way; the receiver's dedup keeps it from being applied twice.
   } finally {
-    semantics.outbox.settle(seq);
+    stores.outbox.settle(seq);
   }
 }
 
 async function transmit(
   node: Node,
-  semantics: NodeSemantics,
+  stores: DeliveryStores,
   to: OneWayTarget,
   body: Record<string, unknown>,
   seqs: number[],
   giveUpAt: number,
   state: DeliveryState,
 ): Promise<void> {
-  const { outbox, behaviour, policy, random } = semantics;
+  const { outbox, behaviour, policy, random } = stores;
   const limits = { attempts: behaviour.retransmits ? policy.maxAttempts : 1, giveUpAt, stopped: () => state.stopped };
   const sent = await retransmit(
     policy,
