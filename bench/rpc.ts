@@ -19,7 +19,7 @@ import { Node } from '../nodes/node.ts';
 import { logService } from '../nodes/programs/log.ts';
 import { callerFromNode } from '../nodes/rpc/caller.ts';
 import { clientStub } from '../nodes/rpc/stub.ts';
-import { semanticsOf } from '../nodes/semantics/node-semantics.ts';
+import { deliveryStoresOf } from '../nodes/semantics/delivery-stores.ts';
 import { bodyDigest } from '../nodes/semantics/integrity.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' } } });
@@ -88,10 +88,10 @@ async function run(semantics: string, durable: boolean, table: Table.Table, work
     ...(durable ? { data: join(dir, 'client') } : {}),
   });
   try {
-    const state = await semanticsOf(node);
+    const state = await deliveryStoresOf(node);
     const log = clientStub(logService, callerFromNode(node), {
       target: 'server',
-      semantics: state,
+      stores: state,
       deadlineMs: 10_000,
     });
     const body = 'x'.repeat(64);

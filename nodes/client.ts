@@ -1,5 +1,7 @@
 import type { Address } from './config.ts';
-import { MailboxFull, Timeout } from './errors.ts';
+import { Timeout } from './errors.ts';
+import { whileMailboxFull } from './semantics/retransmitter.ts';
+import { clockSequenceStart } from './sequence-start.ts';
 import { OutboundConnection } from './transport/outbound.ts';
 import { DEFAULT_MAX_FRAME_BYTES } from './wire/frame.ts';
 import type { Answer, MessageId } from './wire/messages.ts';
@@ -17,10 +19,10 @@ export interface ClientOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-const FULL_MAILBOX_BACKOFF_MS = { initial: 25, max: 500 };
+const FULL_MAILBOX_BACKOFF = { initialMs: 25, maxMs: 500, multiplier: 2 };
 
 export class NodeClient {
-  private seq = Date.now() * 1000;
+  private seq = clockSequenceStart();
 
   private constructor(
     readonly identity: string,
@@ -49,7 +51,7 @@ export class NodeClient {
 
   /**
    * Put `body` in mailbox `to` of the node we are connected to. `local`: resolves once written to the socket
-   * (we have no outbox: nothing retries it); `remote`: once the node buffered it; `received`: once a receiver took
+   * (we have no send buffer: nothing retries it); `remote`: once the node buffered it; `received`: once a receiver took
    * it. A full mailbox is retried until the timeout, then MailboxFull.
    */
   async send(to: string | { node?: string; mbox: string }, body: unknown, options: { until?: SendUntil; timeoutMs?: number; id?: MessageId } = {}): Promise<MessageId> {
@@ -63,20 +65,13 @@ export class NodeClient {
       this.connection.request({ type: 'send', id, to: target, body, notify }, deadline - Date.now(), accept).catch(() => {});
       return id;
     }
-    let backoff = FULL_MAILBOX_BACKOFF_MS.initial;
-    for (;;) {
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Timeout(`send to '${target.mbox}' timed out`);
-      try {
-        await this.connection.request({ type: 'send', id, to: target, body, notify }, remaining, accept);
-        return id;
-      } catch (error) {
-        const left = deadline - Date.now();
-        if (!(error instanceof MailboxFull) || left <= backoff) throw error;
-        await new Promise((resolve) => setTimeout(resolve, backoff));
-        backoff = Math.min(backoff * 2, FULL_MAILBOX_BACKOFF_MS.max);
-      }
-    }
+    await whileMailboxFull(
+      (remaining) => this.connection.request({ type: 'send', id, to: target, body, notify }, remaining, accept),
+      deadline,
+      FULL_MAILBOX_BACKOFF,
+      () => new Timeout(`send to '${target.mbox}' timed out`),
+    );
+    return id;
   }
 
   /** Take one message from a mailbox of the node under a lease. Rejects ReceiveTimeout when none comes in time. */

@@ -1,10 +1,19 @@
 import * as z from 'zod';
 import { InvalidConfig } from './errors.ts';
+import { BUGS, SEMANTICS } from './semantics/settings.ts';
 
 const Address = z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) });
 export type Address = z.infer<typeof Address>;
 
-export const Semantics = z.enum(['at-most-once', 'at-least-once', 'exactly-once-volatile', 'exactly-once']);
+/** `HOST:PORT` as given on a command line (the last colon splits, so `::1:80` is host `::1`); `what` names it in the error. */
+export function parseHostPort(spec: string, what: string): Address {
+  const match = /^(.+):(\d+)$/.exec(spec);
+  if (!match) throw new InvalidConfig(`${what} expects HOST:PORT, got '${spec}'`);
+  return { host: match[1]!, port: Number(match[2]) };
+}
+
+/** The delivery setting, validated against the one list of settings (nodes/semantics/settings.ts). */
+export const Semantics = z.enum(SEMANTICS);
 export type Semantics = z.infer<typeof Semantics>;
 
 /** The whole configuration of one node: from --config FILE, then --config-json, then individual flags. */
@@ -20,7 +29,7 @@ export const NodeConfig = z.strictObject({
   nameService: Address.optional(),
   programs: z.array(z.string().min(1)).default([]),
   semantics: Semantics.default('at-least-once'),
-  bug: z.string().min(1).optional(),
+  bug: z.enum(BUGS).optional(),
   retransmit: z
     .strictObject({
       initialMs: z.number().positive().default(25),

@@ -97,3 +97,16 @@ export function errorFromAnswer(answer: Record<string, unknown>): RemoteError {
       return new RemoteError(code, message);
   }
 }
+
+/** The code an error is answered with: a runtime error's own, `invalid` for a failed zod parse, else `fallback`. */
+export function codeOf(error: unknown, fallback = 'internal'): string {
+  if (error instanceof ChaoslabError) return error.code;
+  // A handler validating its request with zod: the request was bad, not the handler.
+  if (error instanceof Error && error.name === 'ZodError') return 'invalid';
+  return fallback;
+}
+
+/** An error's message for a log line or an answer. */
+export function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -9,7 +9,7 @@ export { clientStub, type StubOptions } from './rpc/stub.ts';
 export { callerFromNode, type Caller } from './rpc/caller.ts';
 export { staticBinder, type Binder } from './rpc/binder.ts';
 export { useNameService, type NameClient } from './names/client.ts';
-export { semanticsOf, type NodeSemantics } from './semantics/node-semantics.ts';
+export { deliveryStoresOf, type DeliveryStores } from './semantics/delivery-stores.ts';
 export { CallGaveUp, CallNotSent, CallTimeout, NoServer } from './rpc/errors.ts';
 export { ChaoslabError, ConnectionLost, NotSent, RemoteError, Timeout } from './errors.ts';
 export type { Bug, Semantics } from './semantics/settings.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { parseNodeConfig, Semantics, type NodeConfig } from './config.ts';
+import { parseHostPort, parseNodeConfig, Semantics, type NodeConfig } from './config.ts';
 import { InvalidConfig } from './errors.ts';
 import { flushLog, log, setLogNode } from './log.ts';
 import { Node } from './node.ts';
@@ -70,18 +70,12 @@ export function configFromFlags(flags: NodeFlags): NodeConfig {
     for (const spec of flags.peer) {
       const match = /^([^=]+)=(.+)$/.exec(spec);
       if (!match) throw new InvalidConfig(`--peer expects NAME=HOST:PORT, got '${spec}'`);
-      peers[match[1]!] = parseAddress(match[2]!, '--peer');
+      peers[match[1]!] = parseHostPort(match[2]!, '--peer');
     }
     config.peers = peers;
   }
-  if (flags.nameService) config.nameService = parseAddress(flags.nameService, '--name-service');
+  if (flags.nameService) config.nameService = parseHostPort(flags.nameService, '--name-service');
   return parseNodeConfig(config);
-}
-
-function parseAddress(spec: string, flag: string): { host: string; port: number } {
-  const match = /^(.+):(\d+)$/.exec(spec);
-  if (!match) throw new InvalidConfig(`${flag} expects HOST:PORT, got '${spec}'`);
-  return { host: match[1]!, port: Number(match[2]) };
 }
 
 function readFile(path: string): string {

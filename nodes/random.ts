@@ -23,3 +23,16 @@ export function seededRandom(seed: number): Random {
   const generator = new Mulberry32(seed);
   return () => generator.next();
 }
+
+/** A 32-bit seed mixed with a text (FNV-1a steps), so that one run seed gives every named thing its own stream. */
+export function mixSeed(seed: number, text: string): number {
+  let mixed = seed >>> 0;
+  for (const char of text) mixed = Math.imul(mixed ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  return mixed;
+}
+
+/** A node's generator: seeded from `options.seed` (mixed with the node id so nodes differ), else from the clock. */
+export function randomForNode(nodeId: string, seed: unknown): Random {
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) return Math.random;
+  return seededRandom(mixSeed(seed, nodeId));
+}

@@ -9,11 +9,11 @@ import { useNameService } from '../../nodes/names/client.ts';
 import { logService } from '../../nodes/programs/log.ts';
 import { serveService } from '../../nodes/rpc/server.ts';
 import { isIntact } from '../../nodes/semantics/integrity.ts';
-import { semanticsOf } from '../../nodes/semantics/node-semantics.ts';
+import { deliveryStoresOf } from '../../nodes/semantics/delivery-stores.ts';
 
 export default async function myLog(node: Node): Promise<void> {
   // The node's delivery setting (config.semantics) decides dedup and durability; serveService applies it.
-  const { executions } = await semanticsOf(node);
+  const { executions } = await deliveryStoresOf(node);
   await serveService(node, logService, {
     append: ({ id, body, digest }, call) => {
       // One execution per run of the procedure: made durable with the reply, before the reply leaves.

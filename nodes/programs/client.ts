@@ -1,15 +1,16 @@
 import * as z from 'zod';
 import { NotSent, ReceiveTimeout, RemoteError } from '../errors.ts';
+import { provesRan } from '../error-codes.ts';
 import { useNameService } from '../names/client.ts';
 import { staticBinder, type Binder } from '../rpc/binder.ts';
 import { callerFromNode } from '../rpc/caller.ts';
 import { NoServer } from '../rpc/errors.ts';
 import { resumeCall, type CallSetup } from '../rpc/call.ts';
-import { failedOutcome } from '../rpc/outcome.ts';
+import { failedOutcome, OUTCOMES } from '../rpc/outcome.ts';
 import { serveService } from '../rpc/server.ts';
 import { defineService } from '../rpc/service.ts';
 import { clientStub, DEFAULT_DEADLINE_MS } from '../rpc/stub.ts';
-import { semanticsOf } from '../semantics/node-semantics.ts';
+import { deliveryStoresOf } from '../semantics/delivery-stores.ts';
 import { resumeOneWay, sendOneWay } from '../semantics/one-way.ts';
 import { registerProgram } from './index.ts';
 import { logService } from './log.ts';
@@ -19,8 +20,9 @@ import { logService } from './log.ts';
 // sends a 1-way message. Each returns what the history records: ok (answered), fail (certainly not executed) or
 // info (may have been executed). Under exactly-once, calls left unsettled by a crash are resent after a restart.
 
-const Outcome = z.object({
-  outcome: z.enum(['ok', 'fail', 'info']),
+/** What the history records of one op (the outcome's values are `Outcome`, nodes/rpc/outcome.ts). */
+const OpResult = z.object({
+  outcome: z.enum(OUTCOMES),
   error: z.string().optional(),
   /** The message keys the call went out under (one, or one per transmission with fresh ids). */
   keys: z.array(z.object({ from: z.string(), seq: z.number().int() })).optional(),
@@ -33,8 +35,8 @@ const Outcome = z.object({
 const Op = z.object({ id: z.string().min(1), body: z.string(), digest: z.string() });
 
 export const workloadService = defineService('workload', {
-  append: { args: Op, result: Outcome },
-  send: { args: Op.extend({ node: z.string().min(1), mbox: z.string().min(1).default('inbox') }), result: Outcome },
+  append: { args: Op, result: OpResult },
+  send: { args: Op.extend({ node: z.string().min(1), mbox: z.string().min(1).default('inbox') }), result: OpResult },
   /**
    * A competing receiver on another node's mailbox: takes its head message under a lease of `leaseMs` and does not
    * consume it (it stands for a receiver that fails before acting), so the lease expires and the owner's consumers
@@ -47,7 +49,7 @@ export const workloadService = defineService('workload', {
       leaseMs: z.number().int().positive(),
       timeoutMs: z.number().int().nonnegative(),
     }),
-    result: Outcome.extend({
+    result: OpResult.extend({
       got: z
         .object({ id: z.string().optional(), key: z.object({ from: z.string(), seq: z.number() }), receiver: z.string(), takenAt: z.number(), leaseUntil: z.number() })
         .optional(),
@@ -84,19 +86,19 @@ const ANSWER_MARGIN_MS = 250;
 
 registerProgram('client', async (node) => {
   const options = Options.parse(node.config.options);
-  const semantics = await semanticsOf(node);
+  const stores = await deliveryStoresOf(node);
   const names = useNameService(node);
   const binder: Binder = options.target ? staticBinder(options.target) : names ? names.binder : missingBinder();
   const setupFor = (deadlineMs: number): CallSetup => ({
     caller: callerFromNode(node),
     binder,
-    behaviour: semantics.behaviour,
-    policy: semantics.policy,
-    random: semantics.random,
-    outbox: semantics.outbox,
+    behaviour: stores.behaviour,
+    policy: stores.policy,
+    random: stores.random,
+    outbox: stores.outbox,
     deadlineMs,
-    rtt: semantics.rtt,
-    revival: semantics.revival,
+    rtt: stores.rtt,
+    revival: stores.revival,
   });
   const innerDeadline = (outer: number) => Math.max(1, Math.min(options.deadlineMs, outer - Date.now() - ANSWER_MARGIN_MS));
 
@@ -111,23 +113,23 @@ registerProgram('client', async (node) => {
           if (!keys.some((k) => k.seq === key.seq)) keys.push(key);
           node.log('call-out', { op: op.id, key, attempt, to });
         };
-        const log = clientStub(logService, callerFromNode(node), { semantics, binder, deadlineMs: innerDeadline(call.deadline), onTransmit });
+        const log = clientStub(logService, callerFromNode(node), { stores, binder, deadlineMs: innerDeadline(call.deadline), onTransmit });
         try {
           await log.append(op);
           return { outcome: 'ok' as const, keys, answer: 'result' };
         } catch (error) {
           // The server says this key ran and was settled long ago: an honest sender never hears that for a call
           // it is still making, so a client believes it (which is how `seq-restart` turns into lost appends).
-          if (error instanceof RemoteError && error.code === 'duplicate') return { outcome: 'ok' as const, keys, answer: 'duplicate-forgotten' };
-          return { ...failedOutcome(error, semantics.behaviour), keys, ...(error instanceof RemoteError ? { answer: `error:${error.code}` } : {}) };
+          if (error instanceof RemoteError && provesRan(error.code)) return { outcome: 'ok' as const, keys, answer: 'duplicate-forgotten' };
+          return { ...failedOutcome(error, stores.behaviour), keys, ...(error instanceof RemoteError ? { answer: `error:${error.code}` } : {}) };
         }
       },
       send: async ({ id, body, digest, node: to, mbox }, call) => {
         try {
-          await sendOneWay(node, semantics, { node: to, mbox }, { id, body, digest }, innerDeadline(call.deadline));
+          await sendOneWay(node, stores, { node: to, mbox }, { id, body, digest }, innerDeadline(call.deadline));
           return { outcome: 'ok' as const };
         } catch (error) {
-          return failedOutcome(error, semantics.behaviour);
+          return failedOutcome(error, stores.behaviour);
         }
       },
       receive: async ({ node: owner, mbox, leaseMs, timeoutMs }) => {
@@ -148,20 +150,20 @@ registerProgram('client', async (node) => {
         } catch (error) {
           if (error instanceof ReceiveTimeout) return { outcome: 'ok' as const };
           // Never sent: certainly holds nothing. Anything else may hold a message under a lease it will lose.
-          const failed = failedOutcome(error, semantics.behaviour);
+          const failed = failedOutcome(error, stores.behaviour);
           return { ...failed, outcome: error instanceof NotSent ? ('fail' as const) : ('info' as const) };
         }
       },
-      unsettled: async () => ({ unsettled: semantics.outbox.unsettledCount }),
+      unsettled: async () => ({ unsettled: stores.outbox.unsettledCount }),
     },
     { semantics: false, workers: options.workloadWorkers },
   );
 
-  for (const entry of semantics.outbox.recovered) {
-    if (entry.message.type === 'call') void resumeCall(setupFor(semantics.policy.giveUpMs), entry.seq, entry.target, entry.message);
-    else void resumeOneWay(node, semantics, entry.seq, entry.message);
+  for (const entry of stores.outbox.recovered) {
+    if (entry.message.type === 'call') void resumeCall(setupFor(stores.policy.giveUpMs), entry.seq, entry.target, entry.message);
+    else void resumeOneWay(node, stores, entry.seq, entry.message);
   }
-  if (semantics.outbox.recovered.length > 0) node.log('outbox-resumed', { unsettled: semantics.outbox.recovered.length });
+  if (stores.outbox.recovered.length > 0) node.log('outbox-resumed', { unsettled: stores.outbox.recovered.length });
 });
 
 function missingBinder(): Binder {

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ReceiveTimeout, NodeStopped } from '../errors.ts';
 import type { Node, SendUntil } from '../node.ts';
+import { sleep } from '../time.ts';
 import { registerProgram } from './index.ts';
 
 // The notes' 1-way example: a producer puts cokes into the machine's mailbox, a consumer drinks them. Neither
@@ -57,5 +58,3 @@ registerProgram('coke-consumer', (node: Node) => {
     }
   })();
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -3,7 +3,7 @@ import { NodeStopped, ReceiveTimeout } from '../errors.ts';
 import type { Node } from '../node.ts';
 import { installAdmission, lowWaterOf } from '../semantics/admission.ts';
 import { isIntact } from '../semantics/integrity.ts';
-import { semanticsOf, type NodeSemantics } from '../semantics/node-semantics.ts';
+import { deliveryStoresOf, type DeliveryStores } from '../semantics/delivery-stores.ts';
 import { registerProgram } from './index.ts';
 import { serveLog } from './log.ts';
 
@@ -25,19 +25,19 @@ const Body = z.object({ id: z.string(), body: z.string(), digest: z.string() });
 
 registerProgram('consumer', async (node) => {
   const options = Options.parse(node.config.options);
-  const semantics = await semanticsOf(node);
-  installAdmission(node, semantics);
+  const stores = await deliveryStoresOf(node);
+  installAdmission(node, stores);
   // The sender's low-water mark says "stored here", not "consumed": a message below it may still wait in the
   // mailbox or come back from an expired lease, so the table must not forget its key while it is held.
   const mailbox = node.mailbox(options.mbox);
-  semantics.executions.dedup?.keepHeld((from) => mailbox.oldestHeld(from));
+  stores.executions.dedup?.keepHeld((from) => mailbox.oldestHeld(from));
   await serveLog(node);
-  for (let i = 1; i <= options.consumers; i++) void consume(node, semantics, options, `${node.id}/consumer-${i}`);
+  for (let i = 1; i <= options.consumers; i++) void consume(node, stores, options, `${node.id}/consumer-${i}`);
   node.log('consuming', { mbox: options.mbox, consumers: options.consumers });
 });
 
-async function consume(node: Node, semantics: NodeSemantics, options: z.infer<typeof Options>, receiver: string): Promise<void> {
-  const dedup = semantics.executions.dedup;
+async function consume(node: Node, stores: DeliveryStores, options: z.infer<typeof Options>, receiver: string): Promise<void> {
+  const dedup = stores.executions.dedup;
   for (;;) {
     let delivery;
     try {
@@ -67,7 +67,7 @@ async function consume(node: Node, semantics: NodeSemantics, options: z.infer<ty
           leaseUntil: delivery.leaseUntil,
           ...(delivery.copy !== undefined ? { copy: delivery.copy } : {}),
         };
-        await semantics.executions.commit(delivery.id, {}, [execution], lowWaterOf(delivery.body));
+        await stores.executions.commit(delivery.id, {}, [execution], lowWaterOf(delivery.body));
       }
       if (admission?.kind === 'new') admission.finish({});
       await delivery.done();

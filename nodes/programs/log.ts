@@ -4,7 +4,7 @@ import { useNameService } from '../names/client.ts';
 import { serveService } from '../rpc/server.ts';
 import { defineService } from '../rpc/service.ts';
 import { isIntact } from '../semantics/integrity.ts';
-import { semanticsOf } from '../semantics/node-semantics.ts';
+import { deliveryStoresOf } from '../semantics/delivery-stores.ts';
 import { registerProgram } from './index.ts';
 
 // Program `log`: the append-only log whose effects are countable. Every execution of `append` is recorded
@@ -52,7 +52,7 @@ const served = new WeakSet<Node>();
 export async function serveLog(node: Node): Promise<void> {
   if (served.has(node)) return;
   served.add(node);
-  const { executions } = await semanticsOf(node);
+  const { executions } = await deliveryStoresOf(node);
   const { appendDelayMs } = Options.parse({ appendDelayMs: node.config.options.appendDelayMs });
   await serveService(node, logService, {
     append: async ({ id, body, digest }, call) => {

@@ -3,13 +3,14 @@ import { ConnectionLost, NotSent, RemoteError, Timeout } from '../errors.ts';
 import { retransmitDelay, type RetransmitPolicy } from '../semantics/backoff.ts';
 import type { CallKey } from '../semantics/dedup.ts';
 import type { Outbox } from '../semantics/outbox.ts';
-import type { Random } from '../semantics/random.ts';
+import type { Random } from '../random.ts';
 import type { RttEstimator } from '../semantics/rtt.ts';
 import type { ServerRevival } from '../semantics/revival.ts';
 import type { Behaviour } from '../semantics/settings.ts';
 import type { Binder } from './binder.ts';
 import type { Caller } from './caller.ts';
-import { CallGaveUp, CallNotSent, CallTimeout, NOT_EXECUTED_CODES } from './errors.ts';
+import { isDefinite } from '../error-codes.ts';
+import { CallGaveUp, CallNotSent, CallTimeout } from './errors.ts';
 
 // One remote call under a delivery setting: the notes' request/acknowledge protocol with the reply as the
 // acknowledgement. The call keeps one key (from, seq) for all its transmissions, so a deduplicating server can
@@ -267,7 +268,7 @@ class Transmissions {
       if (this.exhausted && this.inFlight === 0) return this.fail(this.unanswered('gave-up'));
       return this.waitForRevival(node);
     }
-    if (NOT_EXECUTED_CODES.has(error.code)) {
+    if (isDefinite(error.code)) {
       this.mayHaveArrived.set(node, (this.mayHaveArrived.get(node) ?? 1) - 1);
       if (this.maybeDelivered) {
         return this.fail(new CallGaveUp(this.target.service, this.target.procedure, node, this.attempts, `${error.code} on a retransmission`));

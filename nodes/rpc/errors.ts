@@ -30,16 +30,3 @@ export class NoServer extends NotSent {
     super(`no server for service ${service}: ${detail}`);
   }
 }
-
-/** Reply error codes that prove the procedure did not run (rejected before it was called). */
-export const NOT_EXECUTED_CODES = new Set([
-  'invalid-args',
-  'invalid',
-  'permission-denied',
-  'unauthenticated',
-  'no-such-service',
-  'no-such-procedure',
-  'deadline-exceeded',
-  'overloaded',
-  'not-sent',
-]);

@@ -1,8 +1,10 @@
 import { NotSent, RemoteError } from '../errors.ts';
 import type { Behaviour } from '../semantics/settings.ts';
-import { NOT_EXECUTED_CODES } from './errors.ts';
+import { isDefinite } from '../error-codes.ts';
 
-export type Outcome = 'ok' | 'fail' | 'info';
+/** A history's outcomes: `ok` (it happened), `fail` (it certainly did not), `info` (it may have). */
+export const OUTCOMES = ['ok', 'fail', 'info'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 
 /**
  * What a failed call or send means for a history: `fail` only when it certainly did not take effect (it never
@@ -12,7 +14,7 @@ export type Outcome = 'ok' | 'fail' | 'info';
 export function outcomeOf(error: unknown, behaviour: Behaviour): Exclude<Outcome, 'ok'> {
   if (behaviour.unknownReportedAsFail) return 'fail';
   if (error instanceof NotSent) return 'fail';
-  if (error instanceof RemoteError && NOT_EXECUTED_CODES.has(error.code)) return 'fail';
+  if (error instanceof RemoteError && isDefinite(error.code)) return 'fail';
   return 'info';
 }
 

@@ -1,9 +1,9 @@
 import { NodeStopped } from '../errors.ts';
 import type { Node } from '../node.ts';
 import { secureNode, isPermitted } from '../names/credentials.ts';
-import type { Admission, CachedReply, CallKey } from '../semantics/dedup.ts';
+import type { DedupLookup, CachedReply, CallKey } from '../semantics/dedup.ts';
 import type { Execution } from '../semantics/executions.ts';
-import { semanticsOf, type NodeSemantics } from '../semantics/node-semantics.ts';
+import { deliveryStoresOf, type DeliveryStores } from '../semantics/delivery-stores.ts';
 import { registerMessage } from '../wire/messages.ts';
 import { CallRequest } from './call.ts';
 import { check, type CallContext, type ServiceDecl, type ServiceImpl } from './service.ts';
@@ -29,7 +29,7 @@ interface QueuedCall {
   caller: string;
   args: unknown;
   /** Set when the call is governed by the dedup table: finish it with the reply. */
-  admission?: Extract<Admission, { kind: 'new' }>;
+  admission?: Extract<DedupLookup, { kind: 'new' }>;
   reply(answer: object): void;
 }
 
@@ -38,7 +38,7 @@ interface Served {
   impl: Record<string, (args: unknown, context: CallContext) => unknown>;
   /** Whether the node's delivery setting applies (dedup, durable execution records). */
   governed: boolean;
-  semantics: NodeSemantics;
+  stores: DeliveryStores;
 }
 
 /** Delay of the journal commit under `ack-before-durable`: a crash inside it loses an acknowledged effect. */
@@ -52,7 +52,7 @@ const servedOn = new WeakMap<Node, Map<string, Served>>();
 let queuedCalls = 0;
 
 export async function serveService<S extends ServiceDecl>(node: Node, decl: S, impl: ServiceImpl<S>, options: ServeOptions = {}): Promise<void> {
-  const semantics = await semanticsOf(node);
+  const stores = await deliveryStoresOf(node);
   secureNode(node);
   let services = servedOn.get(node);
   if (!services) {
@@ -62,11 +62,11 @@ export async function serveService<S extends ServiceDecl>(node: Node, decl: S, i
     node.handle('call', (message, ctx) => admitCall(node, table, message as unknown as CallRequest, ctx));
   }
   if (services.has(decl.name)) throw new Error(`service ${decl.name} is already served on node ${node.id}`);
-  services.set(decl.name, { decl, impl: impl as Served['impl'], governed: options.semantics ?? true, semantics });
+  services.set(decl.name, { decl, impl: impl as Served['impl'], governed: options.semantics ?? true, stores });
   node.mailbox(`svc:${decl.name}`, { internal: true });
   const workers = options.workers ?? node.config.workers;
   for (let i = 1; i <= workers; i++) void work(node, decl.name, services.get(decl.name)!, `${node.id}/worker-${i}`);
-  node.log('serving', { service: decl.name, workers, semantics: semantics.behaviour.semantics });
+  node.log('serving', { service: decl.name, workers, semantics: stores.behaviour.semantics });
 }
 
 function admitCall(node: Node, services: Map<string, Served>, message: CallRequest, ctx: { peer: string; reply(answer: object): void }): void {
@@ -89,7 +89,7 @@ function admitCall(node: Node, services: Map<string, Served>, message: CallReque
   // queue's length: the call it copies may have run, so the caller must get that call's answer, never a refusal
   // that says "not run". Copies take no worker either: a worker waiting for the running copy would sit idle
   // while the queue grows (retransmissions under load would starve the server).
-  const dedup = served.governed && !procedure.readOnly ? served.semantics.executions.dedup : undefined;
+  const dedup = served.governed && !procedure.readOnly ? served.stores.executions.dedup : undefined;
   const known = dedup?.recall(call.key, call.lowWater);
   const send = (answer: CachedReply) => ctx.reply({ type: 'reply', key: call.key, ...answer });
   if (known) {
@@ -151,7 +151,7 @@ async function runCall(node: Node, served: Served, worker: string, queued: Queue
   };
   const reply = await execute(served, call.proc, queued.args, context);
   if (served.governed && !served.decl.procedures[call.proc]!.readOnly) {
-    await commit(node, served.semantics, call.key, reply, executions, call.lowWater, send);
+    await commit(node, served.stores, call.key, reply, executions, call.lowWater, send);
   } else {
     send(reply);
   }
@@ -177,24 +177,24 @@ async function execute(served: Served, proc: string, args: unknown, context: Cal
  */
 async function commit(
   node: Node,
-  semantics: NodeSemantics,
+  stores: DeliveryStores,
   key: CallKey,
   reply: CachedReply,
   executions: Execution[],
   lowWater: number | undefined,
   send: (answer: CachedReply) => void,
 ): Promise<void> {
-  const needed = executions.length > 0 || semantics.behaviour.durableDedup;
+  const needed = executions.length > 0 || stores.behaviour.durableDedup;
   if (!needed) return send(reply);
-  if (semantics.behaviour.ackBeforeDurable) {
+  if (stores.behaviour.ackBeforeDurable) {
     send(reply);
     setTimeout(() => {
-      semantics.executions.commit(key, reply, executions, lowWater).catch((error: Error) => node.log('journal-error', { error: error.message }));
+      stores.executions.commit(key, reply, executions, lowWater).catch((error: Error) => node.log('journal-error', { error: error.message }));
     }, DEFERRED_COMMIT_MS);
     return;
   }
   try {
-    await semantics.executions.commit(key, reply, executions, lowWater);
+    await stores.executions.commit(key, reply, executions, lowWater);
   } catch (error) {
     // Not on disk: no reply, so the caller retransmits or reports the call as indeterminate.
     node.log('journal-error', { key, error: (error as Error).message });

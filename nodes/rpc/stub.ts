@@ -1,7 +1,7 @@
 import { DEFAULT_RETRANSMIT, type RetransmitPolicy } from '../semantics/backoff.ts';
 import { Outbox } from '../semantics/outbox.ts';
-import type { Random } from '../semantics/random.ts';
-import type { NodeSemantics } from '../semantics/node-semantics.ts';
+import type { Random } from '../random.ts';
+import type { DeliveryStores } from '../semantics/delivery-stores.ts';
 import { behaviourOf, type Behaviour } from '../semantics/settings.ts';
 import { staticBinder, type Binder } from './binder.ts';
 import type { Caller } from './caller.ts';
@@ -38,10 +38,10 @@ export interface StubOptions {
   outbox?: Outbox;
   random?: Random;
   /**
-   * Calls under a node's delivery setting (`semanticsOf(node)`): its behaviour, retransmission policy, jitter,
+   * Calls under a node's delivery setting (`deliveryStoresOf(node)`): its behaviour, retransmission policy, jitter,
    * outbox, round-trip estimate and server revival. The fields above, when given, take precedence.
    */
-  semantics?: NodeSemantics;
+  stores?: DeliveryStores;
   onTransmit?: CallSetup['onTransmit'];
 }
 
@@ -53,17 +53,17 @@ export interface StubOptions {
 export function clientStub<S extends ServiceDecl>(decl: S, caller: Caller, options: StubOptions = {}): ClientStub<S> {
   const binder = options.binder ?? (options.target ? staticBinder(options.target) : undefined);
   if (!binder) throw new Error(`clientStub(${decl.name}): give a target node or a binder`);
-  const { semantics } = options;
+  const { stores } = options;
   const setup: CallSetup = {
     caller,
     binder,
-    behaviour: options.behaviour ?? semantics?.behaviour ?? behaviourOf('at-most-once'),
-    policy: options.retransmit ?? semantics?.policy ?? DEFAULT_RETRANSMIT,
-    random: options.random ?? semantics?.random ?? Math.random,
-    outbox: options.outbox ?? semantics?.outbox ?? outboxOf(caller.identity),
+    behaviour: options.behaviour ?? stores?.behaviour ?? behaviourOf('at-most-once'),
+    policy: options.retransmit ?? stores?.policy ?? DEFAULT_RETRANSMIT,
+    random: options.random ?? stores?.random ?? Math.random,
+    outbox: options.outbox ?? stores?.outbox ?? outboxOf(caller.identity),
     deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
-    rtt: semantics?.rtt,
-    revival: semantics?.revival,
+    rtt: stores?.rtt,
+    revival: stores?.revival,
     onTransmit: options.onTransmit,
   };
   const stub: Record<string, (args: unknown) => Promise<unknown>> = {};

@@ -1,6 +1,6 @@
 import type { Node } from '../node.ts';
 import type { CallKey } from './dedup.ts';
-import type { NodeSemantics } from './node-semantics.ts';
+import type { DeliveryStores } from './delivery-stores.ts';
 
 // The receiving side of 1-way messages under the deduplicating settings: a copy of a message that is already
 // queued here, or was already acted on, is acknowledged again but not queued twice. The queued set lives in
@@ -9,8 +9,8 @@ import type { NodeSemantics } from './node-semantics.ts';
 
 const installed = new WeakSet<Node>();
 
-export function installAdmission(node: Node, semantics: NodeSemantics): void {
-  const dedup = semantics.executions.dedup;
+export function installAdmission(node: Node, stores: DeliveryStores): void {
+  const dedup = stores.executions.dedup;
   if (!dedup || installed.has(node)) return;
   installed.add(node);
   const queued = new Map<string, { lowWater: number; seqs: Set<number> }>();

@@ -1,4 +1,4 @@
-import type { Random } from './random.ts';
+import type { Random } from '../random.ts';
 
 /** `config.retransmit`: exponential backoff with jitter, capped in attempts and in time. */
 export interface RetransmitPolicy {

@@ -17,7 +17,8 @@ export interface CachedReply {
   error?: { code: string; message: string };
 }
 
-export type Admission =
+/** What the dedup table says of a call key: a new call (admitted, to be finished), or a copy of a known one. */
+export type DedupLookup =
   | { kind: 'new'; finish(reply: CachedReply): void }
   | { kind: 'running'; reply: Promise<CachedReply> }
   | { kind: 'done'; reply: CachedReply }
@@ -59,7 +60,7 @@ export class DedupTable {
     return held === undefined ? lowWater : Math.min(lowWater, held);
   }
 
-  admit(key: CallKey, lowWater?: number): Admission {
+  admit(key: CallKey, lowWater?: number): DedupLookup {
     return this.recall(key, lowWater) ?? this.start(key);
   }
 
@@ -68,7 +69,7 @@ export class DedupTable {
    * has never seen. A server answers a known key before any other check: a copy of a call that may have run
    * must get that call's answer, never a refusal.
    */
-  recall(key: CallKey, lowWater?: number): Exclude<Admission, { kind: 'new' }> | undefined {
+  recall(key: CallKey, lowWater?: number): Exclude<DedupLookup, { kind: 'new' }> | undefined {
     const sender = this.sender(key.from);
     if (lowWater !== undefined) this.advance(key.from, sender, lowWater);
     const entry = sender.entries.get(key.seq);
@@ -79,7 +80,7 @@ export class DedupTable {
   }
 
   /** Register an unknown key as running; its copies wait for the reply given to `finish`. */
-  start(key: CallKey): Extract<Admission, { kind: 'new' }> {
+  start(key: CallKey): Extract<DedupLookup, { kind: 'new' }> {
     const sender = this.sender(key.from);
     let settle!: (reply: CachedReply) => void;
     const reply = new Promise<CachedReply>((resolve) => (settle = resolve));

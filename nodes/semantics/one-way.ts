@@ -1,8 +1,10 @@
-import { ConnectionLost, MailboxFull, NotSent, RemoteError, Timeout } from '../errors.ts';
+import { ConnectionLost, NotSent, RemoteError, Timeout } from '../errors.ts';
 import type { Node } from '../node.ts';
-import { CallGaveUp, CallNotSent, CallTimeout, NOT_EXECUTED_CODES } from '../rpc/errors.ts';
+import { isDefinite } from '../error-codes.ts';
+import { CallGaveUp, CallNotSent, CallTimeout } from '../rpc/errors.ts';
 import { retransmitDelay } from './backoff.ts';
-import type { NodeSemantics } from './node-semantics.ts';
+import type { DeliveryStores } from './delivery-stores.ts';
+import { retransmit } from './retransmitter.ts';
 
 // A 1-way message under a delivery setting: the notes' (msg, msgId) / (ack, msgId) protocol with a timer.
 // The ack is the destination's `remote` acknowledgement (buffered, durably with a data dir). The id stays the
@@ -13,8 +15,6 @@ export interface OneWayTarget {
   node: string;
   mbox: string;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** What the caller may conclude when it stops waiting, and its way to stop a delivery that never left. */
 interface DeliveryState {
@@ -33,15 +33,15 @@ interface DeliveryState {
  * message that may have left until it is acknowledged or its give-up time (docs/SEMANTICS.md, a call whose caller
  * gave up), so the message stays unsettled in the outbox until then.
  */
-export async function sendOneWay(node: Node, semantics: NodeSemantics, to: OneWayTarget, body: Record<string, unknown>, deadlineMs: number): Promise<void> {
-  const { outbox, behaviour, policy } = semantics;
+export async function sendOneWay(node: Node, stores: DeliveryStores, to: OneWayTarget, body: Record<string, unknown>, deadlineMs: number): Promise<void> {
+  const { outbox, behaviour, policy } = stores;
   const seq = await outbox.next();
   const message = { ...body, lowWater: outbox.lowWater() };
   await outbox.track({ seq, target: to.node, message: { type: 'send', to, body: message } });
   const seqs = [seq];
   const state: DeliveryState = { maybeDelivered: false, sending: false, stopped: false, lastError: '' };
   const deliverMs = behaviour.retransmits ? policy.giveUpMs : deadlineMs;
-  const delivery = transmit(node, semantics, to, message, seqs, Date.now() + deliverMs, state).finally(() => {
+  const delivery = transmit(node, stores, to, message, seqs, Date.now() + deliverMs, state).finally(() => {
     for (const s of seqs) outbox.settle(s);
   });
   if (deliverMs <= deadlineMs) return delivery;
@@ -60,52 +60,55 @@ export async function sendOneWay(node: Node, semantics: NodeSemantics, to: OneWa
 }
 
 /** Retransmit a message that was unsettled when this sender last stopped (exactly-once's durable outbox). */
-export async function resumeOneWay(node: Node, semantics: NodeSemantics, seq: number, message: Record<string, unknown>): Promise<void> {
+export async function resumeOneWay(node: Node, stores: DeliveryStores, seq: number, message: Record<string, unknown>): Promise<void> {
   const to = message.to as OneWayTarget;
   const seqs = [seq];
   const state: DeliveryState = { maybeDelivered: false, sending: false, stopped: false, lastError: '' };
   try {
-    await transmit(node, semantics, to, message.body as Record<string, unknown>, seqs, Date.now() + semantics.policy.giveUpMs, state);
+    await transmit(node, stores, to, message.body as Record<string, unknown>, seqs, Date.now() + stores.policy.giveUpMs, state);
   } catch {
     // Indeterminate either way; the receiver's dedup keeps it from being applied twice.
   } finally {
-    semantics.outbox.settle(seq);
+    stores.outbox.settle(seq);
   }
 }
 
 async function transmit(
   node: Node,
-  semantics: NodeSemantics,
+  stores: DeliveryStores,
   to: OneWayTarget,
   body: Record<string, unknown>,
   seqs: number[],
   giveUpAt: number,
   state: DeliveryState,
 ): Promise<void> {
-  const { outbox, behaviour, policy, random } = semantics;
-  for (let attempt = 1; ; attempt++) {
-    const seq = behaviour.freshIdPerRetransmit && attempt > 1 ? await outbox.next() : seqs[0]!;
-    if (!seqs.includes(seq)) seqs.push(seq);
-    if (state.stopped) throw new CallNotSent('send', to.mbox, [to.node], state.lastError);
-    const left = giveUpAt - Date.now();
-    const attemptMs = behaviour.retransmits ? Math.min(left, Math.max(100, 4 * retransmitDelay(policy, attempt, random))) : left;
-    state.sending = true;
-    try {
-      await node.send(to, body, { until: 'remote', timeoutMs: Math.max(1, attemptMs), id: { from: node.id, seq } });
-      return;
-    } catch (error) {
+  const { outbox, behaviour, policy, random } = stores;
+  const limits = { attempts: behaviour.retransmits ? policy.maxAttempts : 1, giveUpAt, stopped: () => state.stopped };
+  const sent = await retransmit(
+    policy,
+    random,
+    limits,
+    async (attempt) => {
+      const seq = behaviour.freshIdPerRetransmit && attempt > 1 ? await outbox.next() : seqs[0]!;
+      if (!seqs.includes(seq)) seqs.push(seq);
+      const left = giveUpAt - Date.now();
+      const attemptMs = behaviour.retransmits ? Math.min(left, Math.max(100, 4 * retransmitDelay(policy, attempt, random))) : left;
+      state.sending = true;
+      try {
+        await node.send(to, body, { until: 'remote', timeoutMs: Math.max(1, attemptMs), id: { from: node.id, seq } });
+      } finally {
+        state.sending = false;
+      }
+    },
+    (error, attempt) => {
       state.lastError = (error as Error).message;
       if (error instanceof Timeout || error instanceof ConnectionLost) state.maybeDelivered = true;
-      else if (error instanceof RemoteError && !(error instanceof MailboxFull) && !NOT_EXECUTED_CODES.has(error.code)) {
+      else if (error instanceof RemoteError && !isDefinite(error.code)) {
         throw state.maybeDelivered ? new CallGaveUp('send', to.mbox, to.node, attempt, error.message) : error;
       } else if (!(error instanceof NotSent) && !(error instanceof RemoteError)) throw error;
-    } finally {
-      state.sending = false;
-    }
-    if (!behaviour.retransmits || attempt >= policy.maxAttempts || Date.now() >= giveUpAt) {
-      if (!state.maybeDelivered) throw new CallNotSent('send', to.mbox, [to.node], state.lastError);
-      throw new CallGaveUp('send', to.mbox, to.node, attempt, state.lastError);
-    }
-    await sleep(Math.min(retransmitDelay(policy, attempt, random), Math.max(0, giveUpAt - Date.now())));
-  }
+    },
+  );
+  if (sent.delivered) return;
+  if (!state.maybeDelivered) throw new CallNotSent('send', to.mbox, [to.node], state.lastError);
+  throw new CallGaveUp('send', to.mbox, to.node, sent.attempts, state.lastError);
 }

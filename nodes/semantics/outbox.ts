@@ -1,5 +1,6 @@
 import type { Journal } from '../journal/journal.ts';
 import { log } from '../log.ts';
+import { clockSequenceStart } from '../sequence-start.ts';
 import type { JournalOpener } from './executions.ts';
 import type { Behaviour } from './settings.ts';
 
@@ -10,8 +11,6 @@ export interface OutboxEntry {
   target: string;
   message: Record<string, unknown>;
 }
-
-let lastClockStart = 0;
 
 type OutboxRecord =
   | { t: 'reserve'; upto: number }
@@ -48,9 +47,7 @@ export class Outbox {
 
   /** Numbers from the clock (microseconds), so a restarted sender still never reuses one; nothing on disk. */
   static inMemory(): Outbox {
-    // Two outboxes made in the same millisecond must not start at the same number.
-    lastClockStart = Math.max(Date.now() * 1000, lastClockStart + 1_000_000);
-    return new Outbox(undefined, lastClockStart);
+    return new Outbox(undefined, clockSequenceStart());
   }
 
   static async open(behaviour: Behaviour, journals: JournalOpener | undefined): Promise<Outbox> {

@@ -38,6 +38,10 @@ export interface Behaviour {
   sequenceRestartsAtZero: boolean;
   /** A call whose outcome is unknown is reported as failed instead of indeterminate (`give-up-as-fail`). */
   unknownReportedAsFail: boolean;
+  /** Frames are checked against their CRC-32C (false: `skip-checksum` takes corrupt frames). */
+  verifiesChecksum: boolean;
+  /** Concurrent receivers of one mailbox may be handed the same message (`shared-receive`). */
+  sharedReceive: boolean;
 }
 
 export function parseSemantics(name: string): Semantics {
@@ -68,5 +72,7 @@ export function behaviourOf(semanticsName: string, bugName?: string): Behaviour 
     freshIdPerRetransmit: bug === 'fresh-id-per-retransmit',
     sequenceRestartsAtZero: bug === 'seq-restart',
     unknownReportedAsFail: bug === 'give-up-as-fail',
+    verifiesChecksum: bug !== 'skip-checksum',
+    sharedReceive: bug === 'shared-receive',
   };
 }

@@ -1,10 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ERROR_CODES, type ErrorCodeDecl } from '../../nodes/error-codes.ts';
 import { LOG_EVENTS } from '../../nodes/log-events.ts';
 import { REQUEST_TYPES } from '../../nodes/wire/messages.ts';
 
 // The tables of docs/PROTOCOL.md that are written from the registries the node uses: the request types
-// (nodes/wire/messages.ts) and the log events (nodes/log-events.ts). `npx tsx test/protocol/doc-tables.ts`
+// (nodes/wire/messages.ts), the log events (nodes/log-events.ts) and the error codes (nodes/error-codes.ts). `npx tsx test/protocol/doc-tables.ts`
 // rewrites them in place; test/protocol/docs.test.ts fails while the file differs from what this writes.
 
 export const PROTOCOL_MD = fileURLToPath(new URL('../../docs/PROTOCOL.md', import.meta.url));
@@ -24,10 +25,27 @@ function logEventsTable(): string {
   return ['| event | when | fields | logged by |', '|---|---|---|---|', ...rows].join('\n');
 }
 
+/** What a history records for a call that ended with a code: `fail` only when it certainly did not run. */
+export function historyOf(decl: ErrorCodeDecl): 'ok' | 'fail' | 'info' {
+  if (decl.definite) return 'fail';
+  return decl.provesRan ? 'ok' : 'info';
+}
+
+/** The codes from one source; with the history column for the codes that end a call (RPC replies). */
+function errorCodesTable(from: ErrorCodeDecl['from'], withHistory: boolean): string {
+  const rows = Object.entries(ERROR_CODES as Record<string, ErrorCodeDecl>)
+    .filter(([, decl]) => decl.from === from)
+    .map(([code, decl]) => `| \`${code}\` | ${cell(decl.doc)} | ${decl.definite ? 'yes' : 'no'} |${withHistory ? ` \`${historyOf(decl)}\` |` : ''}`);
+  const head = withHistory ? ['| code | sent when | definite | history |', '|---|---|---|---|'] : ['| code | sent when | definite |', '|---|---|---|'];
+  return [...head, ...rows].join('\n');
+}
+
 /** Generated blocks by name: what sits between `<!-- generated:NAME -->` and `<!-- end generated:NAME -->`. */
 export const GENERATED: Record<string, () => string> = {
   'request-types': requestTypesTable,
   'log-events': logEventsTable,
+  'node-error-codes': () => errorCodesTable('node', false),
+  'reply-error-codes': () => errorCodesTable('rpc', true),
 };
 
 /** The document with every generated block rewritten; throws if a block's markers are missing. */

@@ -1,5 +1,5 @@
 import { afterAll, expect, it } from 'vitest';
-import { seededRandom } from '../../nodes/semantics/random.ts';
+import { seededRandom } from '../../nodes/random.ts';
 import { LogLab, sleep } from './log-lab.ts';
 
 // exactly-once survives SIGKILLs of the receiver at random instants during a stream of appends: no op runs

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Journal } from '../../nodes/journal/journal.ts';
 import { DEFAULT_RETRANSMIT, retransmitDelay } from '../../nodes/semantics/backoff.ts';
 import { Outbox } from '../../nodes/semantics/outbox.ts';
-import { seededRandom } from '../../nodes/semantics/random.ts';
+import { seededRandom } from '../../nodes/random.ts';
 import { ServerRevival } from '../../nodes/semantics/revival.ts';
 import { RttEstimator } from '../../nodes/semantics/rtt.ts';
 import { behaviourOf } from '../../nodes/semantics/settings.ts';

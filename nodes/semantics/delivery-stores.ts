@@ -4,11 +4,11 @@ import { ExecutionStore } from './executions.ts';
 import { Outbox } from './outbox.ts';
 import { RttEstimator } from './rtt.ts';
 import { ServerRevival } from './revival.ts';
-import { randomForNode, type Random } from './random.ts';
+import { randomForNode, type Random } from '../random.ts';
 import { behaviourOf, type Behaviour } from './settings.ts';
 
 /** Everything delivery semantics keeps per node, shared by every program on it (servers, clients, consumers). */
-export interface NodeSemantics {
+export interface DeliveryStores {
   behaviour: Behaviour;
   policy: RetransmitPolicy;
   random: Random;
@@ -22,10 +22,10 @@ export interface NodeSemantics {
   revival: ServerRevival;
 }
 
-const perNode = new WeakMap<Node, Promise<NodeSemantics>>();
+const perNode = new WeakMap<Node, Promise<DeliveryStores>>();
 
 /** Opened once per node (journals can only be opened once), on first use. */
-export function semanticsOf(node: Node): Promise<NodeSemantics> {
+export function deliveryStoresOf(node: Node): Promise<DeliveryStores> {
   let opened = perNode.get(node);
   if (!opened) {
     opened = open(node);
@@ -34,7 +34,7 @@ export function semanticsOf(node: Node): Promise<NodeSemantics> {
   return opened;
 }
 
-async function open(node: Node): Promise<NodeSemantics> {
+async function open(node: Node): Promise<DeliveryStores> {
   const behaviour = behaviourOf(node.config.semantics, node.config.bug);
   const [executions, outbox] = await Promise.all([
     ExecutionStore.open(behaviour, node.journal),
