@@ -8,19 +8,18 @@ export interface WaitOptions {
   timeoutMs?: number;
   /** How often the predicate is asked (default 10 ms). */
   everyMs?: number;
-  /** What was awaited, for the error. */
-  what?: string | (() => string);
 }
 
-/** Resolves once `predicate` holds (it may be async); rejects after `timeoutMs` saying what was awaited. */
-export async function waitFor(predicate: () => boolean | Promise<boolean>, options: WaitOptions = {}): Promise<void> {
+/**
+ * Resolves true once `predicate` holds (it may be async), false once `timeoutMs` passed without it. It never
+ * throws: the test asserts the state after the wait, so that a failure says what was expected.
+ */
+export async function waitFor(predicate: () => boolean | Promise<boolean>, options: WaitOptions = {}): Promise<boolean> {
   const { timeoutMs = 10_000, everyMs = 10 } = options;
   const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) {
-      const what = typeof options.what === 'function' ? options.what() : (options.what ?? 'a condition');
-      throw new Error(`waited ${timeoutMs} ms for ${what}`);
-    }
+  for (;;) {
+    if (await predicate()) return true;
+    if (Date.now() > deadline) return false;
     await sleep(everyMs);
   }
 }

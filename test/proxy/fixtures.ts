@@ -134,7 +134,7 @@ export class Received {
   }
 
   async until(length: number, timeoutMs = 10_000): Promise<Buffer> {
-    await waitFor(() => this.bytes.length >= length, { timeoutMs, everyMs: 5, what: () => `received ${this.bytes.length} of ${length} bytes` });
+    if (!(await waitFor(() => this.bytes.length >= length, { timeoutMs, everyMs: 5 }))) throw new Error(`received ${this.bytes.length} of ${length} bytes`);
     return this.bytes;
   }
 

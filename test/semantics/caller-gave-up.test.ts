@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LogLab, sleep } from './log-lab.ts';
+import { sleep } from '../helpers/wait.ts';
+import { LogLab } from './log-lab.ts';
 
 // A call whose caller stopped waiting (its deadline passed while a fault held it) is indeterminate to the caller,
 // and under every retransmitting setting the sender goes on delivering it until acknowledged or its give-up time:

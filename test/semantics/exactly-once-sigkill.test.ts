@@ -1,6 +1,7 @@
 import { afterAll, expect, it } from 'vitest';
 import { seededRandom } from '../../nodes/semantics/random.ts';
-import { LogLab, sleep } from './log-lab.ts';
+import { sleep } from '../helpers/wait.ts';
+import { LogLab } from './log-lab.ts';
 
 // exactly-once survives SIGKILLs of the receiver at random instants during a stream of appends: no op runs
 // twice, and every op the harness saw acknowledged (ok) is in the log.

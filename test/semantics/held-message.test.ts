@@ -1,6 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { NodeClient } from '../../nodes/client.ts';
-import { LogLab, sleep } from './log-lab.ts';
+import { sleep } from '../helpers/wait.ts';
+import { LogLab } from './log-lab.ts';
 
 // Under exactly-once a 1-way message is settled at its sender once stored at the destination, so the sender's
 // low-water mark passes messages that still wait in the mailbox. A message that comes back from an expired lease

@@ -12,6 +12,7 @@ import type { ClientStub } from '../../nodes/rpc/service.ts';
 import { clientStub } from '../../nodes/rpc/stub.ts';
 import { bodyDigest } from '../../nodes/semantics/integrity.ts';
 import { startNode, type NodeProcess } from '../helpers/node-process.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 // A two-node lab for delivery-semantics tests: client node `a` (program client) calls the log on node `b`
 // through one proxy on link a->b, so tests can lose messages (upstream) or replies (downstream), and SIGKILL
@@ -110,6 +111,11 @@ export class LogLab {
     return counts;
   }
 
+  /** Resolves once node b has recorded an execution of op `id` (with its reply: one journal record). */
+  async executed(id: string, timeoutMs = 10_000): Promise<void> {
+    if (!(await waitFor(async () => (await this.counts()).has(id), { timeoutMs, everyMs: 20 }))) throw new Error(`no execution of ${id} on b within ${timeoutMs} ms`);
+  }
+
   /** Lose every message a->b ('upstream') or every reply b->a ('downstream') until the returned function runs. */
   async lose(stream: 'upstream' | 'downstream'): Promise<() => Promise<void>> {
     return this.toxic('drop_frames', stream, 1);
@@ -190,5 +196,3 @@ function clientSpec(options: LogLabOptions, root: string, proxyPort: number, por
 
 /** Retransmission fast enough for short tests, patient enough to outlast a restart on a loaded machine. */
 export const fastRetransmit = { retransmit: { initialMs: 20, maxMs: 150, maxAttempts: 100_000, giveUpMs: 60_000 } };
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

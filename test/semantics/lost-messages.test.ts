@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LogLab, sleep } from './log-lab.ts';
+import { sleep } from '../helpers/wait.ts';
+import { LogLab } from './log-lab.ts';
 
 // Each setting under lost messages (a->b upstream dropped) and lost replies (b->a downstream dropped): what the
 // history says (ok / fail / info) and how many times the log ran each op, against docs/SEMANTICS.md.
