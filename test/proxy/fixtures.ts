@@ -32,8 +32,8 @@ export class Fixtures {
    * through a sibling proxy to the same upstream that never gets a toxic, so that a test asserting that bytes did
    * *not* come back can first see a control's bytes come back on the same server in the same wait.
    */
-  async echoThroughProxy(options: { name?: string; seed?: number; client?: Toxiproxy } = {}): Promise<EchoThroughProxy> {
-    const toxiproxy = options.client ?? (await this.proxyServer(options.seed)).client;
+  async echoThroughProxy(options: { name?: string; seed?: number } = {}): Promise<EchoThroughProxy> {
+    const toxiproxy = (await this.proxyServer(options.seed)).client;
     const upstream = await this.echo();
     const name = options.name ?? 'echo';
     const proxy = await toxiproxy.createProxy({ name, listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstream}` });
