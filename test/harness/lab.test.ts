@@ -7,6 +7,7 @@ import { ProcessBackend } from '../../harness/backends/process.ts';
 import { Lab, NAME_SERVICE } from '../../harness/lab.ts';
 import { cutWire } from '../../harness/nemesis/cut-wire.ts';
 import { loseReplies } from '../../harness/nemesis/lose-replies.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const runDir = mkdtempSync(join(tmpdir(), 'chaoslab-lab-test-'));
 let lab: Lab | undefined;
@@ -77,8 +78,9 @@ describe('a lab on the process backend', () => {
 
     await lab.close();
     lab = undefined;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // close() returns once every node process has exited, the restarted n2 included.
     expect(started.filter(alive)).toEqual([]);
+    expect(childNodePids().filter((pid) => !before.has(pid))).toEqual([]);
   });
 
   it('starts and stops toxics and cut wires through the Toxiproxy API, and heal removes every one', async () => {
@@ -132,15 +134,12 @@ describe('chaoslab run interrupted', () => {
         deadline(60_000, 'the run to start its lab'),
       ]);
       let nodes: number[] = [];
-      for (let i = 0; i < 100 && nodes.length < 3; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        nodes = childNodePids(child.pid!);
-      }
+      await waitFor(() => (nodes = childNodePids(child.pid!)).length >= 3, { timeoutMs: 10_000, everyMs: 100 });
       expect(nodes.length).toBeGreaterThanOrEqual(3);
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGINT');
       expect(await Promise.race([exited, deadline(30_000, 'the run to exit')])).toBe(130);
-      for (let i = 0; i < 30 && nodes.some(alive); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      await waitFor(() => !nodes.some(alive), { timeoutMs: 3_000, everyMs: 20 });
       expect(nodes.filter(alive)).toEqual([]);
     } finally {
       child.kill('SIGKILL');

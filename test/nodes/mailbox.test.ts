@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LeaseExpired, ReceiveTimeout } from '../../nodes/errors.ts';
 import { Mailbox, type Envelope, type Lease } from '../../nodes/mailbox/mailbox.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 function recordingMailbox(capacity = 10) {
   const events: { event: string; receiver: string; seq: number; reason?: string }[] = [];
@@ -39,7 +40,7 @@ describe('mailbox', () => {
     mailbox.offer(envelope(1));
     mailbox.offer(envelope(2));
     const first = await mailbox.take({ receiver: 'slow', leaseMs: 50 });
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    await waitFor(() => events.some((e) => e.event === 'redeliver'), { timeoutMs: 5_000 });
     const second = await mailbox.take({ receiver: 'fast', leaseMs: 10_000 });
     expect(second.envelope.id.seq).toBe(first.envelope.id.seq);
     expect(second.envelope.deliveries).toBe(2);

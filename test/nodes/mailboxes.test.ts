@@ -6,6 +6,7 @@ import { NodeClient } from '../../nodes/client.ts';
 import { LeaseExpired, MailboxFull, ReceiveTimeout } from '../../nodes/errors.ts';
 import { reservePort } from '../../harness/backends/ports.ts';
 import { startNode, stopAllNodes } from '../helpers/node-process.ts';
+import { sleep } from '../helpers/wait.ts';
 
 // Mailboxes of real node processes, reached over TCP: competing receivers, leases, back-pressure, the three
 // send-return modes, and durability across SIGKILL.
@@ -25,8 +26,6 @@ afterEach(async () => {
 afterAll(async () => {
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('mailboxes of a node process', () => {
   it('gives every message to exactly one of several competing receivers', async () => {
@@ -94,7 +93,8 @@ describe('mailboxes of a node process', () => {
     await node.waitForCount((l) => l.event === 'drop' && l.reason === 'mailbox-full', 1);
     // A patient sender gets in as soon as a receiver makes room.
     const patient = sender.send('box', { n: 6 }, { timeoutMs: 20_000 });
-    await sleep(200);
+    // The patient sender was refused once too before the receiver makes room.
+    await node.waitForCount((l) => l.event === 'drop' && l.reason === 'mailbox-full', 2);
     const receiver = await client(node.address);
     const first = await receiver.receive('box', { timeoutMs: 2_000 });
     await first.done();
@@ -145,8 +145,16 @@ describe('mailboxes of a node process', () => {
     let resolved = false;
     const pending = control.request({ type: 'node-send', to: { node: 'dest', mbox: 'box' }, body: 'received', until: 'received' }, { timeoutMs: 20_000 });
     void pending.then(() => (resolved = true));
+    // Positive control: a `remote` send started after it, on the same path, returns in the same wait.
+    let controlReturned = false;
+    const controlSend = control.request({ type: 'node-send', to: { node: 'dest', mbox: 'control' }, body: 'control', until: 'remote' });
+    void controlSend.then(() => (controlReturned = true));
     await sleep(500);
+    await controlSend;
+    expect(controlReturned).toBe(true);
     expect(resolved).toBe(false);
+    // The message is at the destination, queued, and still the send has not returned.
+    expect(((await atDestination.stats()).mailboxes as Record<string, { queued: number }>).box!.queued).toBe(1);
     const taken = await atDestination.receive('box', { timeoutMs: 1_000 });
     const answer = await pending;
     expect(taken.body).toBe('received');

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startProxyServer } from '../../harness/proxy/server.ts';
-import { Fixtures, portOf, Received } from './fixtures.ts';
+import { addToxic, Fixtures, portOf, Received, updateProxy } from './fixtures.ts';
 
 const fixtures = new Fixtures();
 afterEach(() => fixtures.close());
@@ -141,7 +141,7 @@ describe('Toxiproxy HTTP API', () => {
     expect(Object.keys(proxies)).toEqual(['a', 'b']);
     expect(proxies.b!.enabled).toBe(false);
     const a = proxies.a!;
-    await a.addToxic({ type: 'latency', attributes: { latency: 1 } } as never);
+    await addToxic(a, { type: 'latency', attributes: { latency: 1 } });
 
     const again = await client.populate([{ name: 'a', listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstream}` }]);
     expect(again.a!.listen).toBe(a.listen);
@@ -158,7 +158,7 @@ describe('Toxiproxy HTTP API', () => {
     const { server, client } = await fixtures.proxyServer();
     const upstream = await fixtures.echo();
     const created = await client.createProxy({ name: 'a', listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstream}` });
-    await created.addToxic({ type: 'latency', attributes: { latency: 1 } } as never);
+    await addToxic(created, { type: 'latency', attributes: { latency: 1 } });
     const live = new Received(await fixtures.connect(portOf(created.listen)));
     const byName = `localhost:${portOf(created.listen)}`;
 
@@ -240,8 +240,8 @@ describe('Toxiproxy HTTP API', () => {
     const { client } = await fixtures.proxyServer();
     const upstream = await fixtures.echo();
     const proxy = await client.createProxy({ name: 'a', listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstream}` });
-    await proxy.addToxic({ type: 'timeout', attributes: { timeout: 0 } } as never);
-    const disabled = await proxy.update({ enabled: false } as never);
+    await addToxic(proxy, { type: 'timeout', attributes: { timeout: 0 } });
+    const disabled = await updateProxy(proxy, { enabled: false });
     expect(disabled.enabled).toBe(false);
     await client.reset();
     const after = await client.get('a');

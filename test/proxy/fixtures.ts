@@ -1,7 +1,9 @@
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { Toxiproxy } from 'toxiproxy-node-client';
+import { Toxiproxy, type ICreateToxicBody, type Proxy, type Toxic } from 'toxiproxy-node-client';
 import { startProxyServer, type RunningProxyServer } from '../../harness/proxy/server.ts';
+import type { Attributes, StreamDirection } from '../../harness/proxy/toxic.ts';
+import { sleep, waitFor } from '../helpers/wait.ts';
 
 /** Everything a test opened, closed in afterEach whether the test passed or not. */
 export class Fixtures {
@@ -23,6 +25,25 @@ export class Fixtures {
   /** An upstream that reads and keeps quiet. */
   sink(): Promise<number> {
     return this.listen((socket) => socket.resume());
+  }
+
+  /**
+   * A proxy in front of an echo upstream, clients that collect what comes back through it, and control clients:
+   * through a sibling proxy to the same upstream that never gets a toxic, so that a test asserting that bytes did
+   * *not* come back can first see a control's bytes come back on the same server in the same wait.
+   */
+  async echoThroughProxy(options: { name?: string; seed?: number } = {}): Promise<EchoThroughProxy> {
+    const toxiproxy = (await this.proxyServer(options.seed)).client;
+    const upstream = await this.echo();
+    const name = options.name ?? 'echo';
+    const proxy = await toxiproxy.createProxy({ name, listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstream}` });
+    const control = await toxiproxy.createProxy({ name: `${name}_control`, listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstream}` });
+    return {
+      toxiproxy,
+      proxy,
+      connect: async () => new Received(await this.connect(portOf(proxy.listen))),
+      control: async () => new Received(await this.connect(portOf(control.listen))),
+    };
   }
 
   async listen(handler: (socket: Socket) => void, port = 0): Promise<number> {
@@ -54,6 +75,43 @@ export class Fixtures {
 
 export const portOf = (listen: string): number => Number(listen.split(':').at(-1));
 
+export interface EchoThroughProxy {
+  toxiproxy: Toxiproxy;
+  proxy: Proxy;
+  connect(): Promise<Received>;
+  /** A client of the toxic-free sibling proxy: the positive control of an absence. */
+  control(): Promise<Received>;
+}
+
+/**
+ * A toxic as the Toxiproxy API takes it: every field but `type` optional (the server fills the defaults), and any
+ * type the server knows, chaoslab's frame toxics included. The client's own body type wants every field and knows
+ * only Toxiproxy's types, so this is the one place that converts.
+ */
+export interface ToxicSpec {
+  type: string;
+  name?: string;
+  stream?: StreamDirection;
+  toxicity?: number;
+  attributes?: Attributes;
+}
+
+export function addToxic(proxy: Proxy, spec: ToxicSpec): Promise<Toxic<Attributes>> {
+  return proxy.addToxic(spec as ICreateToxicBody<Attributes>);
+}
+
+/** Change part of a toxic (its toxicity, its attributes): the API keeps what the body leaves out. */
+export function updateToxic(toxic: Toxic<Attributes>, change: { toxicity?: number; attributes?: Attributes }): Promise<Toxic<Attributes>> {
+  return toxic.update(change as ICreateToxicBody<Attributes>);
+}
+
+type ProxyChange = Parameters<Proxy['update']>[0];
+
+/** Change part of a proxy (enable or disable it ...): the API keeps what the body leaves out. */
+export function updateProxy(proxy: Proxy, change: Partial<ProxyChange>): Promise<Proxy> {
+  return proxy.update(change as ProxyChange);
+}
+
 /** Collects what a socket receives and how it ended. */
 export class Received {
   readonly chunks: { at: number; bytes: Buffer }[] = [];
@@ -76,11 +134,7 @@ export class Received {
   }
 
   async until(length: number, timeoutMs = 10_000): Promise<Buffer> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.bytes.length < length) {
-      if (Date.now() > deadline) throw new Error(`received ${this.bytes.length} of ${length} bytes`);
-      await sleep(5);
-    }
+    if (!(await waitFor(() => this.bytes.length >= length, { timeoutMs, everyMs: 5 }))) throw new Error(`received ${this.bytes.length} of ${length} bytes`);
     return this.bytes;
   }
 
@@ -89,5 +143,3 @@ export class Received {
     return Promise.race([this.closed.then(() => true), sleep(ms).then(() => false)]);
   }
 }
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

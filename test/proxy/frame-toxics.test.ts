@@ -1,23 +1,23 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Toxiproxy } from 'toxiproxy-node-client';
 import { encodeFrame, FrameDecoder, type DecodeResult } from '../../nodes/wire/frame.ts';
-import { Fixtures, portOf, Received, sleep } from './fixtures.ts';
+import { sleep } from '../helpers/wait.ts';
+import { addToxic, Fixtures, type Received, updateToxic } from './fixtures.ts';
 
 const fixtures = new Fixtures();
 afterEach(() => fixtures.close());
 
-async function echoThroughProxy(seed = 1, client?: Toxiproxy) {
-  const toxiproxy = client ?? (await fixtures.proxyServer(seed)).client;
-  const upstream = await fixtures.echo();
-  const proxy = await toxiproxy.createProxy({ name: 'link_a_b', listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstream}` });
-  return { proxy, connect: async () => new Received(await fixtures.connect(portOf(proxy.listen))) };
-}
+const echoThroughProxy = (seed = 1) => fixtures.echoThroughProxy({ name: 'link_a_b', seed });
 
 const frames = (count: number) => Array.from({ length: count }, (_, seq) => encodeFrame({ type: 'msg', id: { from: 'a', seq } }));
 const all = (list: Buffer[]) => Buffer.concat(list);
 
-/** Waits until no more bytes come for a while, then decodes everything received. */
-async function decodeWhenQuiet(client: Received): Promise<DecodeResult[]> {
+/**
+ * Waits until no more bytes come for a while, then decodes everything received. With a `control` (a client of
+ * the toxic-free sibling proxy, written after the client), the wait also lasts until the control's `length`
+ * bytes came back: proof that the wait was long enough to see what the toxic let through.
+ */
+async function decodeWhenQuiet(client: Received, control?: { client: Received; length: number }): Promise<DecodeResult[]> {
+  if (control) await control.client.until(control.length);
   let last = -1;
   while (client.bytes.length !== last) {
     last = client.bytes.length;
@@ -29,12 +29,14 @@ const seqs = (results: DecodeResult[]) => results.map((r) => (r.ok ? (r.message 
 
 describe('frame-aware toxics on real frames', () => {
   it('drop_frames with probability 1 loses every message, with 0 none', async () => {
-    const { proxy, connect } = await echoThroughProxy();
-    const toxic = await proxy.addToxic({ type: 'drop_frames', stream: 'upstream', attributes: { probability: 1 } } as never);
+    const { proxy, connect, control } = await echoThroughProxy();
+    const toxic = await addToxic(proxy, { type: 'drop_frames', stream: 'upstream', attributes: { probability: 1 } });
     const client = await connect();
+    const spared = await control();
     client.socket.write(all(frames(5)));
-    expect(await decodeWhenQuiet(client)).toEqual([]);
-    await toxic.update({ attributes: { probability: 0 } } as never);
+    spared.socket.write(all(frames(5)));
+    expect(await decodeWhenQuiet(client, { client: spared, length: all(frames(5)).length })).toEqual([]);
+    await updateToxic(toxic, { attributes: { probability: 0 } });
     client.socket.write(all(frames(5)));
     expect(seqs(await decodeWhenQuiet(client))).toEqual([0, 1, 2, 3, 4]);
   });
@@ -42,7 +44,7 @@ describe('frame-aware toxics on real frames', () => {
   it('drop_frames with probability p loses about p of the messages, the same ones for the same seed', async () => {
     const lost = async (seed: number) => {
       const { proxy, connect } = await echoThroughProxy(seed);
-      await proxy.addToxic({ type: 'drop_frames', stream: 'downstream', attributes: { probability: 0.25 } } as never);
+      await addToxic(proxy, { type: 'drop_frames', stream: 'downstream', attributes: { probability: 0.25 } });
       const client = await connect();
       // Written in small pieces, so frames straddle TCP chunks.
       const bytes = all(frames(200));
@@ -61,7 +63,7 @@ describe('frame-aware toxics on real frames', () => {
 
   it('duplicate_frames delivers each message twice', async () => {
     const { proxy, connect } = await echoThroughProxy();
-    await proxy.addToxic({ type: 'duplicate_frames', stream: 'upstream', attributes: { probability: 1 } } as never);
+    await addToxic(proxy, { type: 'duplicate_frames', stream: 'upstream', attributes: { probability: 1 } });
     const client = await connect();
     client.socket.write(all(frames(3)));
     expect(seqs(await decodeWhenQuiet(client))).toEqual([0, 0, 1, 1, 2, 2]);
@@ -69,10 +71,11 @@ describe('frame-aware toxics on real frames', () => {
 
   it('corrupt_frames flips bits the CRC catches, and the stream stays in step', async () => {
     const { proxy, connect } = await echoThroughProxy();
-    const toxic = await proxy.addToxic({ type: 'corrupt_frames', stream: 'upstream', attributes: { probability: 1 } } as never);
+    const toxic = await addToxic(proxy, { type: 'corrupt_frames', stream: 'upstream', attributes: { probability: 1 } });
     const client = await connect();
     client.socket.write(all(frames(4)));
-    await sleep(200);
+    // Corruption keeps every byte: all four frames went through the toxic once their length came back.
+    await client.until(all(frames(4)).length);
     await toxic.remove();
     client.socket.write(all(frames(2)));
     const results = await decodeWhenQuiet(client);
@@ -82,7 +85,7 @@ describe('frame-aware toxics on real frames', () => {
 
   it('delay_frames reorders messages within the window and loses none', async () => {
     const { proxy, connect } = await echoThroughProxy(3);
-    await proxy.addToxic({ type: 'delay_frames', stream: 'upstream', attributes: { probability: 0.3, window: 2, max_delay: 200 } } as never);
+    await addToxic(proxy, { type: 'delay_frames', stream: 'upstream', attributes: { probability: 0.3, window: 2, max_delay: 200 } });
     const client = await connect();
     client.socket.write(all(frames(50)));
     const order = seqs(await decodeWhenQuiet(client));
@@ -91,14 +94,17 @@ describe('frame-aware toxics on real frames', () => {
   });
 
   it('a frame toxic added in the middle of a frame lets that frame finish and acts from the next one', async () => {
-    const { proxy, connect } = await echoThroughProxy();
+    const { proxy, connect, control } = await echoThroughProxy();
     const client = await connect();
+    const spared = await control();
     const [first, second] = frames(2) as [Buffer, Buffer];
     client.socket.write(first.subarray(0, 5)); // inside the header
-    await sleep(100);
-    await proxy.addToxic({ type: 'drop_frames', stream: 'upstream', attributes: { probability: 1 } } as never);
+    // Echoed back means those bytes went through the upstream direction before the toxic joins it.
+    await client.until(5);
+    await addToxic(proxy, { type: 'drop_frames', stream: 'upstream', attributes: { probability: 1 } });
     client.socket.write(Buffer.concat([first.subarray(5), second]));
-    expect(seqs(await decodeWhenQuiet(client))).toEqual([0]);
+    spared.socket.write(second);
+    expect(seqs(await decodeWhenQuiet(client, { client: spared, length: second.length }))).toEqual([0]);
   });
 
   it('a frame toxic added after thousands of small frames passed with no toxic finds the next boundary', async () => {
@@ -109,7 +115,7 @@ describe('frame-aware toxics on real frames', () => {
     for (let i = 0; i < before.length; i += 4093) client.socket.write(before.subarray(i, i + 4093));
     // Echoed back means every byte went through the upstream direction before the toxic joins it.
     await client.until(before.length);
-    await proxy.addToxic({ type: 'drop_frames', stream: 'upstream', attributes: { probability: 1 } } as never);
+    await addToxic(proxy, { type: 'drop_frames', stream: 'upstream', attributes: { probability: 1 } });
     client.socket.write(Buffer.concat([list[2000]!.subarray(13), all(list.slice(2001))]));
     const received = await decodeWhenQuiet(client);
     expect(received.every((r) => r.ok)).toBe(true);
@@ -121,7 +127,7 @@ describe('frame-aware toxics on real frames', () => {
     const client = await connect();
     client.socket.write(Buffer.alloc(50_000));
     await client.until(50_000);
-    await proxy.addToxic({ type: 'drop_frames', stream: 'upstream', attributes: { probability: 1 } } as never);
+    await addToxic(proxy, { type: 'drop_frames', stream: 'upstream', attributes: { probability: 1 } });
     client.socket.write(Buffer.concat([Buffer.alloc(50_000), all(frames(3))]));
     const bytes = await client.until(100_000 + all(frames(3)).length);
     expect(bytes.equals(Buffer.concat([Buffer.alloc(100_000), all(frames(3))]))).toBe(true);

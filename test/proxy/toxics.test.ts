@@ -1,24 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Toxiproxy } from 'toxiproxy-node-client';
-import { Fixtures, portOf, Received, sleep } from './fixtures.ts';
+import { sleep } from '../helpers/wait.ts';
+import { addToxic, Fixtures, portOf, Received, updateProxy, updateToxic } from './fixtures.ts';
 
 const fixtures = new Fixtures();
 afterEach(() => fixtures.close());
 
-/** A proxy in front of an echo upstream, and a connected client that collects what comes back. */
-async function echoThroughProxy(client?: Toxiproxy) {
-  const toxiproxy = client ?? (await fixtures.proxyServer()).client;
-  const upstream = await fixtures.echo();
-  const proxy = await toxiproxy.createProxy({ name: 'echo', listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstream}` });
-  return { toxiproxy, proxy, connect: async () => new Received(await fixtures.connect(portOf(proxy.listen))) };
-}
+const echoThroughProxy = () => fixtures.echoThroughProxy();
 
 const pattern = (length: number) => Buffer.from(Array.from({ length }, (_, i) => i % 251));
 
 describe('standard toxics on real TCP traffic', () => {
   it('latency delays the answer by about the latency', async () => {
     const { proxy, connect } = await echoThroughProxy();
-    await proxy.addToxic({ type: 'latency', stream: 'downstream', attributes: { latency: 300, jitter: 0 } } as never);
+    await addToxic(proxy, { type: 'latency', stream: 'downstream', attributes: { latency: 300, jitter: 0 } });
     const client = await connect();
     const started = Date.now();
     client.socket.write('ping');
@@ -30,7 +24,7 @@ describe('standard toxics on real TCP traffic', () => {
 
   it('bandwidth limits the rate', async () => {
     const { proxy, connect } = await echoThroughProxy();
-    await proxy.addToxic({ type: 'bandwidth', stream: 'downstream', attributes: { rate: 100 } } as never);
+    await addToxic(proxy, { type: 'bandwidth', stream: 'downstream', attributes: { rate: 100 } });
     const client = await connect();
     const started = Date.now();
     client.socket.write(pattern(50_000)); // 50 KB at 100 KB/s: about 500 ms
@@ -43,7 +37,7 @@ describe('standard toxics on real TCP traffic', () => {
 
   it('timeout holds all data and closes the connection after the timeout', async () => {
     const { proxy, connect } = await echoThroughProxy();
-    await proxy.addToxic({ type: 'timeout', stream: 'upstream', attributes: { timeout: 400 } } as never);
+    await addToxic(proxy, { type: 'timeout', stream: 'upstream', attributes: { timeout: 400 } });
     const client = await connect();
     const started = Date.now();
     client.socket.write('lost');
@@ -53,11 +47,15 @@ describe('standard toxics on real TCP traffic', () => {
   });
 
   it('timeout 0 holds data until removed; removing it closes the connections it held, and new ones flow', async () => {
-    const { proxy, connect } = await echoThroughProxy();
-    const toxic = await proxy.addToxic({ type: 'timeout', stream: 'upstream', attributes: { timeout: 0 } } as never);
+    const { proxy, connect, control } = await echoThroughProxy();
+    const toxic = await addToxic(proxy, { type: 'timeout', stream: 'upstream', attributes: { timeout: 0 } });
     const client = await connect();
+    const spared = await control();
     client.socket.write('dropped');
+    spared.socket.write('control');
     expect(await client.closedWithin(800)).toBe(false);
+    // Positive control: in the same wait, the same bytes through a toxic-free proxy came back.
+    expect(spared.bytes.toString()).toBe('control');
     expect(client.bytes.length).toBe(0);
     await toxic.remove();
     // The request was lost: a connection left open would wait for its reply forever (Toxiproxy closes it).
@@ -81,7 +79,7 @@ describe('standard toxics on real TCP traffic', () => {
     const client = new Received(await fixtures.connect(portOf(proxy.listen)));
     client.socket.write('foobar');
     await client.until(6);
-    const toxic = await proxy.addToxic({ type: 'timeout', stream: 'upstream', attributes: { timeout: 0 } } as never);
+    const toxic = await addToxic(proxy, { type: 'timeout', stream: 'upstream', attributes: { timeout: 0 } });
     await toxic.remove();
     expect(await Promise.race([ended.then(() => true), sleep(5000).then(() => false)])).toBe(true);
     expect(await client.closedWithin(5000)).toBe(true);
@@ -90,7 +88,7 @@ describe('standard toxics on real TCP traffic', () => {
 
   it('removing a timeout toxic closes every connection it met, as Toxiproxy does, even where its toxicity spared it', async () => {
     const { proxy, connect } = await echoThroughProxy();
-    const toxic = await proxy.addToxic({ type: 'timeout', stream: 'downstream', toxicity: 0, attributes: { timeout: 0 } } as never);
+    const toxic = await addToxic(proxy, { type: 'timeout', stream: 'downstream', toxicity: 0, attributes: { timeout: 0 } });
     const client = await connect();
     client.socket.write('spared');
     expect((await client.until(6)).toString()).toBe('spared');
@@ -100,12 +98,12 @@ describe('standard toxics on real TCP traffic', () => {
 
   it('removing another toxic, or changing a timeout toxic, closes nothing', async () => {
     const { proxy, connect } = await echoThroughProxy();
-    const latency = await proxy.addToxic({ type: 'latency', stream: 'downstream', attributes: { latency: 1 } } as never);
-    const timeout = await proxy.addToxic({ type: 'timeout', stream: 'upstream', toxicity: 0, attributes: { timeout: 0 } } as never);
+    const latency = await addToxic(proxy, { type: 'latency', stream: 'downstream', attributes: { latency: 1 } });
+    const timeout = await addToxic(proxy, { type: 'timeout', stream: 'upstream', toxicity: 0, attributes: { timeout: 0 } });
     const client = await connect();
     await latency.remove();
-    await timeout.update({ toxicity: 1e-9 } as never);
-    await timeout.update({ attributes: { timeout: 0 } } as never);
+    await updateToxic(timeout, { toxicity: 1e-9 });
+    await updateToxic(timeout, { attributes: { timeout: 0 } });
     client.socket.write('still open');
     expect((await client.until(10)).toString()).toBe('still open');
     expect(client.ended).toBe('open');
@@ -115,7 +113,7 @@ describe('standard toxics on real TCP traffic', () => {
     const { client: toxiproxy } = await fixtures.proxyServer();
     const upstream = await fixtures.listen((socket) => socket.end('answer'));
     const proxy = await toxiproxy.createProxy({ name: 'quiet', listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstream}` });
-    const toxic = await proxy.addToxic({ type: 'noop', stream: 'downstream' } as never);
+    const toxic = await addToxic(proxy, { type: 'noop', stream: 'downstream' });
     expect(toxic.toJson()).toEqual({ attributes: {}, name: 'noop_downstream', type: 'noop', stream: 'downstream', toxicity: 1 });
     const client = new Received(await fixtures.connect(portOf(proxy.listen)));
     expect(await client.closedWithin(5000)).toBe(true);
@@ -125,7 +123,7 @@ describe('standard toxics on real TCP traffic', () => {
 
   it('reset_peer resets the connection', async () => {
     const { proxy, connect } = await echoThroughProxy();
-    await proxy.addToxic({ type: 'reset_peer', stream: 'upstream', attributes: { timeout: 100 } } as never);
+    await addToxic(proxy, { type: 'reset_peer', stream: 'upstream', attributes: { timeout: 100 } });
     const client = await connect();
     client.socket.write('boom');
     expect(await client.closedWithin(5000)).toBe(true);
@@ -135,7 +133,7 @@ describe('standard toxics on real TCP traffic', () => {
 
   it('limit_data lets exactly that many bytes through, then closes', async () => {
     const { proxy, connect } = await echoThroughProxy();
-    await proxy.addToxic({ type: 'limit_data', stream: 'downstream', attributes: { bytes: 1000 } } as never);
+    await addToxic(proxy, { type: 'limit_data', stream: 'downstream', attributes: { bytes: 1000 } });
     const client = await connect();
     client.socket.write(pattern(3000));
     expect(await client.closedWithin(5000)).toBe(true);
@@ -144,11 +142,11 @@ describe('standard toxics on real TCP traffic', () => {
 
   it('slicer delivers the same bytes in many pieces', async () => {
     const { proxy, connect } = await echoThroughProxy();
-    await proxy.addToxic({
+    await addToxic(proxy, {
       type: 'slicer',
       stream: 'downstream',
       attributes: { average_size: 100, size_variation: 40, delay: 1000 },
-    } as never);
+    });
     const client = await connect();
     client.socket.write(pattern(5000));
     const bytes = await client.until(5000);
@@ -162,7 +160,7 @@ describe('standard toxics on real TCP traffic', () => {
     // An upstream that answers and then closes at once.
     const upstream = await fixtures.listen((socket) => socket.end('bye'));
     const proxy = await toxiproxy.createProxy({ name: 'closer', listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstream}` });
-    await proxy.addToxic({ type: 'slow_close', stream: 'downstream', attributes: { delay: 500 } } as never);
+    await addToxic(proxy, { type: 'slow_close', stream: 'downstream', attributes: { delay: 500 } });
     const started = Date.now();
     const client = new Received(await fixtures.connect(portOf(proxy.listen)));
     expect(await client.closedWithin(5000)).toBe(true);
@@ -171,19 +169,22 @@ describe('standard toxics on real TCP traffic', () => {
   });
 
   it('toxicity 0 never applies and 1 always applies', async () => {
-    const { proxy, connect } = await echoThroughProxy();
-    const toxic = await proxy.addToxic({ type: 'timeout', stream: 'upstream', toxicity: 0, attributes: { timeout: 0 } } as never);
+    const { proxy, connect, control } = await echoThroughProxy();
+    const toxic = await addToxic(proxy, { type: 'timeout', stream: 'upstream', toxicity: 0, attributes: { timeout: 0 } });
     for (let i = 0; i < 5; i++) {
       const client = await connect();
       client.socket.write('x');
       expect((await client.until(1)).toString()).toBe('x');
       client.socket.destroy();
     }
-    await toxic.update({ toxicity: 1 } as never);
+    await updateToxic(toxic, { toxicity: 1 });
     for (let i = 0; i < 3; i++) {
       const client = await connect();
+      const spared = await control();
       client.socket.write('x');
+      spared.socket.write('x');
       await sleep(150);
+      expect(spared.bytes.toString()).toBe('x');
       expect(client.bytes.length).toBe(0);
       client.socket.destroy();
     }
@@ -191,15 +192,18 @@ describe('standard toxics on real TCP traffic', () => {
 
   it('toxicity p applies to about p of the connections, the same ones for the same seed', async () => {
     const affected = async (seed: number) => {
-      const { client: toxiproxy } = await fixtures.proxyServer(seed);
-      const { proxy, connect } = await echoThroughProxy(toxiproxy);
-      await proxy.addToxic({ type: 'timeout', stream: 'upstream', toxicity: 0.3, attributes: { timeout: 0 } } as never);
+      const { proxy, connect, control } = await fixtures.echoThroughProxy({ seed });
+      await addToxic(proxy, { type: 'timeout', stream: 'upstream', toxicity: 0.3, attributes: { timeout: 0 } });
       const hit: number[] = [];
       const clients: Received[] = [];
       // Connections are numbered in the order the proxy accepts them: open them one after the other.
       for (let i = 0; i < 60; i++) clients.push(await connect());
+      const spared = await control();
       for (const client of clients) client.socket.write('x');
+      spared.socket.write('x');
       await sleep(400);
+      // Positive control: a connection written last, through a toxic-free proxy, got its echo in the same wait.
+      expect(spared.bytes.toString()).toBe('x');
       clients.forEach((client, i) => client.bytes.length === 0 && hit.push(i));
       for (const client of clients) client.socket.destroy();
       await proxy.remove();
@@ -217,10 +221,10 @@ describe('standard toxics on real TCP traffic', () => {
     const client = await connect();
     client.socket.write('a');
     await client.until(1);
-    const disabled = await proxy.update({ enabled: false } as never);
+    const disabled = await updateProxy(proxy, { enabled: false });
     expect(await client.closedWithin(3000)).toBe(true);
     await expect(fixtures.connect(portOf(proxy.listen))).rejects.toThrow(/ECONNREFUSED/);
-    const enabled = await disabled.update({ enabled: true } as never);
+    const enabled = await updateProxy(disabled, { enabled: true });
     expect(enabled.listen).toBe(proxy.listen);
     const again = await connect();
     again.socket.write('b');
@@ -241,11 +245,11 @@ describe('standard toxics on real TCP traffic', () => {
       }
     })();
     for (let round = 0; round < 4; round++) {
-      const latency = await proxy.addToxic({ name: 'lat', type: 'latency', stream: 'downstream', attributes: { latency: 20, jitter: 10 } } as never);
-      const slicer = await proxy.addToxic({ name: 'cut', type: 'slicer', stream: 'upstream', attributes: { average_size: 500, size_variation: 100, delay: 0 } } as never);
+      const latency = await addToxic(proxy, { name: 'lat', type: 'latency', stream: 'downstream', attributes: { latency: 20, jitter: 10 } });
+      const slicer = await addToxic(proxy, { name: 'cut', type: 'slicer', stream: 'upstream', attributes: { average_size: 500, size_variation: 100, delay: 0 } });
       await sleep(30);
-      await latency.update({ attributes: { latency: 5 } } as never);
-      const bandwidth = await proxy.addToxic({ name: 'bw', type: 'bandwidth', stream: 'downstream', attributes: { rate: 2000 } } as never);
+      await updateToxic(latency, { attributes: { latency: 5 } });
+      const bandwidth = await addToxic(proxy, { name: 'bw', type: 'bandwidth', stream: 'downstream', attributes: { rate: 2000 } });
       await sleep(30);
       await latency.remove();
       await sleep(10);

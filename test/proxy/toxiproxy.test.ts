@@ -6,6 +6,7 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultToxiproxyChoice, openToxiproxy, type OpenToxiproxy } from '../../harness/toxiproxy.ts';
+import { addToxic } from './fixtures.ts';
 
 const opened: OpenToxiproxy[] = [];
 const sockets: Socket[] = [];
@@ -53,7 +54,7 @@ describe('harness/toxiproxy.ts: which Toxiproxy a run uses', () => {
     for (const toxiproxy of [main, worker]) {
       const upstream = await echoServer();
       const proxy = await toxiproxy.client.createProxy({ name: 'e', listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstream}` });
-      await proxy.addToxic({ type: 'latency', attributes: { latency: 50 } } as never);
+      await addToxic(proxy, { type: 'latency', attributes: { latency: 50 } });
       const socket = connect(Number(proxy.listen.split(':')[1]), '127.0.0.1');
       sockets.push(socket);
       await once(socket, 'connect');

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeFrame } from '../../nodes/wire/frame.ts';
 import { WIRE_LOG_LIMIT, WireLog, WireTap, type WireEvent } from '../../harness/proxy/wire-log.ts';
-import { Fixtures, portOf, Received } from './fixtures.ts';
+import { addToxic, Fixtures, portOf, Received } from './fixtures.ts';
 
 const fixtures = new Fixtures();
 afterEach(() => fixtures.close());
@@ -16,7 +16,7 @@ async function recordedEcho(toxic: { type: string; stream: 'upstream' | 'downstr
   expect(wire.status).toBe(204);
   const upstream = await fixtures.echo();
   const proxy = await client.createProxy({ name: 'link_a_b', listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstream}` });
-  await proxy.addToxic({ name: 'lose', type: toxic.type, stream: toxic.stream, attributes: { probability: 1 } } as never);
+  await addToxic(proxy, { name: 'lose', type: toxic.type, stream: toxic.stream, attributes: { probability: 1 } });
   const received = new Received(await fixtures.connect(portOf(proxy.listen)));
   return { server, received };
 }

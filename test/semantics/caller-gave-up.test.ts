@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LogLab, sleep } from './log-lab.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { LogLab } from './log-lab.ts';
 
 // A call whose caller stopped waiting (its deadline passed while a fault held it) is indeterminate to the caller,
 // and under every retransmitting setting the sender goes on delivering it until acknowledged or its give-up time:
@@ -17,12 +18,9 @@ const WAIT_MS = 30_000;
 
 /** Polls `read` until `done` says yes, at most WAIT_MS; returns the last value read. */
 async function waitUntil<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const until = Date.now() + WAIT_MS;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() >= until) return value;
-    await sleep(50);
-  }
+  let value!: T;
+  await waitFor(async () => done((value = await read())), { timeoutMs: WAIT_MS, everyMs: 50 });
+  return value;
 }
 
 async function start(semantics: string, serverPrograms: string[] = []): Promise<LogLab> {

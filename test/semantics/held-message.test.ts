@@ -1,6 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { NodeClient } from '../../nodes/client.ts';
-import { LogLab, sleep } from './log-lab.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { LogLab } from './log-lab.ts';
 
 // Under exactly-once a 1-way message is settled at its sender once stored at the destination, so the sender's
 // low-water mark passes messages that still wait in the mailbox. A message that comes back from an expired lease
@@ -23,9 +24,9 @@ it('exactly-once: a message back from an expired lease runs although the sender 
   lab = await LogLab.start({ semantics: 'exactly-once', serverPrograms: ['consumer'], serverOptions: { consumers: 1, workMs: 1000 } });
   const l = lab;
   expect((await l.send('first')).outcome).toBe('ok');
-  receiver = await NodeClient.connect(l.b.address);
+  const remote = (receiver = await NodeClient.connect(l.b.address));
   // A remote receiver that takes a message and never acts on it: its lease runs out after newer messages ran.
-  const taking = receiver.receive('inbox', { timeoutMs: 10_000, leaseMs: 3000 });
+  const taking = remote.receive('inbox', { timeoutMs: 10_000, leaseMs: 3000 });
   expect((await l.send('held')).outcome).toBe('ok');
   const held = await taking;
   expect((held.body as { id: string }).id).toBe('held');
@@ -34,15 +35,13 @@ it('exactly-once: a message back from an expired lease runs although the sender 
   expect((await l.send('after-2')).outcome).toBe('ok');
 
   // Wait until the mailbox is empty (`held` consumed one way or the other) and the newer ones ran.
-  const until = Date.now() + WAIT_MS;
-  let counts = await l.counts();
-  for (;;) {
-    const stats = await receiver.stats();
-    const inbox = (stats.mailboxes as Record<string, { queued: number; leased: number }>).inbox!;
-    if ((inbox.queued === 0 && inbox.leased === 0 && counts.has('after-2')) || Date.now() >= until) break;
-    await sleep(50);
-    counts = await l.counts();
-  }
-  counts = await l.counts();
+  await waitFor(
+    async () => {
+      const inbox = ((await remote.stats()).mailboxes as Record<string, { queued: number; leased: number }>).inbox!;
+      return inbox.queued === 0 && inbox.leased === 0 && (await l.counts()).has('after-2');
+    },
+    { timeoutMs: WAIT_MS, everyMs: 50 },
+  );
+  const counts = await l.counts();
   expect(Object.fromEntries(counts), l.b.tail(30)).toEqual({ first: 1, held: 1, 'after-1': 1, 'after-2': 1 });
 });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LogLab, sleep } from './log-lab.ts';
+import { sleep } from '../helpers/wait.ts';
+import { LogLab } from './log-lab.ts';
 
 // Each setting under lost messages (a->b upstream dropped) and lost replies (b->a downstream dropped): what the
 // history says (ok / fail / info) and how many times the log ran each op, against docs/SEMANTICS.md.
@@ -22,7 +23,8 @@ async function start(semantics: string): Promise<LogLab> {
 async function withLoss(l: LogLab, stream: 'upstream' | 'downstream', id: string, ms: number, deadlineMs: number) {
   const heal = await l.lose(stream);
   const pending = l.append(id, deadlineMs);
-  await sleep(ms);
+  // The loss lasts `ms`, or until the call settled under it (past its deadline): later it would change nothing.
+  await Promise.race([pending.catch(() => {}), sleep(ms)]);
   await heal();
   return (await pending).outcome;
 }

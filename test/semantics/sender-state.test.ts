@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sleep, waitFor } from '../helpers/wait.ts';
 import { Journal } from '../../nodes/journal/journal.ts';
 import { DEFAULT_RETRANSMIT, retransmitDelay } from '../../nodes/semantics/backoff.ts';
 import { Outbox } from '../../nodes/semantics/outbox.ts';
@@ -79,14 +80,12 @@ describe('outbox', () => {
 });
 
 describe('server revival', () => {
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
   it('probes a server calls wait for, and wakes them on its first answer, not before', async () => {
     let up = false;
     const probed: string[] = [];
     const revival = new ServerRevival(async (node) => {
       probed.push(node);
-      if (!up) throw new Error('connection refused');
+      if (!up || node === 'n3') throw new Error('connection refused');
     });
     const woken: string[] = [];
     revival.wait('n2', () => woken.push('a'));
@@ -95,12 +94,16 @@ describe('server revival', () => {
     expect(woken).toEqual([]);
     expect(probed.length).toBeGreaterThan(1);
     up = true;
-    await sleep(200);
+    await waitFor(() => woken.length === 2, { timeoutMs: 5_000 });
     expect(woken.sort()).toEqual(['a', 'b']);
-    // Nobody waits any more: the probing stopped.
-    const probes = probed.length;
-    await sleep(150);
-    expect(probed.length).toBe(probes);
+    // Nobody waits for n2 any more: its probing stopped, while n3, still down and waited for, is probed on.
+    const stillDown = revival.wait('n3', () => woken.push('n3'));
+    const probesOf = (node: string) => probed.filter((p) => p === node).length;
+    const n2Probes = probesOf('n2');
+    await waitFor(() => probesOf('n3') > 1, { timeoutMs: 5_000 });
+    stillDown();
+    expect(probesOf('n3')).toBeGreaterThan(1);
+    expect(probesOf('n2')).toBe(n2Probes);
   });
 
   it('an answer to any call wakes the waiters at once; a cancelled wait is never woken', async () => {
