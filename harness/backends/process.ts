@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, rmSync, watch, type FSWatcher } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, rmSync, watch, type FSWatcher } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Address, Backend, CrashedNode, NodeSpec, ProxyEndpoint, RunningNode } from './backend.ts';
@@ -80,8 +80,19 @@ export class ProcessBackend implements Backend {
     openDataRoots.add(this.dataRoot);
     this.leftovers.claimFolder();
     mkdirSync(dirname(spec.logFile), { recursive: true });
-    const port = this.plannedPorts.get(spec.name) ?? (await reservePort(HOST));
-    const node = await ProcessNode.spawn(spec, dataDir, port, this.nodes, this.leftovers);
+    const planned = this.plannedPorts.get(spec.name);
+    let node: ProcessNode;
+    for (let attempt = 1; ; attempt++) {
+      const port = planned ?? (await reservePort(HOST));
+      try {
+        node = await ProcessNode.spawn(spec, dataDir, port, this.nodes, this.leftovers);
+        break;
+      } catch (error) {
+        // A reserved port is free when reserved, not when bound: another harness on the machine may bind it in
+        // between. A first start can take another port; a planned one (or a restart) must keep its own.
+        if (planned !== undefined || attempt >= FIRST_START_PORT_ATTEMPTS || !String(error).includes('EADDRINUSE')) throw error;
+      }
+    }
     if (this.closed) {
       await node.stop();
       throw new Error(`node ${spec.name} started after its lab was closed`);
@@ -112,6 +123,24 @@ export class ProcessBackend implements Backend {
     removeDataRoot(this.dataRoot);
     openDataRoots.delete(this.dataRoot);
   }
+}
+
+/** How many ports a node's first start tries when the one it reserved was taken before it could bind it. */
+const FIRST_START_PORT_ATTEMPTS = 5;
+
+/** The `fatal` line a node logged after `from` (why it exited before it was ready), as `fatal: <error>`. */
+function fatalLine(logFile: string, from: number): string | undefined {
+  try {
+    const text = readFileSync(logFile).subarray(from).toString('utf8');
+    for (const line of text.split('\n').reverse()) {
+      if (!line.includes('"fatal"')) continue;
+      const parsed = JSON.parse(line) as { event?: unknown; error?: unknown };
+      if (parsed.event === 'fatal') return `fatal: ${String(parsed.error)}`;
+    }
+  } catch {
+    // no log, or a line that is not JSON: the exit code and stderr still say something
+  }
+  return undefined;
 }
 
 /** A node killed moments ago may still be flushing into its dir: retry, and never fail a run over temp files. */
@@ -188,7 +217,8 @@ class ProcessNode implements RunningNode {
       });
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
-        reject(new Error(`node ${spec.name} exited (${signal ?? `code ${code}`}) before it was ready:\n${stderr.trim()}`));
+        const fatal = fatalLine(spec.logFile, readFrom);
+        reject(new Error(`node ${spec.name} exited (${signal ?? `code ${code}`}) before it was ready:${fatal ? ` ${fatal}` : ''}\n${stderr.trim()}`));
       });
     });
     try {

@@ -51,7 +51,7 @@ export const workloadService = defineService('workload', {
     }),
     result: OpResult.extend({
       got: z
-        .object({ id: z.string().optional(), key: z.object({ from: z.string(), seq: z.number() }), receiver: z.string(), takenAt: z.number(), leaseUntil: z.number() })
+        .object({ id: z.string().optional(), key: z.object({ from: z.string(), seq: z.number() }), receiver: z.string(), takenAt: z.number(), leaseUntil: z.number(), copy: z.string().optional() })
         .optional(),
     }),
   },
