@@ -3,6 +3,8 @@ import type { HistoryRecorder } from '../history/recorder.ts';
 import type { Lab } from '../lab.ts';
 import type { Scenario } from '../scenario.ts';
 import { nodesWithRole } from './lab-nodes.ts';
+import { logService } from '../../nodes/programs/log.ts';
+import { workloadService } from '../../nodes/programs/client.ts';
 
 /** The ground truth unchanged this long, with no message left in flight anywhere, means the run has drained. */
 const SETTLED_MS = 100;
@@ -52,7 +54,7 @@ export async function drainExecutions(lab: Lab, scenario: Scenario, recorder: Hi
 /** No client node is still retransmitting and no consumer has a message waiting or leased. */
 async function nothingInFlight(lab: Lab, clients: string[], consumers: string[]): Promise<boolean> {
   try {
-    const senders = await Promise.all(clients.map((node) => lab.call<{ unsettled: number }>(node, 'workload', 'unsettled', {})));
+    const senders = await Promise.all(clients.map((node) => lab.stub(node, workloadService).unsettled({})));
     if (senders.some((sender) => sender.unsettled > 0)) return false;
     const mailboxes = await Promise.all(consumers.map((node) => lab.mailboxes(node)));
     return mailboxes.every((boxes) => Object.values(boxes).every((box) => box.queued + box.leased === 0));
@@ -69,15 +71,12 @@ export async function readWire(lab: Lab, recorder: HistoryRecorder): Promise<{ e
   return { events, truncated: wire.truncated };
 }
 
-interface NodeExecution extends Omit<Execution, 'time'> {
-  time: number;
-}
-
 /** A node's executions from `offset` on. */
 async function readLog(lab: Lab, node: string, recorder: HistoryRecorder, offset: number): Promise<Execution[]> {
-  const executions: NodeExecution[] = [];
+  const log = lab.stub(node, logService);
+  const executions: Execution[] = [];
   for (;;) {
-    const page = await lab.call<{ executions: NodeExecution[]; total: number }>(node, 'log', 'read', { offset: offset + executions.length });
+    const page = await log.read({ offset: offset + executions.length });
     executions.push(...page.executions);
     if (page.executions.length === 0 || offset + executions.length >= page.total) break;
   }
