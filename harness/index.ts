@@ -16,7 +16,7 @@ export { closeActiveLabs, runScenario, type BackendName, type RunOptions, type S
 export { findScenarios, loadScenarios, type LoadOptions, type ScenarioSource } from './catalogue.ts';
 export type { Result, Verdict } from './checkers/index.ts';
 export type { Lab } from './lab.ts';
-export type { Rng } from './workload/rng.ts';
+export type { Rng } from './random.ts';
 export type { Mix } from './workload/generator.ts';
 export type { CommandOutput, Shell, ShellCommand } from './shell.ts';
 export type { Bug } from '../nodes/semantics/settings.ts';

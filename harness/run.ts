@@ -18,7 +18,7 @@ import { nodeNames, type Scenario, type ScenarioContext } from './scenario.ts';
 import { replayTarget } from './catalogue.ts';
 import { labShell } from './shell.ts';
 import { planOps } from './workload/generator.ts';
-import { Rng, randomSeed } from './workload/rng.ts';
+import { Rng, randomSeed } from './random.ts';
 import { Workload } from './workload/workload.ts';
 import { drainExecutions, readWire } from './run/drain.ts';
 import { createRunFolder } from './run/folder.ts';

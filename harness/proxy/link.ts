@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { ToxicChain, type ToxicSetting } from './chain.ts';
-import { seededRandom } from './random.ts';
+import { seededRandom } from '../random.ts';
 import type { StreamDirection } from './toxic.ts';
 import { WireTap, type WireLog } from './wire-log.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeFrame } from '../../nodes/wire/frame.ts';
 import { FRAME_BOUNDARY, FrameCursor, FrameSplitter } from '../../harness/proxy/frames.ts';
-import { seededRandom } from '../../harness/proxy/random.ts';
+import { seededRandom } from '../../harness/random.ts';
 
 const stream = Buffer.concat(
   Array.from({ length: 40 }, (_, i) => encodeFrame({ type: 'msg', i, pad: 'x'.repeat((i * 37) % 300) })),

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FRAME_BOUNDARY } from '../../harness/proxy/frames.ts';
-import { seededRandom } from '../../harness/proxy/random.ts';
+import { seededRandom } from '../../harness/random.ts';
 import type { StageContext } from '../../harness/proxy/toxic.ts';
 import { pieceSizes, slicer } from '../../harness/proxy/toxics/slicer.ts';
 
