@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
 import type { WireEvent } from './proxy/wire-log.ts';
+import { splitHostPort } from './proxy/address.ts';
 import type { Address, Backend, CrashedNode, NodeProgram, ProxyEndpoint, RunningNode } from './backends/backend.ts';
 import { stubPerCall, withConnection, type MailboxSizes } from './lab/node-connection.ts';
 import type { ClientStub, ServiceDecl } from '../nodes/rpc/service.ts';
@@ -376,7 +377,7 @@ function limitConcurrency(limit: number): <T>(task: () => Promise<T>) => Promise
 }
 
 function portOf(listen: string): number {
-  const port = Number(listen.slice(listen.lastIndexOf(':') + 1));
-  if (!Number.isInteger(port) || port <= 0) throw new Error(`the proxy reported an unusable listen address "${listen}"`);
+  const port = splitHostPort(listen)?.port ?? 0;
+  if (port <= 0) throw new Error(`the proxy reported an unusable listen address "${listen}"`);
   return port;
 }

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { Mulberry32, seededRandom as fromState, type Random } from '../nodes/random.ts';
+import { Mulberry32, seededRandom, type Random } from '../nodes/random.ts';
 
 // The harness's seeded randomness, in one place: the run's generator with its forks (workload, faults, scripts)
 // and the proxy's per-decision generators. Everything here derives from the run's printed seed.
@@ -48,8 +48,8 @@ export class Rng {
  * each decision stream is independent of the others, so adding a toxic or a connection does not shift the
  * numbers that another toxic or connection sees.
  */
-export function seededRandom(seed: number, ...labels: (string | number)[]): Random {
-  return fromState(avalanche(fnv1a(`${seed}\u0000${labels.join('\u0000')}`)));
+export function labelledRandom(seed: number, ...labels: (string | number)[]): Random {
+  return seededRandom(avalanche(fnv1a(`${seed}\u0000${labels.join('\u0000')}`)));
 }
 
 /** FNV-1a over UTF-16 code units, from `offset` (FNV's own offset basis by default). */

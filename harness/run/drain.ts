@@ -5,6 +5,7 @@ import type { Scenario } from '../scenario.ts';
 import { nodesWithRole } from './lab-nodes.ts';
 import { logService } from '../../nodes/programs/log.ts';
 import { workloadService } from '../../nodes/programs/client.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The ground truth unchanged this long, with no message left in flight anywhere, means the run has drained. */
 const SETTLED_MS = 100;
@@ -47,7 +48,7 @@ export async function drainExecutions(lab: Lab, scenario: Scenario, recorder: Hi
         (quiet >= SETTLED_MS && (await nothingInFlight(lab, clients, consumers)) && (await readAll()).length === last);
       if (drained) return executions.sort((a, b) => a.time - b.time);
     }
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    await sleep(25);
   }
 }
 

@@ -4,6 +4,7 @@ import type { WorkloadProgress } from '../nemesis/nemesis.ts';
 import { NodeConnection } from '../lab/node-connection.ts';
 import { workloadService } from '../../nodes/programs/client.ts';
 import type { PlannedOp } from './generator.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface WorkloadOptions {
   concurrency: number;
@@ -181,5 +182,5 @@ function message(error: unknown): string {
 }
 
 function sleepUntil(time: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, time - performance.now())));
+  return sleep(Math.max(0, time - performance.now()));
 }
