@@ -4,25 +4,17 @@ import { join } from 'node:path';
 import * as z from 'zod';
 import { RecordFileError } from '../history/jsonl.ts';
 import { runFiles } from '../history/run-folder.ts';
-import { verdicts, type CheckOptions, type Result, type Verdict } from '../checkers/result.ts';
+import { verdicts, type CheckOptions } from '../checkers/result.ts';
+import type { ScenarioOutcome } from './outcome.ts';
 
 /**
  * verdict.json, the run's conclusion (docs/ARCHITECTURE.md, "Run folder"). `healed` and `options` are the
  * check's inputs that the record files do not carry, so that `chaoslab check DIR` reaches the same verdicts.
  */
-export interface VerdictRecord {
+export interface VerdictRecord extends Pick<ScenarioOutcome, 'seed' | 'expected' | 'observed' | 'results' | 'ok' | 'ops' | 'faults' | 'durationMs' | 'replay'> {
   scenario: string;
   backend: string;
-  seed: number;
-  expected: Record<string, Verdict>;
-  observed: Record<string, Verdict>;
-  results: Result[];
   availability: Record<string, number>;
-  ok: boolean;
-  ops: number;
-  faults: number;
-  durationMs: number;
-  replay: string;
   /** Wall-clock epoch ms of the run's time 0: places node logs (epoch `ts`) on the history's clock. */
   startedAt?: number;
   /** The proxy's wire log reached its limit: wire.jsonl stops before the run's end. */
