@@ -12,7 +12,8 @@ export {
   type WorkloadSpec,
 } from './scenario.ts';
 export * from './nemesis/index.ts';
-export { closeActiveLabs, runScenario, type BackendName, type RunOptions, type ScenarioOutcome } from './run.ts';
+export { closeActiveLabs, runScenario, type RunOptions } from './run.ts';
+export type { BackendName, ScenarioOutcome } from './outcome/index.ts';
 export { findScenarios, loadScenarios, type LoadOptions, type ScenarioSource } from './catalogue.ts';
 export type { Result, Verdict } from './checkers/index.ts';
 export type { Lab } from './lab.ts';

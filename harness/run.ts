@@ -24,8 +24,6 @@ import { drainExecutions, readWire } from './run/drain.ts';
 import { createRunFolder } from './run/folder.ts';
 import { labNodes, programsOf } from './run/lab-nodes.ts';
 
-export type { BackendName, ScenarioOutcome } from './outcome/index.ts';
-
 export interface RunOptions {
   backend?: BackendName;
   /** Replays a run: the same seed draws the same workload and fault schedule. */
@@ -68,6 +66,8 @@ interface Run {
   options: RunOptions;
   seed: number;
   rng: Rng;
+  /** The fault schedule, drawn from the seed. */
+  windows: FaultWindow[];
   dir: string;
   expected: Record<string, Verdict>;
   /** performance.now() at the run's start: durations and progress lines count from it. */
@@ -83,8 +83,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   options.signal?.throwIfAborted();
   const run = plan(scenario, options);
   const backend = await createBackend(run.outcome.backend, options, run.rng.fork('proxy').int(1, 2 ** 31 - 1));
-  const windows = typeof scenario.faults === 'function' ? scenario.faults(run.rng.fork('faults')) : (scenario.faults ?? []);
-  const skipped = skipReason(scenario, windows, backend);
+  const skipped = skipReason(scenario, run.windows, backend);
   if (skipped) {
     await backend.close();
     run.progress(`skipped (${skipped})`);
@@ -95,10 +94,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     throw options.signal.reason;
   }
   await underLab(run, backend, async (lab, recorder, untilAborted, commands) => {
-    run.outcome.faults = await withTimeLimit(untilAborted(drive(lab, run, windows, recorder, commands)), timeLimitMs(scenario, options));
+    run.outcome.faults = await withTimeLimit(untilAborted(drive(lab, run, recorder, commands)), timeLimitMs(scenario, options));
     const drained = await untilAborted(healAndDrain(run, lab, recorder));
-    const check = await checkPhase(run, recorder, drained);
-    await persist(run, recorder, drained, check);
+    const checked = await check(run, recorder, drained);
+    await persist(run, recorder, drained, checked);
   });
   if (options.signal?.aborted) {
     run.progress('aborted');
@@ -107,7 +106,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   return report(run);
 }
 
-/** Draws the seed, names the run folder and starts the outcome: nothing has run yet. */
+/** Draws the seed and the fault schedule, names the run folder and starts the outcome: nothing has run yet. */
 function plan(scenario: Scenario, options: RunOptions): Run {
   const startedAt = performance.now();
   const backend = options.backend ?? 'process';
@@ -115,11 +114,13 @@ function plan(scenario: Scenario, options: RunOptions): Run {
   const onProgress = options.onProgress ?? (() => {});
   const expected = scenario.expect as Record<string, Verdict>;
   const dir = createRunFolder(options.runsDir ?? 'runs', scenario.name);
+  const rng = new Rng(seed);
   return {
     scenario,
     options,
     seed,
-    rng: new Rng(seed),
+    rng,
+    windows: typeof scenario.faults === 'function' ? scenario.faults(rng.fork('faults')) : (scenario.faults ?? []),
     dir,
     expected,
     startedAt,
@@ -222,7 +223,7 @@ interface Checked {
 }
 
 /** Runs the checkers the scenario expects verdicts of (and availability) and compares with the expectations. */
-async function checkPhase(run: Run, recorder: HistoryRecorder, drained: Drained): Promise<Checked> {
+async function check(run: Run, recorder: HistoryRecorder, drained: Drained): Promise<Checked> {
   const { scenario, expected } = run;
   run.outcome.ops = recorder.ops.filter((op) => op.type === 'invoke').length;
   const eventual = scenario.eventual ?? scenario.nodes.semantics !== 'at-most-once';
@@ -312,8 +313,8 @@ async function withTimeLimit<T>(work: Promise<T>, limitMs: number): Promise<T> {
 }
 
 /** Plays the workload, the fault schedule and the scenario's script together; resolves with the faults started. */
-async function drive(lab: Lab, run: Run, windows: FaultWindow[], recorder: HistoryRecorder, commands: AbortSignal): Promise<number> {
-  const { scenario, rng, progress } = run;
+async function drive(lab: Lab, run: Run, recorder: HistoryRecorder, commands: AbortSignal): Promise<number> {
+  const { scenario, rng, windows, progress } = run;
   const names = nodeNames(scenario.nodes.count);
   const clients = names.filter((name) => programsOf(scenario, name).includes('client'));
   const ops = planOps(scenario.workload.ops, scenario.workload.mix ?? { append: 1 }, clients, rng.fork('workload'));
