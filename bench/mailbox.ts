@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
 import { percentile } from '../harness/checkers/percentile.ts';
 import { NodeClient } from '../nodes/client.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const { values } = parseArgs({
   options: {
@@ -43,7 +44,7 @@ async function startNode(id: string, logDir: string, args: string[]): Promise<St
     const listening = /"event":"listening","port":(\d+)/.exec(text);
     if (listening && text.includes('"event":"ready"')) return { child, port: Number(listening[1]) };
     if (child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   child.kill('SIGKILL');
   throw new Error(`node ${id} did not start:\n${await readFile(logPath, 'utf8')}`);

@@ -13,6 +13,7 @@ import { percentile } from '../harness/checkers/percentile.ts';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { seededRandom } from '../nodes/random.ts';
 import { encodeFrame } from '../nodes/wire/frame.ts';
+import { splitHostPort } from '../harness/proxy/address.ts';
 
 const HOST = '127.0.0.1';
 const CHUNK_BYTES = 64 * 1024;
@@ -83,7 +84,7 @@ async function runBench(): Promise<void> {
       const client = new Toxiproxy(/API on (\S+)/.exec(await firstLine(server))![1]!);
       const listenPort = async (name: string, port: number) => {
         const proxy = await client.createProxy({ name, listen: `${HOST}:0`, upstream: `${HOST}:${port}` });
-        return Number(proxy.listen.split(':').at(-1));
+        return splitHostPort(proxy.listen)!.port;
       };
       proxiedPaths.push({ path, target: { sink: await listenPort('bench_sink', ports.sink), echo: await listenPort('bench_echo', ports.echo) } });
     }

@@ -21,6 +21,7 @@ import { callerFromNode } from '../nodes/rpc/caller.ts';
 import { clientStub } from '../nodes/rpc/stub.ts';
 import { deliveryStoresOf } from '../nodes/semantics/delivery-stores.ts';
 import { bodyDigest } from '../nodes/semantics/integrity.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' } } });
 const seconds = Number(values.seconds);
@@ -40,7 +41,7 @@ async function startServer(dir: string, args: string[]): Promise<{ child: ChildP
     const text = await readFile(logPath, 'utf8').catch(() => '');
     const listening = text.split('\n').find((line) => line.includes('"event":"listening"'));
     if (listening && text.includes('"event":"serving"')) return { child, port: (JSON.parse(listening) as { port: number }).port };
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   child.kill('SIGKILL');
   throw new Error(`server did not start:\n${await readFile(logPath, 'utf8').catch(() => '')}`);

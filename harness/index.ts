@@ -13,11 +13,12 @@ export {
 } from './scenario.ts';
 export { defineFamily, type Family, type FamilySpec, type MemberSpec } from './family.ts';
 export * from './nemesis/index.ts';
-export { closeActiveLabs, runScenario, type BackendName, type RunOptions, type ScenarioOutcome } from './run.ts';
+export { closeActiveLabs, runScenario, type RunOptions } from './run.ts';
+export type { BackendName, ScenarioOutcome } from './outcome/index.ts';
 export { findScenarios, loadScenarios, type LoadOptions, type ScenarioSource } from './catalogue.ts';
 export type { Result, Verdict } from './checkers/index.ts';
 export type { Lab } from './lab.ts';
-export type { Rng } from './workload/rng.ts';
+export type { Rng } from './random.ts';
 export type { Mix } from './workload/generator.ts';
 export type { CommandOutput, Shell, ShellCommand } from './shell.ts';
 export type { Bug } from '../nodes/semantics/settings.ts';

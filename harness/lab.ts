@@ -3,8 +3,11 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
 import type { WireEvent } from './proxy/wire-log.ts';
+import { splitHostPort } from './proxy/address.ts';
 import type { Address, Backend, CrashedNode, NodeProgram, ProxyEndpoint, RunningNode } from './backends/backend.ts';
-import { callService, mailboxSizes, type MailboxSizes } from './workload/call.ts';
+import { stubPerCall, withConnection, type MailboxSizes } from './lab/node-connection.ts';
+import type { ClientStub, ServiceDecl } from '../nodes/rpc/service.ts';
+import { namesService } from '../nodes/names/service.ts';
 
 /** What one node of a lab runs and how it behaves; everything else about it is the backend's business. */
 export interface LabNodeSpec {
@@ -250,14 +253,17 @@ export class Lab {
     }
   }
 
-  /** Calls a procedure of a service on a node, directly (the harness's own requests are never faulted). */
-  call<T = unknown>(node: string, service: string, proc: string, args: unknown, timeoutMs = 10_000): Promise<T> {
-    return callService<T>(this.address(node), service, proc, args, timeoutMs);
+  /**
+   * A typed stub of a service on a node (`lab.stub('n2', logService).read({})`), called directly: the harness's
+   * own calls are never faulted. Each call connects anew, so a stub outlives crashes and restarts of its node.
+   */
+  stub<S extends ServiceDecl>(node: string, service: S, deadlineMs = 10_000): ClientStub<S> {
+    return stubPerCall(node, () => this.address(node), service, deadlineMs);
   }
 
   /** A node's mailboxes with their queued and leased messages. */
   mailboxes(node: string): Promise<Record<string, MailboxSizes>> {
-    return mailboxSizes(this.address(node));
+    return withConnection(node, this.address(node), (connection) => connection.mailboxes());
   }
 
   /** Stops everything; every call, also one made while a close is under way, resolves once all is stopped. */
@@ -349,7 +355,7 @@ export class Lab {
       if (!proxy) throw new Error(`the proxy did not create link ${from}->${to}`);
       return { from, to, host: this.proxyEndpoint.listenHost, port: portOf(proxy.listen) };
     });
-    await this.call(NAME_SERVICE, 'names', 'setLinks', { links });
+    await this.stub(NAME_SERVICE, namesService).setLinks({ links });
   }
 }
 
@@ -371,7 +377,7 @@ function limitConcurrency(limit: number): <T>(task: () => Promise<T>) => Promise
 }
 
 function portOf(listen: string): number {
-  const port = Number(listen.slice(listen.lastIndexOf(':') + 1));
-  if (!Number.isInteger(port) || port <= 0) throw new Error(`the proxy reported an unusable listen address "${listen}"`);
+  const port = splitHostPort(listen)?.port ?? 0;
+  if (port <= 0) throw new Error(`the proxy reported an unusable listen address "${listen}"`);
   return port;
 }

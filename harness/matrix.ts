@@ -1,7 +1,8 @@
 import { selectScenarios } from './catalogue.ts';
 import { FAILURES, SETTINGS, type Failure } from './promises.ts';
 import type { FaultWindow, When } from './nemesis/fault.ts';
-import { runScenario, type RunOptions, type ScenarioOutcome } from './run.ts';
+import { runScenario, type RunOptions } from './run.ts';
+import type { ScenarioOutcome } from './outcome/index.ts';
 import { defineScenario, nodeNames, defaultPrograms, type Bug, type Guarantee, type NodesSpec, type Scenario, type Semantics } from './scenario.ts';
 
 // "Which guarantees does my node keep?": the failure x setting matrix of docs/SEMANTICS.md (harness/promises.ts),

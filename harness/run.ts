@@ -1,27 +1,28 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Backend } from './backends/backend.ts';
 import { ProcessBackend } from './backends/process.ts';
 import { isChaoslabProxy } from './toxiproxy.ts';
-import { checkRun, compareWithExpected, type Result, type Verdict } from './checkers/index.ts';
+import { checkRun } from './checkers/index.ts';
 import { plural } from './checkers/result.ts';
-import { writeVerdictFile } from './checkers/verdict-file.ts';
 import { runFiles, writeExecutions, writeWire, type Execution, type WireRecord } from './history/index.ts';
 import { HistoryRecorder } from './history/recorder.ts';
-import { isProgramModule, Lab, type LabNodeSpec } from './lab.ts';
+import { readFrameRejections } from './history/frame-rejections.ts';
+import { Lab } from './lab.ts';
 import { writeReport, writeRunsIndex } from './report/index.ts';
 import type { KnownRecords } from './report/run-folder.ts';
 import { playSchedule, unsupportedFaults } from './nemesis/nemesis.ts';
 import type { FaultWindow } from './nemesis/fault.ts';
-import { defaultPrograms, nodeNames, type Scenario, type ScenarioContext } from './scenario.ts';
+import { compareWithExpected, replayCommand, writeVerdictFile, type BackendName, type ScenarioOutcome } from './outcome/index.ts';
+import type { Result, Verdict } from './checkers/result.ts';
+import { nodeNames, type Scenario, type ScenarioContext } from './scenario.ts';
 import { replayTarget } from './catalogue.ts';
 import { labShell } from './shell.ts';
 import { planOps } from './workload/generator.ts';
-import { readFrameRejections } from './history/frame-rejections.ts';
-import { Rng, randomSeed } from './workload/rng.ts';
+import { Rng, randomSeed } from './random.ts';
 import { Workload } from './workload/workload.ts';
-
-export type BackendName = 'process' | 'docker';
+import { drainExecutions, readWire } from './run/drain.ts';
+import { createRunFolder } from './run/folder.ts';
+import { labNodes, programsOf } from './run/lab-nodes.ts';
 
 export interface RunOptions {
   backend?: BackendName;
@@ -45,33 +46,6 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-/** One scenario's entry in `chaoslab run --json`. */
-export interface ScenarioOutcome {
-  name: string;
-  backend: BackendName;
-  seed: number;
-  expected: Record<string, Verdict>;
-  observed: Record<string, Verdict>;
-  ok: boolean;
-  ops: number;
-  faults: number;
-  durationMs: number;
-  dir: string;
-  replay: string;
-  results: Result[];
-  skipped?: string;
-  error?: string;
-}
-
-/** The ground truth unchanged this long, with no message left in flight anywhere, means the run has drained. */
-const SETTLED_MS = 100;
-/**
- * The ground truth unchanged this long means drained even with messages still held somewhere (a mailbox nobody
- * reads, a sender that retries until its give-up time): longer than the slowest retransmission interval.
- */
-const QUIET_MS = 2_500;
-const DRAIN_LIMIT_MS = 20_000;
-
 /** How to stop the lab of every run under way, started or still starting. */
 const runsUnderWay = new Set<() => Promise<void>>();
 
@@ -83,54 +57,118 @@ export async function closeActiveLabs(): Promise<void> {
   await Promise.allSettled([...runsUnderWay].map((stop) => stop()));
 }
 
-export function replayCommand(name: string, seed: number, backend: BackendName): string {
-  return `npx chaoslab run ${name} --seed ${seed}${backend === 'process' ? '' : ` --backend ${backend}`}`;
+/**
+ * One run as it goes from phase to phase: what was planned, then what each phase added to its outcome and records.
+ * `runScenario` passes it along: plan, run the lab, heal and drain, check, persist, report.
+ */
+interface Run {
+  scenario: Scenario;
+  options: RunOptions;
+  seed: number;
+  rng: Rng;
+  /** The fault schedule, drawn from the seed. */
+  windows: FaultWindow[];
+  dir: string;
+  expected: Record<string, Verdict>;
+  /** performance.now() at the run's start: durations and progress lines count from it. */
+  startedAt: number;
+  progress: (line: string) => void;
+  outcome: ScenarioOutcome;
+  /** What the run recorded, handed to the report as it is rather than read back from the folder. */
+  recorded: KnownRecords;
 }
 
-/** Runs one scenario: lab -> workload + nemesis -> heal and drain -> ground truth -> checkers -> run folder. */
+/** Runs one scenario: plan -> lab with workload and nemesis -> heal and drain -> check -> persist -> report. */
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<ScenarioOutcome> {
   options.signal?.throwIfAborted();
-  const startedAt = performance.now();
-  const backendName = options.backend ?? 'process';
-  const seed = options.seed ?? randomSeed();
-  const rng = new Rng(seed);
-  const onProgress = options.onProgress ?? (() => {});
-  const progress = (line: string) => onProgress(`${scenario.name} +${((performance.now() - startedAt) / 1000).toFixed(1)}s: ${line}`);
-  const expected = scenario.expect as Record<string, Verdict>;
-  const dir = runFolder(options.runsDir ?? 'runs', scenario.name);
-  const outcome: ScenarioOutcome = {
-    name: scenario.name,
-    backend: backendName,
-    seed,
-    expected,
-    observed: {},
-    ok: false,
-    ops: 0,
-    faults: 0,
-    durationMs: 0,
-    dir,
-    replay: replayCommand(replayTarget(scenario), seed, backendName),
-    results: [],
-  };
-  const finish = () => ({ ...outcome, durationMs: Math.round(performance.now() - startedAt) });
-
-  const backend = await createBackend(backendName, options, rng.fork('proxy').int(1, 2 ** 31 - 1));
-  const windows = typeof scenario.faults === 'function' ? scenario.faults(rng.fork('faults')) : (scenario.faults ?? []);
-  const skipped =
-    scenario.needs?.includes('frame-toxics') && !backend.frameToxics
-      ? "needs frame toxics, which only chaoslab's own proxy has"
-      : unsupportedFaults(windows.map((window) => window.fault), backend.frameToxics);
+  const run = plan(scenario, options);
+  const backend = await createBackend(run.outcome.backend, options, run.rng.fork('proxy').int(1, 2 ** 31 - 1));
+  const skipped = skipReason(scenario, run.windows, backend);
   if (skipped) {
     await backend.close();
-    progress(`skipped (${skipped})`);
-    return { ...finish(), ok: true, skipped };
+    run.progress(`skipped (${skipped})`);
+    return { ...finished(run), ok: true, skipped };
   }
-
   if (options.signal?.aborted) {
     await backend.close();
     throw options.signal.reason;
   }
-  progress(`starting ${scenario.nodes.count} nodes on ${backendName} (seed ${seed})`);
+  await underLab(run, backend, async (lab, recorder, untilAborted, commands) => {
+    run.outcome.faults = await withTimeLimit(untilAborted(drive(lab, run, recorder, commands)), timeLimitMs(scenario, options));
+    const drained = await untilAborted(healAndDrain(run, lab, recorder));
+    const checked = await check(run, recorder, drained);
+    await persist(run, recorder, drained, checked);
+  });
+  if (options.signal?.aborted) {
+    run.progress('aborted');
+    throw options.signal.reason;
+  }
+  return report(run);
+}
+
+/** Draws the seed and the fault schedule, names the run folder and starts the outcome: nothing has run yet. */
+function plan(scenario: Scenario, options: RunOptions): Run {
+  const startedAt = performance.now();
+  const backend = options.backend ?? 'process';
+  const seed = options.seed ?? randomSeed();
+  const onProgress = options.onProgress ?? (() => {});
+  const expected = scenario.expect as Record<string, Verdict>;
+  const dir = createRunFolder(options.runsDir ?? 'runs', scenario.name);
+  const rng = new Rng(seed);
+  return {
+    scenario,
+    options,
+    seed,
+    rng,
+    windows: typeof scenario.faults === 'function' ? scenario.faults(rng.fork('faults')) : (scenario.faults ?? []),
+    dir,
+    expected,
+    startedAt,
+    progress: (line) => onProgress(`${scenario.name} +${((performance.now() - startedAt) / 1000).toFixed(1)}s: ${line}`),
+    outcome: {
+      name: scenario.name,
+      backend,
+      seed,
+      expected,
+      observed: {},
+      ok: false,
+      ops: 0,
+      faults: 0,
+      durationMs: 0,
+      dir,
+      replay: replayCommand(replayTarget(scenario), seed, backend),
+      results: [],
+    },
+    recorded: {},
+  };
+}
+
+/** The outcome as it stands, with the time taken so far. */
+function finished(run: Run): ScenarioOutcome {
+  return { ...run.outcome, durationMs: Math.round(performance.now() - run.startedAt) };
+}
+
+/** Why the scenario cannot run on this backend or proxy, if it cannot. */
+function skipReason(scenario: Scenario, windows: FaultWindow[], backend: Backend): string | undefined {
+  return scenario.needs?.includes('frame-toxics') && !backend.frameToxics
+    ? "needs frame toxics, which only chaoslab's own proxy has"
+    : unsupportedFaults(windows.map((window) => window.fault), backend.frameToxics);
+}
+
+type UntilAborted = <T>(work: Promise<T>) => Promise<T>;
+
+/**
+ * Starts the lab, runs `phases` on it with a history recorder, and stops the lab whichever way they end. A failure
+ * becomes the outcome's error; an abort stops the lab at once, the phase under way then fails, and the caller
+ * rejects with the signal's reason.
+ */
+async function underLab(
+  run: Run,
+  backend: Backend,
+  phases: (lab: Lab, recorder: HistoryRecorder, untilAborted: UntilAborted, commands: AbortSignal) => Promise<void>,
+): Promise<void> {
+  const { scenario, options, progress } = run;
+  progress(`starting ${scenario.nodes.count} nodes on ${run.outcome.backend} (seed ${run.seed})`);
   let lab: Lab | undefined;
   let starting: Promise<Lab> | undefined;
   let stopped: Promise<void> | undefined;
@@ -139,64 +177,23 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const stopLab = () =>
     (stopped ??= lab ? lab.close() : backend.close().then(() => starting?.then((started) => started.close(), () => {})));
   runsUnderWay.add(stopLab);
-  // An abort stops the lab at once; the phase under way then fails, and the run rejects below.
   const untilAborted = abortable(options.signal);
   options.signal?.addEventListener('abort', stopLab, { once: true });
-  // What the run recorded, handed to the report as it is rather than read back from the folder.
-  const recorded: KnownRecords = {};
   // Ends the commands a scenario's script started, whichever way the run ends.
   const commands = new AbortController();
   try {
-    starting = Lab.start(backend, { runDir: dir, nodes: labNodes(scenario, seed) });
+    starting = Lab.start(backend, { runDir: run.dir, nodes: labNodes(scenario, run.seed) });
     lab = await untilAborted(starting);
-    const recorder = new HistoryRecorder({ dir });
-    Object.assign(recorded, { history: recorder.ops, faults: recorder.faults });
+    const recorder = new HistoryRecorder({ dir: run.dir });
+    Object.assign(run.recorded, { history: recorder.ops, faults: recorder.faults });
     try {
-      outcome.faults = await withTimeLimit(untilAborted(drive(lab, scenario, windows, recorder, rng, progress, commands.signal)), timeLimitMs(scenario, options));
-      progress('healing and draining');
-      await untilAborted(lab.heal());
-      const executions = await untilAborted(drainExecutions(lab, scenario, recorder));
-      progress(`read ${executions.length} executions; checking`);
-      await writeExecutions(join(dir, runFiles.executions), executions);
-      recorded.executions = executions;
-      const wire = await readWire(lab, recorder);
-      if (wire) {
-        await writeWire(join(dir, runFiles.wire), wire.events);
-        recorded.wire = wire.events;
-      }
-      outcome.ops = recorder.ops.filter((op) => op.type === 'invoke').length;
-      const eventual = scenario.eventual ?? scenario.nodes.semantics !== 'at-most-once';
-      const frameRejections = await readFrameRejections(dir, (epochMs) => recorder.fromEpoch(epochMs), recorder.fromEpoch(Date.now()));
-      const input = { history: recorder.ops, executions, faults: recorder.faults, healed: true, options: { eventual }, frameRejections };
-      const results = checkRun(input, [...Object.keys(expected), 'availability']);
-      const comparison = compareWithExpected(results, expected);
-      Object.assign(outcome, { results, observed: comparison.observed, ok: comparison.ok });
-      const availability = results.find((result) => result.checker === 'availability')?.stats ?? {};
-      const done = finish();
-      await writeVerdictFile(dir, {
-        scenario: scenario.name,
-        backend: backendName,
-        seed,
-        expected,
-        observed: done.observed,
-        results,
-        availability,
-        ok: done.ok,
-        ops: done.ops,
-        faults: done.faults,
-        durationMs: done.durationMs,
-        replay: done.replay,
-        startedAt: recorder.startedAtEpochMs,
-        ...(wire?.truncated ? { wireTruncated: true } : {}),
-        healed: true,
-        options: { eventual },
-      });
+      await phases(lab, recorder, untilAborted, commands.signal);
     } finally {
       await recorder.close();
     }
   } catch (error) {
-    outcome.ok = false;
-    outcome.error = error instanceof Error ? error.message : String(error);
+    run.outcome.ok = false;
+    run.outcome.error = error instanceof Error ? error.message : String(error);
   } finally {
     commands.abort();
     options.signal?.removeEventListener('abort', stopLab);
@@ -204,17 +201,80 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     await stopLab();
     runsUnderWay.delete(stopLab);
   }
-  if (options.signal?.aborted) {
-    progress('aborted');
-    throw options.signal.reason;
+}
+
+interface Drained {
+  executions: Execution[];
+  wire: { events: WireRecord[]; truncated: boolean } | undefined;
+}
+
+/** Heals every fault, waits for in-flight work to land, and reads the ground truth and the proxy's wire log. */
+async function healAndDrain(run: Run, lab: Lab, recorder: HistoryRecorder): Promise<Drained> {
+  run.progress('healing and draining');
+  await lab.heal();
+  const executions = await drainExecutions(lab, run.scenario, recorder);
+  run.progress(`read ${executions.length} executions; checking`);
+  return { executions, wire: await readWire(lab, recorder) };
+}
+
+interface Checked {
+  results: Result[];
+  eventual: boolean;
+}
+
+/** Runs the checkers the scenario expects verdicts of (and availability) and compares with the expectations. */
+async function check(run: Run, recorder: HistoryRecorder, drained: Drained): Promise<Checked> {
+  const { scenario, expected } = run;
+  run.outcome.ops = recorder.ops.filter((op) => op.type === 'invoke').length;
+  const eventual = scenario.eventual ?? scenario.nodes.semantics !== 'at-most-once';
+  const frameRejections = await readFrameRejections(run.dir, (epochMs) => recorder.fromEpoch(epochMs), recorder.fromEpoch(Date.now()));
+  const input = { history: recorder.ops, executions: drained.executions, faults: recorder.faults, healed: true, options: { eventual }, frameRejections };
+  const results = checkRun(input, [...Object.keys(expected), 'availability']);
+  const judgement = compareWithExpected(results, expected);
+  Object.assign(run.outcome, { results, observed: judgement.observed, ok: judgement.ok });
+  return { results, eventual };
+}
+
+/** Writes the run folder's records and its verdict.json. */
+async function persist(run: Run, recorder: HistoryRecorder, drained: Drained, checked: Checked): Promise<void> {
+  const { dir } = run;
+  await writeExecutions(join(dir, runFiles.executions), drained.executions);
+  run.recorded.executions = drained.executions;
+  if (drained.wire) {
+    await writeWire(join(dir, runFiles.wire), drained.wire.events);
+    run.recorded.wire = drained.wire.events;
   }
+  const done = finished(run);
+  await writeVerdictFile(dir, {
+    scenario: done.name,
+    backend: done.backend,
+    seed: done.seed,
+    expected: done.expected,
+    observed: done.observed,
+    results: checked.results,
+    availability: checked.results.find((result) => result.checker === 'availability')?.stats ?? {},
+    ok: done.ok,
+    ops: done.ops,
+    faults: done.faults,
+    durationMs: done.durationMs,
+    replay: done.replay,
+    startedAt: recorder.startedAtEpochMs,
+    ...(drained.wire?.truncated ? { wireTruncated: true } : {}),
+    healed: true,
+    options: { eventual: checked.eventual },
+  });
+}
+
+/** Writes report.html and the runs index (neither is ever fatal) and says how the run ended. */
+async function report(run: Run): Promise<ScenarioOutcome> {
+  const { options, progress } = run;
   // Without reports (`--no-report`, tests) no page is written, the runs' index included: a folder of passing runs
   // that are removed is then left empty.
   if (options.report !== false) {
-    await writeRunReport(dir, recorded, progress);
+    await writeRunReport(run.dir, run.recorded, progress);
     await writeIndex(options.runsDir ?? 'runs', progress);
   }
-  const done = finish();
+  const done = finished(run);
   progress(`${done.error ? `error: ${done.error}` : done.ok ? 'as expected' : 'NOT as expected'} (${done.durationMs} ms)`);
   return done;
 }
@@ -256,15 +316,9 @@ async function withTimeLimit<T>(work: Promise<T>, limitMs: number): Promise<T> {
   }
 }
 
-async function drive(
-  lab: Lab,
-  scenario: Scenario,
-  windows: FaultWindow[],
-  recorder: HistoryRecorder,
-  rng: Rng,
-  progress: (line: string) => void,
-  commands: AbortSignal,
-): Promise<number> {
+/** Plays the workload, the fault schedule and the scenario's script together; resolves with the faults started. */
+async function drive(lab: Lab, run: Run, recorder: HistoryRecorder, commands: AbortSignal): Promise<number> {
+  const { scenario, rng, windows, progress } = run;
   const names = nodeNames(scenario.nodes.count);
   const clients = names.filter((name) => programsOf(scenario, name).includes('client'));
   const ops = planOps(scenario.workload.ops, scenario.workload.mix ?? { append: 1 }, clients, rng.fork('workload'));
@@ -301,118 +355,6 @@ async function drive(
   return recorder.faults.filter((event) => event.type === 'start').length;
 }
 
-/**
- * Reads the ground truth from every node that keeps a log once in-flight work has landed: retransmissions
- * (client nodes' unsettled messages) and deliveries (messages queued or leased in consumers' mailboxes) that
- * were still under way when the faults healed.
- */
-async function drainExecutions(lab: Lab, scenario: Scenario, recorder: HistoryRecorder): Promise<Execution[]> {
-  const running = (...wanted: string[]) =>
-    nodeNames(scenario.nodes.count).filter((name) => rolesOf(scenario, name).some((role) => wanted.includes(role)));
-  const logNodes = running('log', 'consumer');
-  const clients = running('client');
-  const consumers = running('consumer');
-  // Logs only grow: each read fetches what was appended since the last one.
-  const logs = new Map(logNodes.map((node) => [node, [] as Execution[]]));
-  const readAll = async () => {
-    await Promise.all(logNodes.map(async (node) => logs.get(node)!.push(...(await readLog(lab, node, recorder, logs.get(node)!.length)))));
-    return [...logs.values()].flat();
-  };
-  const deadline = performance.now() + DRAIN_LIMIT_MS;
-  let last = -1;
-  let stableSince = performance.now();
-  for (;;) {
-    const executions = await readAll();
-    const now = performance.now();
-    if (executions.length !== last) {
-      last = executions.length;
-      stableSince = now;
-    } else {
-      const quiet = now - stableSince;
-      const drained =
-        quiet >= QUIET_MS ||
-        now >= deadline ||
-        (quiet >= SETTLED_MS && (await nothingInFlight(lab, clients, consumers)) && (await readAll()).length === last);
-      if (drained) return executions.sort((a, b) => a.time - b.time);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-/** No client node is still retransmitting and no consumer has a message waiting or leased. */
-async function nothingInFlight(lab: Lab, clients: string[], consumers: string[]): Promise<boolean> {
-  try {
-    const senders = await Promise.all(clients.map((node) => lab.call<{ unsettled: number }>(node, 'workload', 'unsettled', {})));
-    if (senders.some((sender) => sender.unsettled > 0)) return false;
-    const mailboxes = await Promise.all(consumers.map((node) => lab.mailboxes(node)));
-    return mailboxes.every((boxes) => Object.values(boxes).every((box) => box.queued + box.leased === 0));
-  } catch {
-    return false; // a node that does not answer may still hold work
-  }
-}
-
-/** The proxy's record of every frame, on the run's clock (none when the proxy is a real Toxiproxy). */
-async function readWire(lab: Lab, recorder: HistoryRecorder): Promise<{ events: WireRecord[]; truncated: boolean } | undefined> {
-  const wire = await lab.wire();
-  if (!wire) return undefined;
-  const events = wire.events.map((event) => ({ ...event, time: Math.round(recorder.fromHighResolutionEpoch(event.time) * 1000) / 1000 }));
-  return { events, truncated: wire.truncated };
-}
-
-interface NodeExecution extends Omit<Execution, 'time'> {
-  time: number;
-}
-
-/** A node's executions from `offset` on. */
-async function readLog(lab: Lab, node: string, recorder: HistoryRecorder, offset: number): Promise<Execution[]> {
-  const executions: NodeExecution[] = [];
-  for (;;) {
-    const page = await lab.call<{ executions: NodeExecution[]; total: number }>(node, 'log', 'read', { offset: offset + executions.length });
-    executions.push(...page.executions);
-    if (page.executions.length === 0 || offset + executions.length >= page.total) break;
-  }
-  // Nodes stamp wall-clock epoch ms; the history's time line starts at the run's start.
-  return executions.map((execution) => ({
-    ...execution,
-    time: recorder.fromEpoch(execution.time),
-    ...(execution.takenAt !== undefined ? { takenAt: recorder.fromEpoch(execution.takenAt) } : {}),
-    ...(execution.leaseUntil !== undefined ? { leaseUntil: recorder.fromEpoch(execution.leaseUntil) } : {}),
-  }));
-}
-
-function programsOf(scenario: Scenario, name: string): string[] {
-  return scenario.nodes.programs?.[name] ?? defaultPrograms(name);
-}
-
-/** What the harness asks of a node: a program module of the user's keeps a log (it serves `log.read`). */
-function rolesOf(scenario: Scenario, name: string): string[] {
-  return programsOf(scenario, name).map((program) => (isProgramModule(program) ? 'log' : program));
-}
-
-/**
- * Each client call may take this long before the client node reports it indeterminate: long enough for
- * retransmissions to outlast a crashed node's restart on a loaded machine. Scenarios may set their own.
- */
-const CLIENT_DEADLINE_MS = 20_000;
-
-function labNodes(scenario: Scenario, seed: number): LabNodeSpec[] {
-  const { semantics, bug, config, configOf, command, commandOf, image, imageOf } = scenario.nodes;
-  return nodeNames(scenario.nodes.count).map((name, i) => {
-    const own = configOf?.[name] ?? {};
-    const options = { deadlineMs: CLIENT_DEADLINE_MS, ...(config?.options as object), ...(own.options as object), seed: seed + i };
-    const server = !programsOf(scenario, name).includes('client');
-    const ownCommand = commandOf?.[name] ?? (server ? command : undefined);
-    const ownImage = imageOf?.[name] ?? (server ? image : undefined);
-    return {
-      name,
-      programs: programsOf(scenario, name),
-      config: { semantics, ...(bug ? { bug } : {}), ...config, ...own, options },
-      ...(ownCommand ? { command: ownCommand } : {}),
-      ...(ownImage ? { image: ownImage } : {}),
-    };
-  });
-}
-
 async function createBackend(name: BackendName, options: RunOptions, proxySeed: number): Promise<Backend> {
   if (name === 'process') {
     const externalFrameToxics = options.toxiproxyUrl !== undefined && (await isChaoslabProxy(options.toxiproxyUrl));
@@ -420,15 +362,6 @@ async function createBackend(name: BackendName, options: RunOptions, proxySeed: 
   }
   const { DockerBackend } = await import('./backends/docker.ts');
   return new DockerBackend({ toxiproxyUrl: options.toxiproxyUrl, proxySeed });
-}
-
-/** `runs/<yyyymmdd-hhmmss>-<scenario>`, with a counter when the same scenario ran twice in one second. */
-function runFolder(runsDir: string, scenario: string): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  let dir = resolve(runsDir, `${stamp}-${scenario}`);
-  for (let n = 2; existsSync(dir); n++) dir = resolve(runsDir, `${stamp}-${scenario}-${n}`);
-  mkdirSync(join(dir, 'nodes'), { recursive: true });
-  return dir;
 }
 
 /** runs/index.html lists every run of the folder, this one included; like a report, it is never fatal. */

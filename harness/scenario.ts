@@ -8,7 +8,7 @@ import type { FaultWindow } from './nemesis/fault.ts';
 import type { FaultGenerator } from './nemesis/generate.ts';
 import { scenarioProblems, type Guarantee, type ScenarioNodeConfig } from './scenario-schema.ts';
 import type { Mix } from './workload/generator.ts';
-import type { Rng } from './workload/rng.ts';
+import type { Rng } from './random.ts';
 
 // The public scenario API: a scenario is one file in scenarios/ whose default export is defineScenario({...}).
 export * from './nemesis/index.ts';

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { ScenarioOutcome } from './run.ts';
+import type { ScenarioOutcome } from './outcome/index.ts';
 import type { Guarantee } from './scenario.ts';
 
 // `chaoslab/vitest`: importing it adds two matchers on a scenario run (runScenario's result), named so that

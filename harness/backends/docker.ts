@@ -5,6 +5,7 @@ import { dockerode, engineAnswers, statusOf } from '../docker/engine.ts';
 import { buildImages, requireImages, requireUserImage, resolveBase, resolveProxy, type ProxySetting, type RunImages } from '../docker/images.ts';
 import { newRunId, runLabels } from '../docker/labels.ts';
 import { sweep } from '../docker/sweep.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Every node listens on this port inside its own container; peers tell nodes apart by network alias. */
 const NODE_PORT = 7000;
@@ -346,6 +347,3 @@ async function ignoreGone(operation: Promise<unknown>): Promise<void> {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as z from 'zod';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 // What a harness killed with SIGKILL leaves on the process backend: its node processes (now children of init)
 // and their data folders. Each lab keeps a note of what it started, in its data folder, so that
@@ -111,7 +112,7 @@ function readNote(root: string): LabNote | undefined {
 
 /** A killed process is gone once the system has reaped it; a zombie counts as gone. */
 async function waitUntilGone(processes: ProcessRef[]): Promise<void> {
-  for (let i = 0; i < 100 && processes.some(isRunning); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  for (let i = 0; i < 100 && processes.some(isRunning); i++) await sleep(20);
 }
 
 /** Whether the process that had this pid and start time still runs (not a zombie, not a newer holder of the pid). */

@@ -9,9 +9,7 @@ import type { CheckInput, Checker, Result } from './result.ts';
 
 export type { CheckInput, CheckOptions, Checker, Counterexample, Result, Verdict } from './result.ts';
 export { verdicts } from './result.ts';
-export { compareWithExpected, type Comparison, type Outcome } from './expectations.ts';
 export { formatAvailability, formatCounterexamples, formatVerdictTable } from './table.ts';
-export { readVerdictFile, writeVerdictFile, type StoredVerdict, type VerdictRecord } from './verdict-file.ts';
 
 export const checkerNames = [
   'at-most-once',

@@ -1,9 +1,8 @@
 import { allFaultsHealed } from '../history/faults.ts';
 import { readRunRecords } from '../history/run-folder.ts';
-import { compareWithExpected, type Outcome } from './expectations.ts';
 import { checkRun, checkerNames } from './index.ts';
 import type { Result } from './result.ts';
-import { readVerdictFile, type StoredVerdict } from './verdict-file.ts';
+import { compareWithExpected, readVerdictFile, type Judgement, type StoredVerdict } from '../outcome/index.ts';
 
 export interface Recheck {
   dir: string;
@@ -11,7 +10,7 @@ export interface Recheck {
   healed: boolean;
   results: Result[];
   availability: Result;
-  outcome: Outcome;
+  judgement: Judgement;
 }
 
 /**
@@ -27,5 +26,5 @@ export async function recheckRunFolder(dir: string): Promise<Recheck> {
   const input = { ...records, healed, options: stored?.options ?? {} };
   const results = checkRun(input, guarantees);
   const availability = results.find((result) => result.checker === 'availability') ?? checkRun(input, ['availability'])[0]!;
-  return { dir, stored, healed, results, availability, outcome: compareWithExpected(results, expected) };
+  return { dir, stored, healed, results, availability, judgement: compareWithExpected(results, expected) };
 }

@@ -1,10 +1,10 @@
 import Table from 'cli-table3';
-import type { Comparison } from './expectations.ts';
+import type { CheckedRow } from '../outcome/expectations.ts';
 import { plural, type Result } from './result.ts';
 
 /** Text shared by `chaoslab check` and `chaoslab run`: plain characters, no colour codes, so logs stay readable. */
 
-export function formatVerdictTable(rows: readonly Comparison[]): string {
+export function formatVerdictTable(rows: readonly CheckedRow[]): string {
   const table = new Table({
     head: ['guarantee', 'expected', 'observed', 'match', 'reason'],
     style: { head: [], border: [] },

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Guarantee } from '../scenario.ts';
-import { randomSeed } from '../workload/rng.ts';
+import { randomSeed } from '../random.ts';
 import { labTrialRunner, type TrialRunner } from './lab-trial.ts';
 import type { FaultPresetName } from './presets.ts';
 import { trialSource, type TrialSetting } from './schedule.ts';

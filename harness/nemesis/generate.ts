@@ -1,4 +1,4 @@
-import type { Rng } from '../workload/rng.ts';
+import type { Rng } from '../random.ts';
 import { crash } from './crash.ts';
 import { cutWire } from './cut-wire.ts';
 import type { Fault, FaultWindow } from './fault.ts';

@@ -1,5 +1,6 @@
 import type { Lab } from '../lab.ts';
 import type { Fault, FaultWindow, When } from './fault.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** What the nemesis needs to know of the workload's progress. */
 export interface WorkloadProgress {
@@ -50,6 +51,3 @@ export function unsupportedFaults(faults: Fault[], frameToxics: boolean): string
   return `needs frame toxics (${kinds}), which only chaoslab's own proxy has`;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

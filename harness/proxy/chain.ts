@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { FrameCursor } from './frames.ts';
-import type { Random } from './random.ts';
+import type { Random } from '../random.ts';
 import type { Attributes, StageContext, ToxicKind, ToxicStage } from './toxic.ts';
 import type { WireTap } from './wire-log.ts';
 

@@ -1,7 +1,7 @@
 import { missingField, PopulateStopped, ProxyError, proxyAlreadyExists, proxyNotFound } from './errors.ts';
 import { Proxy, type Toxic, type ToxicSpec } from './proxy.ts';
 import { parseAddress, resolveAddress } from './address.ts';
-import { randomSeed } from './random.ts';
+import { randomSeed } from '../random.ts';
 import type { Attributes } from './toxic.ts';
 import { WireLog } from './wire-log.ts';
 

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ToxicSetting } from './chain.ts';
 import { ProxyError, toxicAlreadyExists, toxicNotFound } from './errors.ts';
-import { Link } from './link.ts';
+import { ConnectionPair } from './connection-pair.ts';
 import type { Attributes, StreamDirection, ToxicKind } from './toxic.ts';
 import { formatAddress, parseAddress } from './address.ts';
 import type { WireLog } from './wire-log.ts';
@@ -26,7 +26,7 @@ export class Proxy {
   listen: string;
   upstream: string;
   private server: Server | undefined;
-  private readonly links = new Set<Link>();
+  private readonly pairs = new Set<ConnectionPair>();
   private toxicList: Toxic[] = [];
   private accepted = 0;
   private changing: Promise<void> = Promise.resolve();
@@ -88,8 +88,8 @@ export class Proxy {
     if (!server) return;
     this.server = undefined;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const link of this.links) link.destroy();
-    this.links.clear();
+    for (const pair of this.pairs) pair.destroy();
+    this.pairs.clear();
     await closed;
   }
 
@@ -103,7 +103,7 @@ export class Proxy {
     if (this.toxicList.some((t) => t.name === spec.name)) throw toxicAlreadyExists();
     const toxic: Toxic = { ...spec };
     this.toxicList.push(toxic);
-    for (const link of this.links) link.addToxic(toxic, toxic.stream);
+    for (const pair of this.pairs) pair.addToxic(toxic, toxic.stream);
     return toxic;
   }
 
@@ -111,14 +111,14 @@ export class Proxy {
     const toxic = this.toxic(name);
     if (change.attributes) toxic.attributes = { ...toxic.attributes, ...change.attributes };
     if (change.toxicity !== undefined) toxic.toxicity = change.toxicity;
-    for (const link of this.links) link.updateToxic(toxic, toxic.stream);
+    for (const pair of this.pairs) pair.updateToxic(toxic, toxic.stream);
     return toxic;
   }
 
   removeToxic(name: string): void {
     const toxic = this.toxic(name);
     this.toxicList = this.toxicList.filter((t) => t !== toxic);
-    for (const link of this.links) link.removeToxic(toxic, toxic.stream);
+    for (const pair of this.pairs) pair.removeToxic(toxic, toxic.stream);
   }
 
   removeAllToxics(): void {
@@ -133,16 +133,16 @@ export class Proxy {
       client.destroy();
       return;
     }
-    const link = new Link(client, {
+    const pair = new ConnectionPair(client, {
       proxyName: this.name,
       number: this.accepted++,
       seed: this.seed,
       upstream,
       toxics: () => this.toxicList,
-      onClosed: (closed) => this.links.delete(closed),
+      onClosed: (closed) => this.pairs.delete(closed),
       wire: this.wire(),
     });
-    this.links.add(link);
+    this.pairs.add(pair);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Random } from './random.ts';
+import type { Random } from '../random.ts';
 import type { FramePosition } from './frames.ts';
 import type { FrameFate } from './wire-log.ts';
 

@@ -1,10 +1,10 @@
-import type { GuaranteeOutcome } from './scenario-outcome.ts';
+import type { GuaranteeRow } from '../outcome/index.ts';
 
 /** Counterexamples listed in plain text (JUnit messages, Markdown): enough to start looking, not all of them. */
 export const COUNTEREXAMPLES_IN_TEXT = 5;
 
 /** Why a guarantee's verdict is not the expected one, with its smallest evidence, as lines of plain text. */
-export function mismatchLines(g: GuaranteeOutcome): string[] {
+export function mismatchLines(g: GuaranteeRow): string[] {
   const lines = [`expected ${g.expected ?? '-'}, observed ${g.observed ?? 'nothing (checker did not run)'}`];
   if (g.result?.reason) lines.push(g.result.reason);
   if (g.observed === 'violated' && g.result) {

@@ -1,6 +1,7 @@
 import type { RunClock } from './clock.ts';
 import { describeMessage, keyString, type Message } from './messages.ts';
-import type { Counterexample, MessageKey, NodeLogLine, RunFolder } from './run-folder.ts';
+import type { Counterexample } from '../checkers/result.ts';
+import type { MessageKey, NodeLogLine, RunFolder } from './run-folder.ts';
 
 /** One thing that happened to a counterexample's message, placed on the timeline (lane + run time). */
 export interface TrailStep {

@@ -7,7 +7,6 @@ import { readRunFolder, type KnownRecords } from './run-folder.ts';
 export { writeJUnit } from './junit.ts';
 export { writeRunsIndex, RUNS_INDEX } from './runs-index.ts';
 export { writeSummary, renderSummary } from './summary.ts';
-export type { ScenarioOutcome } from './scenario-outcome.ts';
 
 /**
  * Writes `<runDir>/report.html`, one self-contained page (opens offline), and returns its path. A run that just

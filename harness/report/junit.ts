@@ -1,14 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { mismatchLines } from './counterexample-text.ts';
-import { detailsOf, guaranteesOf, type ScenarioOutcome } from './scenario-outcome.ts';
+import { detailsOf, guaranteesOf, type OutcomeSummary } from '../outcome/index.ts';
 
 /**
  * JUnit XML for CI: one test suite per scenario, one test case per guarantee. A verdict other than the expected
  * one is a failure whose message carries the counterexamples and the replay command; a skipped scenario is
  * skipped; a run that produced no verdicts is an error.
  */
-export async function writeJUnit(scenarios: ScenarioOutcome[], file: string): Promise<string> {
+export async function writeJUnit(scenarios: OutcomeSummary[], file: string): Promise<string> {
   const suites: string[] = [];
   const totals = { tests: 0, failures: 0, errors: 0, skipped: 0, time: 0 };
   for (const scenario of scenarios) {
@@ -29,7 +29,7 @@ export async function writeJUnit(scenarios: ScenarioOutcome[], file: string): Pr
       counts.errors++;
     } else {
       for (const g of guarantees) {
-        if (g.matched) {
+        if (g.matches) {
           cases.push(testCase(classname, g.guarantee, ''));
           continue;
         }

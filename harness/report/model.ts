@@ -1,7 +1,8 @@
 import { runClock, type RunClock } from './clock.ts';
 import { counterexampleTrails, type CounterexampleTrail } from './counterexample-trail.ts';
 import { faultWindows, isLinkFault, nodeControl, type FaultWindow, type NodeDownWindow, type NodeMark } from './fault-windows.ts';
-import { operationSpans, type OperationSpan, type Outcome } from './operations.ts';
+import type { Completion } from '../history/op.ts';
+import { operationSpans, type OperationSpan } from './operations.ts';
 import { linkFigures, messagesOf, type LinkFigures, type Message } from './messages.ts';
 import type { RunFolder } from './run-folder.ts';
 
@@ -14,7 +15,7 @@ export const MAX_BARS = 15_000;
 export const MAX_EXECUTION_TICKS = 15_000;
 const THROUGHPUT_BUCKETS = 100;
 
-export const OUTCOMES: Outcome[] = ['ok', 'fail', 'info'];
+export const OUTCOMES: Completion[] = ['ok', 'fail', 'info'];
 
 export interface ReportModel {
   run: RunFolder;
@@ -29,7 +30,7 @@ export interface ReportModel {
   linkFaults: FaultWindow[];
   nodeMarks: NodeMark[];
   nodeDown: NodeDownWindow[];
-  throughput: { bucketMs: number; starts: number[]; perSecond: Record<Outcome, number[]> };
+  throughput: { bucketMs: number; starts: number[]; perSecond: Record<Completion, number[]> };
   trails: CounterexampleTrail[];
   /** Node-to-node messages from the proxy's record (empty without one). */
   messages: Message[];
@@ -113,7 +114,7 @@ export function thinEvenly<T>(items: T[], limit: number, keep: (item: T) => bool
 function throughput(spans: OperationSpan[], runEnd: number): ReportModel['throughput'] {
   const bucketMs = roundBucket(Math.max(runEnd, 1) / THROUGHPUT_BUCKETS);
   const count = Math.max(1, Math.ceil(runEnd / bucketMs) + 1);
-  const perSecond: Record<Outcome, number[]> = { ok: new Array(count).fill(0), fail: new Array(count).fill(0), info: new Array(count).fill(0) };
+  const perSecond: Record<Completion, number[]> = { ok: new Array(count).fill(0), fail: new Array(count).fill(0), info: new Array(count).fill(0) };
   for (const span of spans) {
     if (span.unfinished) continue;
     perSecond[span.outcome][Math.min(count - 1, Math.floor(span.end / bucketMs))]! += 1000 / bucketMs;

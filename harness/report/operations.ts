@@ -1,6 +1,4 @@
-import type { Op } from './run-folder.ts';
-
-export type Outcome = 'ok' | 'fail' | 'info';
+import type { Completion, Op } from '../history/op.ts';
 
 /** One operation from invoke to completion, as the timeline and the latency plot draw it. */
 export interface OperationSpan {
@@ -13,7 +11,7 @@ export interface OperationSpan {
   start: number;
   /** Completion time; for an op never completed, the end of the run (it stayed in flight). */
   end: number;
-  outcome: Outcome;
+  outcome: Completion;
   /** True when the op never completed: counted as info, as Jepsen does. */
   unfinished: boolean;
   error: string | undefined;

@@ -1,14 +1,11 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as z from 'zod';
-import { readVerdictFile } from '../checkers/verdict-file.ts';
-import { verdicts } from '../checkers/result.ts';
-import { RecordFileError, readExecutions, readFaults, readHistory, readLines, readWire, runFiles } from '../history/index.ts';
+import { readShownVerdict, type ShownVerdict } from '../outcome/verdict-file.ts';
+import { readExecutions, readFaults, readHistory, readLines, readWire, runFiles } from '../history/index.ts';
 import type { Execution, FaultEvent, Op, WireRecord } from '../history/index.ts';
 
-export type { Counterexample, Result as CheckerResult } from '../checkers/result.ts';
 export type { Execution, FaultEvent, MessageKey, Op, WireRecord } from '../history/index.ts';
-export type { Verdict as VerdictValue } from '../checkers/result.ts';
 
 /**
  * Everything a report shows, read from one run folder (docs/ARCHITECTURE.md, "Run folder").
@@ -16,40 +13,12 @@ export type { Verdict as VerdictValue } from '../checkers/result.ts';
  * so a run that died early still gets a report of what it did.
  */
 
-const verdictView = z.looseObject({
-  scenario: z.string().default('unnamed'),
-  backend: z.string().default('process'),
-  seed: z.union([z.number(), z.string()]).optional(),
-  expected: z.record(z.string(), z.enum(verdicts)).default({}),
-  observed: z.record(z.string(), z.enum(verdicts)).default({}),
-  results: z
-    .array(
-      z.object({
-        checker: z.string(),
-        verdict: z.enum(verdicts),
-        reason: z.string(),
-        counterexamples: z.array(z.object({ id: z.string(), ops: z.array(z.number()), times: z.array(z.number()), what: z.string() })),
-        stats: z.record(z.string(), z.number()).optional(),
-      }),
-    )
-    .default([]),
-  availability: z.record(z.string(), z.unknown()).optional(),
-  ok: z.boolean().optional(),
-  durationMs: z.number().optional(),
-  replay: z.string().optional(),
-  /** Epoch ms of the run's time 0; lets node logs (epoch `ts`) line up with the history. */
-  startedAt: z.number().optional(),
-  /** The proxy's wire log reached its limit: wire.jsonl stops before the run's end. */
-  wireTruncated: z.boolean().optional(),
-});
-export type VerdictFile = z.infer<typeof verdictView>;
-
 const nodeLogLine = z.looseObject({ ts: z.number(), event: z.string(), node: z.string().optional() });
 export type NodeLogLine = z.infer<typeof nodeLogLine>;
 
 export interface RunFolder {
   dir: string;
-  verdict: VerdictFile;
+  verdict: ShownVerdict;
   history: Op[];
   faults: FaultEvent[];
   executions: Execution[];
@@ -66,7 +35,7 @@ export async function readRunFolder(dir: string, known: KnownRecords = {}): Prom
   const orEmpty = <T>(held: T[] | undefined, file: string, read: (file: string) => Promise<T[]>) =>
     held ? Promise.resolve(held) : existsSync(join(dir, file)) ? read(join(dir, file)) : Promise.resolve([]);
   const [verdict, history, faults, executions, wire, nodeLogs] = await Promise.all([
-    readVerdict(dir),
+    readShownVerdict(dir),
     orEmpty(known.history, runFiles.history, readHistory),
     orEmpty(known.faults, runFiles.faults, readFaults),
     orEmpty(known.executions, runFiles.executions, readExecutions),
@@ -74,17 +43,6 @@ export async function readRunFolder(dir: string, known: KnownRecords = {}): Prom
     readNodeLogs(join(dir, 'nodes')),
   ]);
   return { dir, verdict, history, faults, executions, wire, nodeLogs };
-}
-
-/** verdict.json as the report reads it: H5's lenient reading, with defaults for what a report can do without. */
-export async function readVerdict(dir: string): Promise<VerdictFile> {
-  const stored = await readVerdictFile(dir);
-  if (stored === undefined) throw new RecordFileError(join(dir, runFiles.verdict), undefined, 'missing: not a run folder');
-  const parsed = verdictView.safeParse(stored);
-  if (!parsed.success) {
-    throw new RecordFileError(join(dir, runFiles.verdict), undefined, z.prettifyError(parsed.error));
-  }
-  return parsed.data;
 }
 
 async function readNodeLogs(dir: string): Promise<Map<string, NodeLogLine[]>> {

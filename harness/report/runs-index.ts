@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { readVerdictFile } from '../checkers/verdict-file.ts';
+import { expectationsMet, readVerdictFile } from '../outcome/index.ts';
 import { runFiles } from '../history/index.ts';
 import { escapeHtml, formatMs } from './page.ts';
 
@@ -63,7 +63,7 @@ async function rowOf(dir: string): Promise<RunRow> {
   const expected = verdict.expected ?? {};
   const observed = verdict.observed ?? {};
   const guarantees = Object.keys(expected).length ? Object.keys(expected) : Object.keys(observed).filter((g) => g !== 'availability');
-  const ok = typeof verdict.ok === 'boolean' ? verdict.ok : guarantees.every((g) => expected[g] === observed[g]);
+  const ok = verdict.ok ?? expectationsMet(expected, observed);
   return {
     folder,
     scenario: verdict.scenario ?? folder,

@@ -1,19 +1,19 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { mismatchLines } from './counterexample-text.ts';
-import { detailsOf, guaranteesOf, type ScenarioOutcome } from './scenario-outcome.ts';
+import { detailsOf, guaranteesOf, type OutcomeSummary } from '../outcome/index.ts';
 
 /**
  * A Markdown summary for a CI job page (e.g. appended to $GITHUB_STEP_SUMMARY): one table row per scenario, then
  * for each scenario not as expected its mismatches, counterexamples, replay command and report path.
  */
-export async function writeSummary(scenarios: ScenarioOutcome[], file: string): Promise<string> {
+export async function writeSummary(scenarios: OutcomeSummary[], file: string): Promise<string> {
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, await renderSummary(scenarios));
   return file;
 }
 
-export async function renderSummary(scenarios: ScenarioOutcome[]): Promise<string> {
+export async function renderSummary(scenarios: OutcomeSummary[]): Promise<string> {
   const skipped = scenarios.filter((s) => s.skipped !== undefined);
   const ran = scenarios.filter((s) => s.skipped === undefined);
   const failed = ran.filter((s) => !s.ok);
@@ -33,14 +33,14 @@ export async function renderSummary(scenarios: ScenarioOutcome[]): Promise<strin
     const verdicts =
       scenario.skipped !== undefined
         ? `skipped: ${scenario.skipped}`
-        : guarantees.map((g) => `${g.matched ? '' : '**'}${g.guarantee}: ${g.expected ?? '-'} → ${g.observed ?? '-'}${g.matched ? '' : '**'}`).join('<br>');
+        : guarantees.map((g) => `${g.matches ? '' : '**'}${g.guarantee}: ${g.expected ?? '-'} → ${g.observed ?? '-'}${g.matches ? '' : '**'}`).join('<br>');
     lines.push(
       `| ${status} | ${cell(scenario.name)} | ${cell(scenario.backend)} | ${cell(String(scenario.seed ?? ''))} | ${cell(verdicts)} | ${scenario.ops ?? ''} | ${scenario.faults ?? ''} | ${scenario.durationMs !== undefined ? `${(scenario.durationMs / 1000).toFixed(1)} s` : ''} |`,
     );
     if (scenario.skipped !== undefined || scenario.ok) continue;
     details.push(`### ❌ ${scenario.name}`, '');
     if (scenario.error) details.push(`- run error: ${scenario.error}`);
-    for (const g of guarantees.filter((g) => !g.matched)) {
+    for (const g of guarantees.filter((g) => !g.matches)) {
       const [first, ...rest] = mismatchLines(g);
       details.push(`- **${g.guarantee}**: ${first}`, ...rest.map((line) => `  - ${line}`));
     }

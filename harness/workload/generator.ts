@@ -1,5 +1,5 @@
 import { bodyDigest } from '../../nodes/semantics/integrity.ts';
-import type { Rng } from './rng.ts';
+import type { Rng } from '../random.ts';
 
 /** The kinds of operation a workload issues through a node running program `client` (service `workload`). */
 export type OpKind = 'append' | 'send' | 'receive';

@@ -1,8 +1,10 @@
 import type { HistoryRecorder } from '../history/recorder.ts';
 import type { Lab } from '../lab.ts';
 import type { WorkloadProgress } from '../nemesis/nemesis.ts';
-import { ServiceConnection } from './call.ts';
+import { NodeConnection } from '../lab/node-connection.ts';
+import { workloadService } from '../../nodes/programs/client.ts';
 import type { PlannedOp } from './generator.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface WorkloadOptions {
   concurrency: number;
@@ -89,7 +91,7 @@ export class Workload implements WorkloadProgress {
     const startedAt = performance.now();
     let next = 0;
     const processes = Array.from({ length: Math.max(1, this.options.concurrency) }, async (_, process) => {
-      const connections = new Map<string, ServiceConnection>();
+      const connections = new Map<string, NodeConnection>();
       try {
         while (next < this.ops.length) {
           const i = next++;
@@ -104,7 +106,7 @@ export class Workload implements WorkloadProgress {
     await Promise.all(processes);
   }
 
-  private async perform(process: number, op: PlannedOp, connections: Map<string, ServiceConnection>): Promise<void> {
+  private async perform(process: number, op: PlannedOp, connections: Map<string, NodeConnection>): Promise<void> {
     const { mailbox } = this.options;
     const value =
       op.f === 'send'
@@ -118,7 +120,7 @@ export class Workload implements WorkloadProgress {
     let connection = connections.get(op.client);
     if (!connection) {
       try {
-        connection = await ServiceConnection.open(this.lab.address(op.client));
+        connection = await NodeConnection.open(op.client, this.lab.address(op.client));
         connections.set(op.client, connection);
       } catch (error) {
         this.recorder.complete(index, 'fail', { error: `client node unreachable: ${message(error)}` });
@@ -126,14 +128,14 @@ export class Workload implements WorkloadProgress {
       }
     }
     const receive = this.options.receive ?? DEFAULT_RECEIVE;
-    const args =
-      op.f === 'send'
-        ? { id: op.id, body: op.body, digest: op.digest, node: mailbox.node, mbox: mailbox.mbox }
-        : op.f === 'receive'
-          ? { node: mailbox.node, mbox: mailbox.mbox, leaseMs: receive.leaseMs, timeoutMs: receive.timeoutMs }
-          : { id: op.id, body: op.body, digest: op.digest };
+    const client = connection.stub(workloadService, this.options.opTimeoutMs);
     try {
-      const answer = await connection.call<WorkloadAnswer>('workload', op.f, args, this.options.opTimeoutMs);
+      const answer: WorkloadAnswer =
+        op.f === 'send'
+          ? await client.send({ id: op.id, body: op.body, digest: op.digest, node: mailbox.node, mbox: mailbox.mbox })
+          : op.f === 'receive'
+            ? await client.receive({ node: mailbox.node, mbox: mailbox.mbox, leaseMs: receive.leaseMs, timeoutMs: receive.timeoutMs })
+            : await client.append({ id: op.id, body: op.body, digest: op.digest });
       const value = {
         ...(answer.got ? this.heldValue(answer.got) : {}),
         ...(answer.keys?.length ? { keys: answer.keys } : {}),
@@ -180,5 +182,5 @@ function message(error: unknown): string {
 }
 
 function sleepUntil(time: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, time - performance.now())));
+  return sleep(Math.max(0, time - performance.now()));
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { writeVerdictFile, type VerdictRecord } from '../../harness/checkers/index.ts';
+import { writeVerdictFile, type VerdictRecord } from '../../harness/outcome/index.ts';
 import { register } from '../../harness/cli/commands/check.ts';
 import { runFiles, writeRunRecords } from '../../harness/history/index.ts';
 import { HistoryBuilder } from './histories.ts';

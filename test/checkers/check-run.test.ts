@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkRun, checkerNames, checkers, compareWithExpected, formatCounterexamples, formatVerdictTable } from '../../harness/checkers/index.ts';
+import { checkRun, checkerNames, checkers, formatCounterexamples, formatVerdictTable } from '../../harness/checkers/index.ts';
+import { compareWithExpected } from '../../harness/outcome/index.ts';
 import { HistoryBuilder } from './histories.ts';
 
 describe('checkRun', () => {

@@ -4,7 +4,7 @@ import type { Result } from '../../harness/checkers/index.ts';
 import { formatRunSummary } from '../../harness/cli/output/outcomes.ts';
 import { progressView } from '../../harness/cli/output/progress.ts';
 import { styleFor } from '../../harness/cli/output/style.ts';
-import type { ScenarioOutcome } from '../../harness/run.ts';
+import type { ScenarioOutcome } from '../../harness/outcome/index.ts';
 
 const piped = styleFor({ isTTY: false }, {});
 const terminal = styleFor({ isTTY: true, columns: 160 }, { TERM: 'xterm' });

@@ -3,7 +3,8 @@ import { DockerBackend } from '../../harness/backends/docker.ts';
 import type { RunningNode } from '../../harness/backends/backend.ts';
 import { dockerode } from '../../harness/docker/engine.ts';
 import { inventory } from '../../harness/docker/sweep.ts';
-import { callService } from '../../harness/workload/call.ts';
+import { withConnection } from '../../harness/lab/node-connection.ts';
+import { logService } from '../../nodes/programs/log.ts';
 import { bodyDigest } from '../../nodes/semantics/integrity.ts';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,11 +14,11 @@ import { BUILD_TIMEOUT_MS, dockerForTests } from './engine.ts';
 const logNode = ['--config-json', JSON.stringify({ programs: ['log'], semantics: 'exactly-once' })];
 
 function append(node: RunningNode, id: string) {
-  return callService(node.address(), 'log', 'append', { id, body: id, digest: bodyDigest(id) }, 10_000);
+  return withConnection(node.name, node.address(), (connection) => connection.stub(logService, 10_000).append({ id, body: id, digest: bodyDigest(id) }));
 }
 
 async function executionIds(node: RunningNode, timeoutMs = 10_000): Promise<string[]> {
-  const { executions } = await callService<{ executions: { id: string }[] }>(node.address(), 'log', 'read', {}, timeoutMs);
+  const { executions } = await withConnection(node.name, node.address(), (connection) => connection.stub(logService, timeoutMs).read({}));
   return executions.map((execution) => execution.id);
 }
 

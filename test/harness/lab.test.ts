@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ProcessBackend } from '../../harness/backends/process.ts';
 import { Lab, NAME_SERVICE } from '../../harness/lab.ts';
+import { workloadService } from '../../nodes/programs/client.ts';
+import { logService } from '../../nodes/programs/log.ts';
 import { cutWire } from '../../harness/nemesis/cut-wire.ts';
 import { loseReplies } from '../../harness/nemesis/lose-replies.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -58,7 +60,7 @@ describe('a lab on the process backend', () => {
     expect(started).toHaveLength(3); // n1, n2, n3 (the name service runs inside the harness)
 
     const append = (id: string) =>
-      lab!.call<{ outcome: string }>('n1', 'workload', 'append', { id, body: id, digest: 'x' }, 10_000);
+      lab!.stub('n1', workloadService).append({ id, body: id, digest: 'x' });
     expect((await append('a')).outcome).toBe('ok');
 
     const port = lab.address('n2').port;
@@ -67,7 +69,7 @@ describe('a lab on the process backend', () => {
     await lab.restart('n2');
     expect(lab.address('n2').port).toBe(port);
     expect((await append('b')).outcome).toBe('ok');
-    const { executions } = await lab.call<{ executions: { id: string }[] }>('n2', 'log', 'read', {});
+    const { executions } = await lab.stub('n2', logService).read({});
     expect(executions.map((e) => e.id).sort()).toEqual(['a', 'b']);
 
     await lab.pause('n3');

@@ -4,7 +4,7 @@ import { randomFaults } from '../../harness/nemesis/generate.ts';
 import type { Fault } from '../../harness/nemesis/fault.ts';
 import { playSchedule } from '../../harness/nemesis/nemesis.ts';
 import { planOps } from '../../harness/workload/generator.ts';
-import { Rng } from '../../harness/workload/rng.ts';
+import { Rng } from '../../harness/random.ts';
 
 describe('seeded randomness', () => {
   it('draws the same numbers from the same seed and different ones from another', () => {

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProcessBackend } from '../../harness/backends/process.ts';
 import { Lab } from '../../harness/lab.ts';
+import { workloadService } from '../../nodes/programs/client.ts';
+import { logService } from '../../nodes/programs/log.ts';
 import { cutWire } from '../../harness/nemesis/cut-wire.ts';
 import { latency } from '../../harness/nemesis/latency.ts';
 import { startProxyServer, type RunningProxyServer } from '../../harness/proxy/server.ts';
@@ -42,9 +44,9 @@ async function serverProxies(): Promise<Record<string, ProxyState>> {
   return (await (await fetch(`${server.url}/proxies`)).json()) as Record<string, ProxyState>;
 }
 
-const append = (lab: Lab, id: string) => lab.call<{ outcome: string }>('n1', 'workload', 'append', { id, body: id, digest: 'x' }, 10_000);
+const append = (lab: Lab, id: string) => lab.stub('n1', workloadService).append({ id, body: id, digest: 'x' });
 const logged = async (lab: Lab) =>
-  (await lab.call<{ executions: { id: string }[] }>('n2', 'log', 'read', {})).executions.map((execution) => execution.id).sort();
+  (await lab.stub('n2', logService).read({})).executions.map((execution) => execution.id).sort();
 
 describe('two labs at once on one shared Toxiproxy', () => {
   it('each names, faults, heals and deletes only its own proxies', async () => {

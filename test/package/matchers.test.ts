@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ScenarioOutcome } from '../../harness/run.ts';
+import type { ScenarioOutcome } from '../../harness/outcome/index.ts';
 import '../../harness/vitest.ts';
 
 // chaoslab/vitest on hand-made outcomes: every verdict, both ways, and the words of each failure.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeFrame } from '../../nodes/wire/frame.ts';
 import { FRAME_BOUNDARY, FrameCursor, FrameSplitter } from '../../harness/proxy/frames.ts';
-import { seededRandom } from '../../harness/proxy/random.ts';
+import { labelledRandom } from '../../harness/random.ts';
 
 const stream = Buffer.concat(
   Array.from({ length: 40 }, (_, i) => encodeFrame({ type: 'msg', i, pad: 'x'.repeat((i * 37) % 300) })),
@@ -30,7 +30,7 @@ describe('frame boundaries', () => {
       const frames: Buffer[] = [];
       const raw: Buffer[] = [];
       const splitter = new FrameSplitter(FRAME_BOUNDARY, (f) => frames.push(Buffer.from(f)), (r) => raw.push(r));
-      for (const chunk of chunked(stream, seededRandom(seed, 'cuts'))) splitter.push(chunk);
+      for (const chunk of chunked(stream, labelledRandom(seed, 'cuts'))) splitter.push(chunk);
       expect(raw).toEqual([]);
       expect(frames).toHaveLength(40);
       expect(Buffer.concat(frames).equals(stream)).toBe(true);
@@ -45,7 +45,7 @@ describe('frame boundaries', () => {
       const frames: Buffer[] = [];
       const raw: Buffer[] = [];
       const splitter = new FrameSplitter(cursor.position(), (f) => frames.push(Buffer.from(f)), (r) => raw.push(Buffer.from(r)));
-      for (const chunk of chunked(stream.subarray(start), seededRandom(start, 'cuts'))) splitter.push(chunk);
+      for (const chunk of chunked(stream.subarray(start), labelledRandom(start, 'cuts'))) splitter.push(chunk);
       const next = boundaries.find((b) => b >= start)!;
       expect(Buffer.concat(raw).equals(stream.subarray(start, next))).toBe(true);
       expect(Buffer.concat(frames).equals(stream.subarray(next))).toBe(true);
@@ -86,7 +86,7 @@ describe('the cost of following frames', () => {
   });
 
   it('random bytes cost a handful of headers in all, whatever their amount', () => {
-    const random = seededRandom(5, 'bytes');
+    const random = labelledRandom(5, 'bytes');
     const bytes = Buffer.from(Array.from({ length: 1024 * 1024 }, () => Math.floor(random() * 256)));
     const cursor = new FrameCursor();
     for (const chunk of chunks(bytes, 64 * 1024)) cursor.advance(chunk);
@@ -96,7 +96,7 @@ describe('the cost of following frames', () => {
   it('frames of the wire protocol are followed header by header, however the stream is cut', () => {
     for (let seed = 0; seed < 5; seed++) {
       const cursor = new FrameCursor();
-      for (const chunk of chunked(stream, seededRandom(seed, 'cuts'))) cursor.advance(chunk);
+      for (const chunk of chunked(stream, labelledRandom(seed, 'cuts'))) cursor.advance(chunk);
       expect(cursor.headersRead).toBe(40);
       expect(cursor.atBoundary).toBe(true);
     }
@@ -122,7 +122,7 @@ describe('the cost of following frames', () => {
 
 describe('seeded randomness', () => {
   it('the same seed and labels give the same numbers, other labels other numbers', () => {
-    const draw = (seed: number, ...labels: string[]) => Array.from({ length: 5 }, seededRandom(seed, ...labels));
+    const draw = (seed: number, ...labels: string[]) => Array.from({ length: 5 }, labelledRandom(seed, ...labels));
     expect(draw(1, 'p', 't')).toEqual(draw(1, 'p', 't'));
     expect(draw(1, 'p', 't')).not.toEqual(draw(2, 'p', 't'));
     expect(draw(1, 'p', 't')).not.toEqual(draw(1, 'p', 'u'));

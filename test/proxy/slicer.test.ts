@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FRAME_BOUNDARY } from '../../harness/proxy/frames.ts';
-import { seededRandom } from '../../harness/proxy/random.ts';
+import { labelledRandom } from '../../harness/random.ts';
 import type { StageContext } from '../../harness/proxy/toxic.ts';
 import { pieceSizes, slicer } from '../../harness/proxy/toxics/slicer.ts';
 
@@ -11,7 +11,7 @@ afterEach(() => {
 /** A slicer stage on its own, with what it emits collected. */
 type SlicerAttributes = { average_size: number; size_variation: number; delay: number };
 
-function openSlicer(attributes: SlicerAttributes, random = seededRandom(1, 'slicer')) {
+function openSlicer(attributes: SlicerAttributes, random = labelledRandom(1, 'slicer')) {
   const pieces: Buffer[] = [];
   let ended = false;
   const context: StageContext<SlicerAttributes> = {
@@ -51,7 +51,7 @@ describe('slicer', () => {
 
   it('keeps every piece within average + variation and gives back every byte, however the cuts fall', () => {
     for (let seed = 0; seed < 50; seed++) {
-      const sizes = pieceSizes(5000 + seed * 37, 100, 40, seededRandom(seed, 'cuts'));
+      const sizes = pieceSizes(5000 + seed * 37, 100, 40, labelledRandom(seed, 'cuts'));
       expect(sizes.reduce((a, b) => a + b)).toBe(5000 + seed * 37);
       expect(Math.max(...sizes)).toBeLessThanOrEqual(140);
       expect(Math.min(...sizes)).toBeGreaterThanOrEqual(1);
@@ -71,7 +71,7 @@ describe('slicer', () => {
 
   it('leaves a piece whole where Toxiproxy would recurse forever or cut outside it', () => {
     expect(pieceSizes(1000, 0, 0, () => 0.5)).toEqual([1000]);
-    const wide = pieceSizes(1000, 10, 500, seededRandom(3, 'wide'));
+    const wide = pieceSizes(1000, 10, 500, labelledRandom(3, 'wide'));
     expect(wide.reduce((a, b) => a + b)).toBe(1000);
     expect(wide.every((size) => size >= 1)).toBe(true);
   });

@@ -2,12 +2,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderSummary, writeJUnit, writeSummary, type ScenarioOutcome } from '../../harness/report/index.ts';
+import { renderSummary, writeJUnit, writeSummary } from '../../harness/report/index.ts';
+import type { OutcomeSummary } from '../../harness/outcome/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'chaoslab-ci-output-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const asExpected: ScenarioOutcome = {
+const asExpected: OutcomeSummary = {
   name: 'lost-reply-exactly-once',
   backend: 'process',
   seed: 11,
@@ -20,7 +21,7 @@ const asExpected: ScenarioOutcome = {
   dir: '/runs/a',
 };
 
-const regression: ScenarioOutcome = {
+const regression: OutcomeSummary = {
   name: 'receiver-crash-exactly-once',
   backend: 'docker',
   seed: 42,
@@ -42,7 +43,7 @@ const regression: ScenarioOutcome = {
   ],
 };
 
-const skipped: ScenarioOutcome = {
+const skipped: OutcomeSummary = {
   name: 'corrupt-message-exactly-once',
   backend: 'process',
   seed: 3,
@@ -52,7 +53,7 @@ const skipped: ScenarioOutcome = {
   skipped: 'needs frame toxics, which only chaoslab\'s own proxy has',
 };
 
-const broken: ScenarioOutcome = {
+const broken: OutcomeSummary = {
   name: 'baseline-at-most-once',
   backend: 'process',
   seed: 5,

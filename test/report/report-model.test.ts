@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeVerdictFile } from '../../harness/checkers/index.ts';
+import { writeVerdictFile } from '../../harness/outcome/index.ts';
 import { writeRunRecords, type Op } from '../../harness/history/index.ts';
 import { writeReport } from '../../harness/report/index.ts';
 import { buildModel, MAX_BARS, thinEvenly } from '../../harness/report/model.ts';

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeVerdictFile, type VerdictRecord } from '../../harness/checkers/verdict-file.ts';
+import { writeVerdictFile, type VerdictRecord } from '../../harness/outcome/index.ts';
 import { writeRunsIndex } from '../../harness/report/index.ts';
 
 const dirs: string[] = [];

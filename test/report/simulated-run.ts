@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkRun, compareWithExpected, writeVerdictFile, type Verdict } from '../../harness/checkers/index.ts';
+import { checkRun, type Verdict } from '../../harness/checkers/index.ts';
+import { compareWithExpected, writeVerdictFile } from '../../harness/outcome/index.ts';
 import { writeRunRecords, type Execution, type FaultEvent, type Op } from '../../harness/history/index.ts';
 import { seededRandom } from '../../nodes/random.ts';
 

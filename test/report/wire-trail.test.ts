@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeVerdictFile, type VerdictRecord } from '../../harness/checkers/verdict-file.ts';
+import { writeVerdictFile, type VerdictRecord } from '../../harness/outcome/index.ts';
 import { runFiles, writeRunRecords, writeWire, type Op, type WireRecord } from '../../harness/history/index.ts';
 import { messagesOf } from '../../harness/report/messages.ts';
 import { buildModel } from '../../harness/report/model.ts';

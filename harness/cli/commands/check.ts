@@ -3,16 +3,16 @@ import { recheckRunFolder, type Recheck } from '../../checkers/recheck.ts';
 import { formatAvailability, formatCounterexamples, formatVerdictTable } from '../../checkers/table.ts';
 
 function render(recheck: Recheck): string {
-  const { stored, outcome } = recheck;
+  const { stored, judgement } = recheck;
   const about = stored?.scenario ? ` (scenario ${stored.scenario}${stored.seed !== undefined ? `, seed ${stored.seed}` : ''})` : '';
-  const lines = [`run ${recheck.dir}${about}${recheck.healed ? '' : ', faults not healed'}`, formatVerdictTable(outcome.rows)];
+  const lines = [`run ${recheck.dir}${about}${recheck.healed ? '' : ', faults not healed'}`, formatVerdictTable(judgement.rows)];
   const counterexamples = formatCounterexamples(recheck.results);
   if (counterexamples) lines.push(counterexamples);
   lines.push(formatAvailability(recheck.availability.stats));
-  if (!outcome.ok && stored?.replay) lines.push(`replay: ${stored.replay}`);
+  if (!judgement.ok && stored?.replay) lines.push(`replay: ${stored.replay}`);
   const expectsSomething = stored?.expected && Object.keys(stored.expected).length > 0;
   lines.push(
-    outcome.ok
+    judgement.ok
       ? expectsSomething ? 'ok: every verdict as expected' : 'ok: nothing violated (no expectations stored)'
       : expectsSomething ? 'MISMATCH: observed verdicts differ from expected' : 'VIOLATED: a guarantee does not hold',
   );
@@ -35,7 +35,7 @@ export function register(program: Command): void {
         return;
       }
       if (options.json) {
-        const { stored, outcome } = recheck;
+        const { stored, judgement } = recheck;
         console.log(
           JSON.stringify({
             dir,
@@ -43,8 +43,8 @@ export function register(program: Command): void {
             seed: stored?.seed,
             healed: recheck.healed,
             expected: stored?.expected ?? {},
-            observed: outcome.observed,
-            ok: outcome.ok,
+            observed: judgement.observed,
+            ok: judgement.ok,
             results: recheck.results,
             availability: recheck.availability.stats ?? {},
             replay: stored?.replay,
@@ -53,6 +53,6 @@ export function register(program: Command): void {
       } else {
         console.log(render(recheck));
       }
-      process.exitCode = recheck.outcome.ok ? 0 : 1;
+      process.exitCode = recheck.judgement.ok ? 0 : 1;
     });
 }

@@ -6,7 +6,7 @@ import { exitCodes } from '../exit-codes.ts';
 import { parseSeed, wholeNumber } from '../flags.ts';
 import { UsageError } from '../usage-error.ts';
 import type { MatrixCell, MatrixFailure, NodeUnderTest } from '../../matrix.ts';
-import type { BackendName } from '../../run.ts';
+import type { BackendName } from '../../outcome/index.ts';
 import type { Bug, Semantics } from '../../scenario.ts';
 
 interface MatrixFlags {

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { BackendName, ScenarioOutcome } from '../../run.ts';
+import type { BackendName, ScenarioOutcome } from '../../outcome/index.ts';
 import { exitCodeHelp, exitCodes } from '../exit-codes.ts';
 import { MAX_SEED, parseSeed, parseShard, wholeNumber, type Shard } from '../flags.ts';
 import { inShard, planRuns } from '../selection.ts';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Table from 'cli-table3';
 import { formatCounterexamples } from '../../checkers/table.ts';
 import type { Result } from '../../checkers/index.ts';
-import type { ScenarioOutcome } from '../../run.ts';
+import { verdictMatches, type ScenarioOutcome } from '../../outcome/index.ts';
 import type { Style } from './style.ts';
 
 /** What a whole `chaoslab run` produced: the runs in plan order, and the names of those --bail never started. */
@@ -46,7 +46,7 @@ export function formatRunSummary(summary: RunSummary, style: Style): string {
     }
     for (const [guarantee, expected] of Object.entries(outcome.expected)) {
       const observed = outcome.observed[guarantee] ?? '-';
-      const matches = observed === expected;
+      const matches = verdictMatches(expected, outcome.observed[guarantee], true);
       const reason = outcome.results.find((result) => result.checker === guarantee)?.reason ?? '';
       table.push([
         outcome.name,

@@ -1,5 +1,5 @@
 import { createLogUpdate } from 'log-update';
-import type { ScenarioOutcome } from '../../run.ts';
+import type { ScenarioOutcome } from '../../outcome/index.ts';
 import { styleFor, type Style } from './style.ts';
 
 /** How a run shows its scenarios while they go: `index` is the run's position, 0-based, of `total`. */

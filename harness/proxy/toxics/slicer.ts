@@ -1,4 +1,4 @@
-import type { Random } from '../random.ts';
+import type { Random } from '../../random.ts';
 import { LONGEST_TIMER_MS, type ToxicKind, type ToxicStage } from '../toxic.ts';
 import { waitMicroseconds } from './microseconds.ts';
 

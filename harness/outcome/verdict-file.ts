@@ -4,25 +4,17 @@ import { join } from 'node:path';
 import * as z from 'zod';
 import { RecordFileError } from '../history/jsonl.ts';
 import { runFiles } from '../history/run-folder.ts';
-import { verdicts, type CheckOptions, type Result, type Verdict } from './result.ts';
+import { verdicts, type CheckOptions } from '../checkers/result.ts';
+import type { ScenarioOutcome } from './outcome.ts';
 
 /**
  * verdict.json, the run's conclusion (docs/ARCHITECTURE.md, "Run folder"). `healed` and `options` are the
  * check's inputs that the record files do not carry, so that `chaoslab check DIR` reaches the same verdicts.
  */
-export interface VerdictRecord {
+export interface VerdictRecord extends Pick<ScenarioOutcome, 'seed' | 'expected' | 'observed' | 'results' | 'ok' | 'ops' | 'faults' | 'durationMs' | 'replay'> {
   scenario: string;
   backend: string;
-  seed: number;
-  expected: Record<string, Verdict>;
-  observed: Record<string, Verdict>;
-  results: Result[];
   availability: Record<string, number>;
-  ok: boolean;
-  ops: number;
-  faults: number;
-  durationMs: number;
-  replay: string;
   /** Wall-clock epoch ms of the run's time 0: places node logs (epoch `ts`) on the history's clock. */
   startedAt?: number;
   /** The proxy's wire log reached its limit: wire.jsonl stops before the run's end. */
@@ -42,7 +34,10 @@ const resultSchema = z.object({
   stats: z.record(z.string(), z.number()).optional(),
 });
 
-/** Lenient on reading: a re-check needs only the expectations and check inputs, whatever else is there. */
+/**
+ * Lenient on reading: a re-check needs only the expectations and check inputs, a report or the runs index only
+ * what they show, whatever else is there (a run that died early, or an older chaoslab, wrote less).
+ */
 export const storedVerdictSchema = z.looseObject({
   scenario: z.string().optional(),
   backend: z.string().optional(),
@@ -50,11 +45,33 @@ export const storedVerdictSchema = z.looseObject({
   expected: z.record(z.string(), verdictSchema).optional(),
   observed: z.record(z.string(), verdictSchema).optional(),
   results: z.array(resultSchema).optional(),
+  availability: z.record(z.string(), z.unknown()).optional(),
+  ok: z.boolean().optional(),
+  ops: z.number().optional(),
+  faults: z.number().optional(),
+  durationMs: z.number().optional(),
+  replay: z.string().optional(),
+  startedAt: z.number().optional(),
+  wireTruncated: z.boolean().optional(),
   healed: z.boolean().optional(),
   options: z.looseObject({ eventual: z.boolean().optional() }).optional(),
-  replay: z.string().optional(),
 });
 export type StoredVerdict = z.infer<typeof storedVerdictSchema>;
+
+/** A stored verdict with defaults for what a report can do without. */
+export type ShownVerdict = StoredVerdict &
+  Required<Pick<StoredVerdict, 'scenario' | 'backend' | 'expected' | 'observed' | 'results'>>;
+
+export function withDefaults(stored: StoredVerdict): ShownVerdict {
+  return {
+    ...stored,
+    scenario: stored.scenario ?? 'unnamed',
+    backend: stored.backend ?? 'process',
+    expected: stored.expected ?? {},
+    observed: stored.observed ?? {},
+    results: stored.results ?? [],
+  };
+}
 
 export async function writeVerdictFile(dir: string, record: VerdictRecord): Promise<void> {
   await writeFile(join(dir, runFiles.verdict), `${JSON.stringify(record, null, 2)}\n`);
@@ -76,4 +93,11 @@ export async function readVerdictFile(dir: string): Promise<StoredVerdict | unde
     throw new RecordFileError(file, undefined, problems.join('; '));
   }
   return parsed.data;
+}
+
+/** verdict.json of a run folder that must have one (a report's, for instance), with defaults filled in. */
+export async function readShownVerdict(dir: string): Promise<ShownVerdict> {
+  const stored = await readVerdictFile(dir);
+  if (stored === undefined) throw new RecordFileError(join(dir, runFiles.verdict), undefined, 'missing: not a run folder');
+  return withDefaults(stored);
 }

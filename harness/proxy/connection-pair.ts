@@ -1,20 +1,20 @@
 import { connect, type Socket } from 'node:net';
 import { ToxicChain, type ToxicSetting } from './chain.ts';
-import { seededRandom } from './random.ts';
+import { labelledRandom } from '../random.ts';
 import type { StreamDirection } from './toxic.ts';
 import { WireTap, type WireLog } from './wire-log.ts';
 
 const CLOSE_GRACE_MS = 1000;
 
-export interface LinkOptions {
+export interface ConnectionPairOptions {
   proxyName: string;
-  /** The `number`-th connection this proxy accepted (from 0): with the seed, it keys this link's random draws. */
+  /** The `number`-th connection this proxy accepted (from 0): with the seed, it keys this pair's random draws. */
   number: number;
   seed: number;
   upstream: { host: string; port: number };
   /** The proxy's toxics at the moment the upstream connection is made. */
   toxics(): readonly (ToxicSetting & { stream: StreamDirection })[];
-  onClosed(link: Link): void;
+  onClosed(pair: ConnectionPair): void;
   /** Where each frame's passage is recorded, when the server keeps a wire log. */
   wire?: WireLog;
 }
@@ -23,7 +23,7 @@ export interface LinkOptions {
  * One client connection and the connection the proxy opened for it to the upstream: two toxic chains,
  * `upstream` (client to server) and `downstream` (server to client). When either side fails, both close.
  */
-export class Link {
+export class ConnectionPair {
   private readonly server: Socket;
   private chains: Record<StreamDirection, ToxicChain> | undefined;
   private closing = false;
@@ -31,7 +31,7 @@ export class Link {
 
   constructor(
     private readonly client: Socket,
-    private readonly options: LinkOptions,
+    private readonly options: ConnectionPairOptions,
   ) {
     client.setNoDelay(true);
     this.server = connect({ ...options.upstream, noDelay: true, allowHalfOpen: true });
@@ -63,7 +63,7 @@ export class Link {
     for (const socket of [this.client, this.server]) {
       if (socket.destroyed) continue;
       socket.end(() => socket.destroy());
-      // A peer that stops reading must not keep a closed link alive.
+      // A peer that stops reading must not keep a closed pair alive.
       setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
     }
   }
@@ -97,7 +97,7 @@ export class Link {
       close: () => this.close(),
       reset: () => this.reset(),
       random: (toxic: string, purpose: string) =>
-        seededRandom(this.options.seed, this.options.proxyName, toxic, stream, this.options.number, purpose),
+        labelledRandom(this.options.seed, this.options.proxyName, toxic, stream, this.options.number, purpose),
     });
     const { wire, proxyName, number } = this.options;
     const tap = (stream: StreamDirection) => (wire ? new WireTap(wire, { proxy: proxyName, stream, connection: number }) : undefined);
