@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# One file on purpose (over 400 lines): an example a reader copies and runs as it is, with nothing to install.
 """A chaoslab node in Python 3, standard library only: the `log` service of docs/SEMANTICS.md.
 
 Written from docs/PROTOCOL.md and docs/SEMANTICS.md as a second implementation of the wire protocol. The harness
