@@ -336,15 +336,17 @@ export class Lab {
     const names = this.nodeNames;
     const bindHost = this.proxyEndpoint.listenBind ?? this.proxyEndpoint.listenHost;
     const pairs = names.flatMap((from) => names.filter((to) => to !== from).map((to) => [from, to] as const));
-    const wanted = pairs.map(([from, to]) => {
-      const target = this.running(to);
-      return {
-        name: proxyName(`${from}->${to}`, this.proxyPrefix),
-        listen: `${bindHost}:0`,
-        upstream: `${this.proxyEndpoint.upstreamHostFor(target)}:${target.peerAddress().port}`,
-        enabled: true,
-      };
-    });
+    const wanted = await Promise.all(
+      pairs.map(async ([from, to]) => {
+        const target = this.running(to);
+        return {
+          name: proxyName(`${from}->${to}`, this.proxyPrefix),
+          listen: `${bindHost}:${(await this.backend.proxyListenPort?.()) ?? 0}`,
+          upstream: `${this.proxyEndpoint.upstreamHostFor(target)}:${target.peerAddress().port}`,
+          enabled: true,
+        };
+      }),
+    );
     await this.recordWire();
     this.proxyNames.push(...wanted.map((proxy) => proxy.name));
     // populate creates or updates the proxies it names and no other: on a shared server, this lab's only.

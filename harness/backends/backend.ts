@@ -80,6 +80,13 @@ export interface Backend {
    */
   plannedPeerAddress?(name: string): Promise<Address>;
   /**
+   * Optional: the port a link's proxy listens on (0 when absent: the kernel's choice). A disabled proxy (a cut wire,
+   * a partition) gives its port back until it is enabled again; a port from the kernel's ephemeral range can then
+   * go to any other program's listener on the machine, another lab's proxy included, and this lab's nodes,
+   * reconnecting to the old address, would reach that program instead.
+   */
+  proxyListenPort?(): Promise<number>;
+  /**
    * Optional: start a never-faulted infrastructure node (the name service) running `programs` the cheapest way
    * the backend can (e.g. inside the harness process); the lab uses startNode when absent.
    */

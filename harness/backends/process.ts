@@ -108,6 +108,11 @@ export class ProcessBackend implements Backend {
     return node;
   }
 
+  /** Proxies listen below the ephemeral range too, where a port freed by a disabled proxy is taken by no `:0` bind. */
+  proxyListenPort(): Promise<number> {
+    return reservePort(HOST);
+  }
+
   /** Reserves a loopback port for the node, outside the range outgoing connections take theirs from. */
   async plannedPeerAddress(name: string): Promise<Address> {
     const port = await reservePort(HOST);

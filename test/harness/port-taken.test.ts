@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,8 +39,30 @@ describe('a node whose reserved port was taken before it bound it', () => {
     });
     try {
       // Without the retry the start fails (EADDRINUSE); with it, one more port was reserved for the node that lost.
-      expect(reservePortMock.mock.calls.length).toBe(4);
+      // name service, n1 twice, n2, and one per link
+      expect(reservePortMock.mock.calls.length).toBe(6);
       expect(lab.nodeNames).toEqual(['n1', 'n2']);
+    } finally {
+      await lab.close();
+    }
+  }, 60_000);
+
+  it('has its links\' proxies listen below the ephemeral range, where a port a disabled proxy gave back is taken by no `:0` bind', async () => {
+    reservePortMock.mockClear();
+    const lab = await Lab.start(new ProcessBackend(), {
+      runDir,
+      nodes: [
+        { name: 'n1', programs: ['client'], config: { semantics: 'at-least-once', options: { target: 'n2' } } },
+        { name: 'n2', programs: ['log'], config: { semantics: 'at-least-once' } },
+      ],
+    });
+    try {
+      const ephemeralLow = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+      const listens = Object.values(await lab.toxiproxy.getAll()).map((proxy) => Number(proxy.listen.slice(proxy.listen.lastIndexOf(':') + 1)));
+      expect(listens).toHaveLength(2);
+      for (const port of listens) expect(port).toBeLessThan(ephemeralLow);
+      // name service, n1, n2, and one per link
+      expect(reservePortMock.mock.calls.length).toBe(5);
     } finally {
       await lab.close();
     }
