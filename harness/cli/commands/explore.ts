@@ -3,6 +3,7 @@ import { BUGS, SEMANTICS, type Bug } from '../../../nodes/semantics/settings.ts'
 import { faultPresets, isFaultPresetName } from '../../explore/presets.ts';
 import type { SearchProgress } from '../../explore/search.ts';
 import { exitCodes } from '../exit-codes.ts';
+import { stopLabsOnSignals } from '../signals.ts';
 import { MAX_SEED, parseSeed, wholeNumber } from '../flags.ts';
 
 interface ExploreFlags {
@@ -60,6 +61,8 @@ export function register(program: Command): void {
       if (flags.runs === undefined && flags.time === undefined) flags.time = parseDuration('5m');
       if (!isFaultPresetName(flags.faults)) throw new InvalidArgumentError('--faults');
       const { explore } = await import('../../explore/explore.ts');
+      // Every trial runs a lab: a stopped search stops them too, as `run` does.
+      stopLabsOnSignals((await import('../../run.ts')).closeActiveLabs);
       let lastPhase = '';
       let lastLineAt = 0;
       const result = await explore({

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { BUGS } from '../../../nodes/semantics/settings.ts';
 import { Semantics as SemanticsSetting } from '../../../nodes/config.ts';
 import { exitCodes } from '../exit-codes.ts';
+import { stopLabsOnSignals } from '../signals.ts';
 import { parseSeed, wholeNumber } from '../flags.ts';
 import { UsageError } from '../usage-error.ts';
 import type { MatrixCell, MatrixFailure, NodeUnderTest } from '../../matrix.ts';
@@ -62,12 +63,7 @@ export function register(program: Command): void {
           throw new UsageError((error as Error).message);
         }
       })();
-      const stopOnSignal = (signal: NodeJS.Signals) => {
-        process.stderr.write(`\n${signal}: stopping every node and proxy...\n`);
-        void closeActiveLabs().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-      };
-      process.once('SIGINT', stopOnSignal);
-      process.once('SIGTERM', stopOnSignal);
+      stopLabsOnSignals(closeActiveLabs);
 
       const cells = await runMatrix({
         node,

@@ -3,6 +3,7 @@ import type { BackendName, ScenarioOutcome } from '../../outcome/index.ts';
 import { exitCodeHelp, exitCodes } from '../exit-codes.ts';
 import { MAX_SEED, parseSeed, parseShard, wholeNumber, type Shard } from '../flags.ts';
 import { inShard, planRuns } from '../selection.ts';
+import { stopLabsOnSignals } from '../signals.ts';
 import { UsageError, rethrowAsUsage } from '../usage-error.ts';
 
 interface RunFlags {
@@ -65,14 +66,7 @@ export function register(program: Command): void {
       const runnable = sources.flatMap((source) => (source.scenario ? [source.scenario] : []));
       const runs = planRuns(runnable, flags.repeat, flags.seed);
 
-      // SIGHUP too: a closed terminal window must not leave nodes running. Exit status 128 + the signal's number.
-      const signals = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
-      const stopOnSignal = (signal: keyof typeof signals) => {
-        // After SIGHUP the terminal is gone, and writing to it would fail.
-        if (signal !== 'SIGHUP') process.stderr.write(`\n${signal}: stopping every node and proxy...\n`);
-        void closeActiveLabs().finally(() => process.exit(signals[signal]));
-      };
-      for (const signal of Object.keys(signals) as (keyof typeof signals)[]) process.once(signal, stopOnSignal);
+      const offSignals = stopLabsOnSignals(closeActiveLabs);
 
       const startedAt = performance.now();
       const parallel = flags.parallel ?? DEFAULT_PARALLEL[flags.backend];
@@ -101,7 +95,7 @@ export function register(program: Command): void {
         await Promise.all(Array.from({ length: parallel }, runner));
       } finally {
         view.close();
-        for (const signal of Object.keys(signals)) process.off(signal, stopOnSignal);
+        offSignals();
       }
       const ran = [...broken, ...outcomes.filter((outcome): outcome is ScenarioOutcome => outcome !== undefined)];
       const notRun = runs.filter((_, i) => outcomes[i] === undefined).map((run) => run.scenario.name);
