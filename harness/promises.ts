@@ -40,7 +40,16 @@ export const FAILURES = {
       'exactly-once': '1 run, `ok`',
     },
   },
-  duplicate: { scenario: 'duplicate-message-exactly-once' },
+  duplicate: {
+    title: 'duplicated message (the network delivers a copy)',
+    scenario: 'duplicate-message-exactly-once',
+    outcome: {
+      'at-most-once': '**2 runs**: the receiver runs every copy it gets, `ok`',
+      'at-least-once': '2 runs, `ok`',
+      'exactly-once-volatile': '1 run, `ok` (the copy is filtered)',
+      'exactly-once': '1 run, `ok` (the copy is filtered)',
+    },
+  },
   'cut-wire': {
     title: 'cut wire (reset mid-call)',
     scenario: 'cut-wire-exactly-once',
@@ -86,7 +95,7 @@ export type Failure = keyof typeof FAILURES;
 
 /** Over every failure: what the at-most-once and at-least-once checkers find under each setting. */
 export const CHECKED: Record<Semantics, Record<'at-most-once' | 'at-least-once', string>> = {
-  'at-most-once': { 'at-most-once': 'holds', 'at-least-once': 'holds for `ok` ops; eventual delivery violated' },
+  'at-most-once': { 'at-most-once': 'holds unless the network duplicates a message', 'at-least-once': 'holds for `ok` ops; eventual delivery violated' },
   'at-least-once': { 'at-most-once': 'violated (lost reply, receiver crash)', 'at-least-once': 'holds; eventual violated by sender crash' },
   'exactly-once-volatile': { 'at-most-once': 'violated by a receiver crash', 'at-least-once': 'holds' },
   'exactly-once': { 'at-most-once': 'holds', 'at-least-once': 'holds (eventual too, if the sender restarts)' },
@@ -104,6 +113,11 @@ export interface ScheduleFacts {
   senderCrash: boolean;
   /** A node serving the log or a mailbox (a receiver) is crashed. */
   receiverCrash: boolean;
+  /**
+   * A link delivers some frame twice. The at-most-once setting sends once but filters nothing, so it keeps
+   * at-most-once only on a network that never repeats a message (TCP's own retransmissions never reach it).
+   */
+  duplicates: boolean;
 }
 
 /** Every setting keeps messages whole and never frames badly on a clean link. */
@@ -114,7 +128,7 @@ export function promisedBy(semantics: Semantics, facts: ScheduleFacts): Promised
   switch (semantics) {
     case 'at-most-once':
       // at-least-once without eventual delivery: every acknowledged op ran and no op reported failed ran.
-      return { guarantees: ['at-most-once', 'at-least-once', ...ALWAYS], options: { eventual: false } };
+      return { guarantees: [...(facts.duplicates ? [] : (['at-most-once'] as Guarantee[])), 'at-least-once', ...ALWAYS], options: { eventual: false } };
     case 'at-least-once':
       return { guarantees: ['at-least-once', ...ALWAYS], options: { eventual: !facts.senderCrash } };
     case 'exactly-once-volatile':

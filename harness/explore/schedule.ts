@@ -23,6 +23,7 @@ import {
   type Semantics,
 } from '../scenario.ts';
 import type { FaultPreset } from './presets.ts';
+import type { ScheduleFacts } from '../promises.ts';
 
 /**
  * One trial of an explore, as plain data: the nodes, the workload and the fault windows. fast-check draws it and
@@ -179,9 +180,14 @@ function partitionGroups(trial: Trial, node: string): string[][] {
 }
 
 /** The facts about a trial's schedule that what a setting promises depends on. */
-export function scheduleFacts(trial: Trial): { senderCrash: boolean; receiverCrash: boolean } {
-  const crashed = placeWindows(trial).filter((w) => w.kind === 'crash').map((w) => Number(w.target.slice(1)) - 1);
-  return { senderCrash: crashed.some((i) => i < trial.clients), receiverCrash: crashed.some((i) => i >= trial.clients) };
+export function scheduleFacts(trial: Trial): ScheduleFacts {
+  const windows = placeWindows(trial);
+  const crashed = windows.filter((w) => w.kind === 'crash').map((w) => Number(w.target.slice(1)) - 1);
+  return {
+    senderCrash: crashed.some((i) => i < trial.clients),
+    receiverCrash: crashed.some((i) => i >= trial.clients),
+    duplicates: windows.some((w) => w.kind === 'duplicate-messages'),
+  };
 }
 
 export interface TrialSetting {

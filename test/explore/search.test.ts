@@ -83,7 +83,8 @@ describe('the trial generator', () => {
     expect(source).toContain("{ fault: loseReplies('n1->n2', { probability: 1 }), at: { ops: 10, afterMs: 5 }, duration: 300 },");
     expect(source).toContain("bug: 'no-reply-cache'");
     expect(source).toContain("expect: { 'at-most-once': 'violated' }");
-    expect(scheduleFacts({ ...trial, windows: [{ ...trial.windows[0]!, kind: 'crash', a: 1 }] })).toEqual({ senderCrash: false, receiverCrash: true });
+    expect(scheduleFacts({ ...trial, windows: [{ ...trial.windows[0]!, kind: 'crash', a: 1 }] })).toEqual({ senderCrash: false, receiverCrash: true, duplicates: false });
+    expect(scheduleFacts({ ...trial, windows: [{ ...trial.windows[0]!, kind: 'duplicate-messages' }] })).toMatchObject({ duplicates: true });
   });
 });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../harness/catalogue.ts';
-import { FAILURES, promisedBy, SETTINGS } from '../../harness/promises.ts';
+import { FAILURES, promisedBy, SETTINGS, type ScheduleFacts } from '../../harness/promises.ts';
 import { defaultPrograms, type Guarantee, type Scenario } from '../../harness/scenario.ts';
 import { SEMANTICS_MD, withSemanticsTable } from './semantics-table.ts';
 
@@ -28,13 +28,19 @@ describe("docs/SEMANTICS.md's settings x failures table", () => {
   });
 });
 
-/** Which sides of the schedule crash: a crashed node running the workload's client is a sender, else a receiver. */
-function crashes(scenario: Scenario): { senderCrash: boolean; receiverCrash: boolean } {
-  const crashed = (Array.isArray(scenario.faults) ? scenario.faults : [])
-    .filter((window) => window.fault.kind === 'crash')
-    .map((window) => String(window.fault.target.node));
+/**
+ * Which sides of the schedule crash (a crashed node running the workload's client is a sender, else a receiver),
+ * and whether a link duplicates frames.
+ */
+function facts(scenario: Scenario): ScheduleFacts {
+  const windows = Array.isArray(scenario.faults) ? scenario.faults : [];
+  const crashed = windows.filter((window) => window.fault.kind === 'crash').map((window) => String(window.fault.target.node));
   const isSender = (node: string) => (scenario.nodes.programs?.[node] ?? defaultPrograms(node)).includes('client');
-  return { senderCrash: crashed.some(isSender), receiverCrash: crashed.some((node) => !isSender(node)) };
+  return {
+    senderCrash: crashed.some(isSender),
+    receiverCrash: crashed.some((node) => !isSender(node)),
+    duplicates: windows.some((window) => window.fault.kind === 'duplicate-messages'),
+  };
 }
 
 /** The delivery guarantees a promise covers: exactly-once is at-most-once and at-least-once together. */
@@ -59,7 +65,7 @@ function outlastsGiveUp(scenario: Scenario): boolean {
 
 /** Each expected verdict of a scenario that its setting's promise contradicts, as `name: guarantee verdict`. */
 function contradictions(scenario: Scenario): string[] {
-  const promised = promisedBy(scenario.nodes.semantics, crashes(scenario));
+  const promised = promisedBy(scenario.nodes.semantics, facts(scenario));
   const covered = deliveryPromised(promised.guarantees);
   const eventual = scenario.eventual ?? scenario.nodes.semantics !== 'at-most-once';
   // A promise without eventual delivery may be violated by a check that asks for it.
@@ -79,6 +85,15 @@ describe('the catalogue keeps to the promises', async () => {
   it('a scenario of a setting without a bug expects no verdict its setting promises otherwise', () => {
     expect(catalogue.length).toBeGreaterThan(20);
     expect(catalogue.flatMap(contradictions)).toEqual([]);
+  });
+
+  it('at-most-once is promised by the at-most-once setting only on a link that repeats nothing', () => {
+    const calm = { senderCrash: false, receiverCrash: false, duplicates: false };
+    expect(promisedBy('at-most-once', calm).guarantees).toContain('at-most-once');
+    expect(promisedBy('at-most-once', { ...calm, duplicates: true }).guarantees).not.toContain('at-most-once');
+    expect(promisedBy('exactly-once-volatile', { ...calm, duplicates: true }).guarantees).toContain('at-most-once');
+    const duplicated = catalogue.find((scenario) => scenario.name === 'duplicate-message-at-most-once')!;
+    expect(contradictions({ ...duplicated, faults: [] })).toEqual(['duplicate-message-at-most-once: at-most-once violated']);
   });
 
   it('an expectation against the promise is caught', () => {
