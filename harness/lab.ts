@@ -85,6 +85,12 @@ export function parseLink(link: string): [string, string] {
  * node-to-node byte crosses a proxy and a fault can hit one direction of one link.
  */
 export class Lab {
+  /**
+   * This lab's id, in every node's configuration and in every hello the harness says: a node refuses a connection
+   * from another lab's node or harness (docs/PROTOCOL.md, Connections). Random, never drawn from the run's seed:
+   * two labs of the same seed on one machine must differ, and no seeded draw may depend on it.
+   */
+  readonly id = randomBytes(8).toString('hex');
   private readonly handles = new Map<string, NodeHandle>();
   private readonly links = new Map<string, Proxy>();
   /** Every proxy this lab asked the server for, also those of a populate that failed halfway. */
@@ -127,13 +133,14 @@ export class Lab {
       // Awaited below, once the nodes are up; until then a proxy that fails to start must not crash the harness
       // as an unhandled rejection.
       proxyStarted.catch(() => {});
+      const nameServiceConfig = { programs: ['name-service'], lab: lab.id };
       const nameServiceSpec = {
         name: NAME_SERVICE,
-        args: ['--config-json', JSON.stringify({ programs: ['name-service'] })],
+        args: ['--config-json', JSON.stringify(nameServiceConfig)],
         logFile: lab.logFile(NAME_SERVICE),
       };
       const startNameService = () =>
-        backend.startServiceNode ? backend.startServiceNode(nameServiceSpec, ['name-service']) : backend.startNode(nameServiceSpec);
+        backend.startServiceNode ? backend.startServiceNode(nameServiceSpec, nameServiceConfig) : backend.startNode(nameServiceSpec);
       // With the name service's address known in advance, it boots alongside the nodes instead of before them.
       let nameServiceAt: Address;
       let nameServiceStarted: Promise<RunningNode>;
@@ -156,7 +163,7 @@ export class Lab {
             name: spec.name,
             args: [
               '--config-json',
-              JSON.stringify({ ...spec.config, programs: runs[i]!.programs }),
+              JSON.stringify({ ...spec.config, programs: runs[i]!.programs, lab: lab.id }),
               '--name-service',
               `${nameServiceAt.host}:${nameServiceAt.port}`,
             ],
@@ -258,12 +265,12 @@ export class Lab {
    * own calls are never faulted. Each call connects anew, so a stub outlives crashes and restarts of its node.
    */
   stub<S extends ServiceDecl>(node: string, service: S, deadlineMs = 10_000): ClientStub<S> {
-    return stubPerCall(node, () => this.address(node), service, deadlineMs);
+    return stubPerCall(node, () => this.address(node), this.id, service, deadlineMs);
   }
 
   /** A node's mailboxes with their queued and leased messages. */
   mailboxes(node: string): Promise<Record<string, MailboxSizes>> {
-    return withConnection(node, this.address(node), (connection) => connection.mailboxes());
+    return withConnection(node, this.address(node), this.id, (connection) => connection.mailboxes());
   }
 
   /** Stops everything; every call, also one made while a close is under way, resolves once all is stopped. */

@@ -29,9 +29,12 @@ export function labShell(lab: Lab, stop: AbortSignal): Shell {
   return $({ env: { ...process.env, ...labEnvironment(lab) }, quiet: true, verbose: false, signal: stop }) as unknown as Shell;
 }
 
-/** `CHAOSLAB_<NODE>=host:port` per node (reached directly, as the harness does), and `CHAOSLAB_NODES=n1,n2,...`. */
+/**
+ * `CHAOSLAB_<NODE>=host:port` per node (reached directly, as the harness does), `CHAOSLAB_NODES=n1,n2,...`, and
+ * `CHAOSLAB_LAB`, the lab id a client may say in its hello so that no other lab's node serves it.
+ */
 export function labEnvironment(lab: Lab): Record<string, string> {
-  const env: Record<string, string> = { CHAOSLAB_NODES: lab.nodeNames.join(',') };
+  const env: Record<string, string> = { CHAOSLAB_NODES: lab.nodeNames.join(','), CHAOSLAB_LAB: lab.id };
   for (const name of lab.nodeNames) {
     const { host, port } = lab.address(name);
     env[`CHAOSLAB_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] = `${host}:${port}`;

@@ -14,6 +14,8 @@ export interface ClientOptions {
   /** Who we say we are in hello; also the `from` of our message ids. */
   identity?: string;
   credential?: string;
+  /** The lab id we say in hello: a node of another lab refuses us, a welcome from one fails the connection. */
+  lab?: string;
   maxFrameBytes?: number;
   connectTimeoutMs?: number;
 }
@@ -33,7 +35,7 @@ export class NodeClient {
   static async connect(address: Address, options: ClientOptions = {}): Promise<NodeClient> {
     const identity = options.identity ?? `client-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     const connection = await OutboundConnection.open(address, {
-      hello: { node: identity, credential: options.credential },
+      hello: { node: identity, credential: options.credential, lab: options.lab },
       maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
       connectTimeoutMs: options.connectTimeoutMs,
     });

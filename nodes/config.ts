@@ -21,6 +21,12 @@ export const NodeConfig = z.strictObject({
   id: z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only'),
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65535),
+  /**
+   * The id of the lab (cluster) this node belongs to, said in every hello and welcome: a connection between nodes
+   * of two different labs is refused, so that an address reused by another lab on the same machine reaches a node
+   * that says no instead of one that serves. Absent: this node says no lab id and refuses no peer for its lab id.
+   */
+  lab: z.string().min(1).max(100).optional(),
   data: z.string().min(1).optional(),
   maxFrameBytes: z.number().int().min(64).max(256 * 1024 * 1024).default(1024 * 1024),
   mailboxCapacity: z.number().int().positive().default(1024),

@@ -26,6 +26,11 @@ export const ERROR_CODES = {
   },
   unauthenticated: { from: 'node', definite: true, doc: 'the authenticator refused the hello; the connection is closed' },
   'hello-missing': { from: 'node', definite: false, doc: 'the first valid message was not `hello` (perhaps lost); the connection is closed, the opener may reconnect' },
+  'wrong-lab': {
+    from: 'node',
+    definite: true,
+    doc: "the hello's `lab` is not the receiver's lab id: the connection is closed before anything on it is served; the opener's runtime reports it as `not-sent`",
+  },
   'mailbox-full': { from: 'node', definite: true, doc: '`send` to a full mailbox; carries `id`' },
   'receive-timeout': { from: 'node', definite: false, doc: '`receive` found nothing within `timeoutMs`' },
   'lease-expired': { from: 'node', definite: false, doc: '`done` for a message the connection does not hold (lease ended or never taken)' },

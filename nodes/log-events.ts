@@ -46,8 +46,8 @@ export const LOG_EVENTS = {
   redeliver: { from: 'runtime', fields: ['id', 'mbox', 'receiver', 'reason'], doc: 'a message went back to its mailbox (`receiver`: who lost it; `reason`: `lease-expired`, `receiver-gone`)' },
   drop: {
     from: 'runtime',
-    fields: ['reason', 'detail?', 'peer?', 'remote?', 'type?', 'claimed?', 'id?', 'mbox?', 'size?', 'to?', 'error?'],
-    doc: 'something was refused and counted in `counters.drops` (`reason`: `corrupt`, `oversize`, `malformed`, `partial`, `invalid`, `unauthenticated`, `hello-missing`, `mailbox-full`, `gave-up`, `stopping`)',
+    fields: ['reason', 'detail?', 'peer?', 'remote?', 'type?', 'claimed?', 'lab?', 'id?', 'mbox?', 'size?', 'to?', 'error?'],
+    doc: 'something was refused and counted in `counters.drops` (`reason`: `corrupt`, `oversize`, `malformed`, `partial`, `invalid`, `unauthenticated`, `hello-missing`, `wrong-lab` (with the hello\'s `lab`), `mailbox-full`, `gave-up`, `stopping`)',
   },
   'internal-error': { from: 'runtime', fields: ['error', 'connection?', 'type?', 'stack?'], doc: 'a bug or a failing hook the node survived; it keeps serving' },
   'handler-error': { from: 'runtime', fields: ['type', 'error'], doc: 'a handler failed after it had answered' },

@@ -78,7 +78,7 @@ export class Node {
     };
     const { core } = this;
     this.pool = new ConnectionPool({
-      hello: () => ({ node: this.id, credential: this.config.security?.credential }),
+      hello: () => ({ node: this.id, credential: this.config.security?.credential, lab: this.config.lab }),
       maxFrameBytes: config.maxFrameBytes,
       resolve: (node) => this.resolver(node),
       onConnect: (node, address) => {

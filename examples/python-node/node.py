@@ -358,6 +358,8 @@ class Node:
     def __init__(self, config, log):
         self.id = config["id"]
         self.config = config
+        # The lab's id (docs/PROTOCOL.md, Connections: Lab id): a hello from another lab is refused.
+        self.lab = config.get("lab")
         self.log = log
         self.max_frame = config.get("maxFrameBytes", 1024 * 1024)
         self.service = LogService(self.id, config.get("semantics", "at-least-once"), config.get("data"), log)
@@ -430,9 +432,16 @@ class Node:
                         self.drop("hello-missing", type=kind)
                         send({"type": "error", "code": "hello-missing", "message": "a connection starts with hello"})
                         return
+                    claimed = message.get("lab")
+                    if self.lab is not None and claimed is not None and claimed != self.lab:
+                        # Another lab's node at an address that was ours: serving it would mix two labs.
+                        self.drop("wrong-lab", claimed=message["node"], lab=claimed)
+                        send({"type": "error", "code": "wrong-lab",
+                              "message": f"node '{self.id}' belongs to lab '{self.lab}', not to lab '{claimed}'"})
+                        return
                     peer = message["node"]
                     self.log("hello", peer=peer, connection=connection)
-                    send({"type": "welcome", "node": self.id})
+                    send({"type": "welcome", "node": self.id, **({"lab": self.lab} if self.lab is not None else {})})
                     continue
                 if not isinstance(kind, str) or kind == "":
                     self.drop("invalid", peer=peer, detail="not an object with a string type")
@@ -492,11 +501,18 @@ def _error(code, text, rid):
 
 # ---- the name service: register `log`, renew the lease ----------------------------------------------------------
 
+def _wrong_lab(answer, lab):
+    """Whether an answer says the connection reached a node of another lab (a refusal, or a foreign welcome)."""
+    if answer.get("type") == "error" and answer.get("code") == "wrong-lab" and "rid" not in answer:
+        return True
+    return lab is not None and answer.get("type") == "welcome" and answer.get("lab") not in (None, lab)
+
+
 class NameServiceClient:
     """One connection to the lab's name service (never proxied), opened again when it breaks."""
 
-    def __init__(self, node_id, host, port, log):
-        self.node_id, self.host, self.port, self.log = node_id, host, port, log
+    def __init__(self, node_id, lab, host, port, log):
+        self.node_id, self.lab, self.host, self.port, self.log = node_id, lab, host, port, log
         self.writer = None
         self.pending = {}
         self.rid = 0
@@ -504,7 +520,10 @@ class NameServiceClient:
 
     async def _connect(self):
         reader, writer = await asyncio.open_connection(self.host, self.port)
-        writer.write(encode_frame({"type": "hello", "node": self.node_id}))
+        hello = {"type": "hello", "node": self.node_id}
+        if self.lab is not None:
+            hello["lab"] = self.lab
+        writer.write(encode_frame(hello))
         self.writer = writer
         asyncio.ensure_future(self._read(reader, writer))
 
@@ -516,6 +535,10 @@ class NameServiceClient:
                 if crc32c(payload) != crc:
                     continue
                 answer = parse_json(payload)
+                if isinstance(answer, dict) and _wrong_lab(answer, self.lab):
+                    # Another lab's name service at this address: nothing it answers may count.
+                    self.log("drop", reason="wrong-lab", remote=f"{self.host}:{self.port}", lab=answer.get("lab"))
+                    return
                 future = self.pending.pop(answer.get("rid"), None) if isinstance(answer, dict) else None
                 if future is not None and not future.done():
                     future.set_result(answer)
@@ -614,7 +637,7 @@ async def main(argv):
     programs = config.get("programs", ["log"])
     names = config.get("nameService")
     if names and "log" in programs:
-        client = NameServiceClient(config["id"], names["host"], names["port"], log)
+        client = NameServiceClient(config["id"], config.get("lab"), names["host"], names["port"], log)
         registration = asyncio.ensure_future(client.register(
             "log", {"host": config["host"], "port": port}, int(config.get("leaseMs", 5000))))
         # Registered before `ready`: the harness starts the workload once every node said it.

@@ -21,6 +21,12 @@ export interface NodeSpec {
  */
 export type NodeProgram = { kind: 'modules'; files: string[] } | { kind: 'command'; command: string[] } | { kind: 'image'; image: string };
 
+/** The configuration of an infrastructure node that runs inside the harness (Backend.startServiceNode). */
+export interface ServiceNodeConfig {
+  programs: string[];
+  lab: string;
+}
+
 export interface Address {
   host: string;
   port: number;
@@ -87,10 +93,11 @@ export interface Backend {
    */
   proxyListenPort?(): Promise<number>;
   /**
-   * Optional: start a never-faulted infrastructure node (the name service) running `programs` the cheapest way
-   * the backend can (e.g. inside the harness process); the lab uses startNode when absent.
+   * Optional: start a never-faulted infrastructure node (the name service) with `config` (its programs and lab id,
+   * what spec.args carries as --config-json) the cheapest way the backend can (e.g. inside the harness process);
+   * the lab uses startNode when absent.
    */
-  startServiceNode?(spec: NodeSpec, programs: string[]): Promise<RunningNode>;
+  startServiceNode?(spec: NodeSpec, config: ServiceNodeConfig): Promise<RunningNode>;
   /** Stop and remove everything this backend started; safe to call twice and after a failure. */
   close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import type { Address, CrashedNode, NodeSpec, RunningNode } from './backend.ts';
+import type { Address, CrashedNode, NodeSpec, RunningNode, ServiceNodeConfig } from './backend.ts';
 import { setLogSink } from '../../nodes/log.ts';
 import { Node } from '../../nodes/node.ts';
 import { startPrograms } from '../../nodes/programs/index.ts';
@@ -11,11 +11,11 @@ import '../../nodes/programs/name-service.ts';
  * never faulted, this saves one node start (the slowest step of a lab on a busy machine) per scenario.
  * Its log lines go to its log file; it cannot be crashed or paused, which the nemesis never asks of it.
  */
-export async function startEmbeddedNode(spec: NodeSpec, programs: string[], host: string, port: number): Promise<RunningNode> {
+export async function startEmbeddedNode(spec: NodeSpec, { programs, lab }: ServiceNodeConfig, host: string, port: number): Promise<RunningNode> {
   const log = createWriteStream(spec.logFile, { flags: 'a' });
   log.on('error', () => {}); // a log line lost is not worth a crashed harness
   setLogSink((text) => log.write(text));
-  const node = await Node.start({ id: spec.name, host, port });
+  const node = await Node.start({ id: spec.name, host, port, lab });
   await startPrograms(node, programs);
   return new EmbeddedNode(spec.name, node, () => {
     // Node code in the harness logs nowhere once its node is gone: stdout belongs to `run --json`.

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, rmSync, watch, type FSWatcher } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Address, Backend, CrashedNode, NodeSpec, ProxyEndpoint, RunningNode } from './backend.ts';
+import type { Address, Backend, CrashedNode, NodeSpec, ProxyEndpoint, RunningNode, ServiceNodeConfig } from './backend.ts';
 import { bundle, nodeBundleWith } from '../bundles.ts';
 import { openToxiproxy } from '../toxiproxy.ts';
 import { startEmbeddedNode } from './embedded-node.ts';
@@ -101,9 +101,9 @@ export class ProcessBackend implements Backend {
   }
 
   /** The name service runs inside the harness process: one node start less per lab. */
-  async startServiceNode(spec: NodeSpec, programs: string[]): Promise<RunningNode> {
+  async startServiceNode(spec: NodeSpec, config: ServiceNodeConfig): Promise<RunningNode> {
     mkdirSync(dirname(spec.logFile), { recursive: true });
-    const node = await startEmbeddedNode(spec, programs, HOST, this.plannedPorts.get(spec.name) ?? 0);
+    const node = await startEmbeddedNode(spec, config, HOST, this.plannedPorts.get(spec.name) ?? 0);
     this.embedded.push(node);
     return node;
   }

@@ -120,7 +120,7 @@ export class Workload implements WorkloadProgress {
     let connection = connections.get(op.client);
     if (!connection) {
       try {
-        connection = await NodeConnection.open(op.client, this.lab.address(op.client));
+        connection = await NodeConnection.open(op.client, this.lab.address(op.client), this.lab.id);
         connections.set(op.client, connection);
       } catch (error) {
         this.recorder.complete(index, 'fail', { error: `client node unreachable: ${message(error)}` });

@@ -153,6 +153,15 @@ export class InboundSession {
       return;
     }
     const hello = parsed.message as unknown as HelloMessage;
+    const ownLab = core.config.lab;
+    if (ownLab !== undefined && hello.lab !== undefined && hello.lab !== ownLab) {
+      // Another lab's node or client, reaching us at an address that was its own lab's a moment ago (a port given
+      // back and taken again): serving it would mix two labs' histories. A peer that says no lab id is served.
+      core.drop('wrong-lab', { remote: connection.remote, claimed: hello.node, lab: hello.lab });
+      connection.write(errorAnswer('wrong-lab', `node '${core.id}' belongs to lab '${ownLab}', not to lab '${hello.lab}'`));
+      this.refuse();
+      return;
+    }
     let verdict: { identity: string } | Error;
     try {
       verdict = hooks.authenticator(hello);
@@ -167,7 +176,7 @@ export class InboundSession {
     }
     this.identity = verdict.identity;
     core.log('hello', { peer: verdict.identity, connection: connection.id });
-    connection.write({ type: 'welcome', node: core.id });
+    connection.write({ type: 'welcome', node: core.id, ...(ownLab === undefined ? {} : { lab: ownLab }) });
   }
 
   private refuse(): void {

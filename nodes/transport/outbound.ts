@@ -1,5 +1,5 @@
 import { connect as tcpConnect } from 'node:net';
-import { ConnectionLost, NotSent, RemoteError, Timeout, errorFromAnswer } from '../errors.ts';
+import { ChaoslabError, ConnectionLost, NotSent, Timeout, errorFromAnswer } from '../errors.ts';
 import { asAnswer, type Answer } from '../wire/messages.ts';
 import { FramedConnection, type FrameDrop } from './connection.ts';
 import type { Address } from '../config.ts';
@@ -7,8 +7,15 @@ import type { Address } from '../config.ts';
 // The opening side of a connection: it sends hello, then requests each with a fresh `rid`, and matches the
 // answers that come back on the same connection to the requests that wait for them.
 
+/** What the opener says in its hello; `lab` (its lab id) is also what a welcome must carry, when it carries one. */
+export interface Hello {
+  node: string;
+  credential?: string;
+  lab?: string;
+}
+
 export interface OutboundOptions {
-  hello: { node: string; credential?: string };
+  hello: Hello;
   maxFrameBytes: number;
   connectTimeoutMs?: number;
   /** Told about bad frames on the answer side, so they are counted like inbound ones. */
@@ -26,12 +33,16 @@ interface Pending {
 export class OutboundConnection {
   private nextRid = 1;
   private pending = new Map<number, Pending>();
-  /** Set when the other side refused us with an error that names no request (bad hello). */
-  private refusal: RemoteError | undefined;
+  /**
+   * Set when the connection is not usable: the other side refused our hello (an error that names no request), or
+   * welcomed us as a node of another lab. Every request still waiting and every later one fails with it.
+   */
+  private refusal: ChaoslabError | undefined;
 
   private constructor(
     readonly address: Address,
     private readonly connection: FramedConnection,
+    private readonly lab: string | undefined,
   ) {}
 
   /** Connect and say hello. Rejects NotSent: when this fails, nothing was sent. */
@@ -57,7 +68,7 @@ export class OutboundConnection {
             options.onClose?.();
           },
         });
-        outbound = new OutboundConnection(address, connection);
+        outbound = new OutboundConnection(address, connection, options.hello.lab);
         connection.write({ type: 'hello', ...options.hello });
         resolve(outbound);
       });
@@ -111,11 +122,23 @@ export class OutboundConnection {
   private onAnswer(raw: unknown): void {
     const answer = asAnswer(raw);
     if (!answer) return;
+    if (this.refusal) return;
+    if (answer.type === 'welcome') {
+      // A node of another lab (at an address our lab used a moment ago) that did not refuse us itself: nothing it
+      // answers may count. What it may have run already is unknown, as after any lost connection.
+      if (this.lab !== undefined && typeof answer.lab === 'string' && answer.lab !== this.lab) {
+        this.unusable(new ConnectionLost(`${this.where} is node '${String(answer.node)}' of lab '${answer.lab}', not of our lab '${this.lab}'`));
+      }
+      return;
+    }
     if (answer.rid === undefined) {
       // Only a refused hello refuses the connection. Another error without rid is a lost hello (`hello-missing`:
       // the close that follows fails pending requests as a lost connection, which callers retry) or answers one
       // garbled message (e.g. a corrupt frame that a skip-checksum node parsed and found without rid).
       if (answer.type === 'error' && answer.code === 'unauthenticated') this.refusal = errorFromAnswer(answer);
+      // The node refused us before serving anything on this connection: like a refused connect, nothing was sent,
+      // and the sender tries again as it would after one.
+      if (answer.type === 'error' && answer.code === 'wrong-lab') this.unusable(new NotSent(`${this.where} refused us: ${String(answer.message)}`));
       return;
     }
     const pending = this.pending.get(answer.rid);
@@ -125,8 +148,19 @@ export class OutboundConnection {
   }
 
   private onClose(): void {
-    const error = this.refusal ?? new ConnectionLost(`connection to ${this.address.host}:${this.address.port} closed before the answer`);
+    const error = this.refusal ?? new ConnectionLost(`connection to ${this.where} closed before the answer`);
     for (const rid of [...this.pending.keys()]) this.settle(rid)!.reject(error);
+  }
+
+  private get where(): string {
+    return `${this.address.host}:${this.address.port}`;
+  }
+
+  /** Fail what waits and what comes with `error`, and close: a pool opens a new connection on the next request. */
+  private unusable(error: ChaoslabError): void {
+    this.refusal = error;
+    for (const rid of [...this.pending.keys()]) this.settle(rid)!.reject(error);
+    this.connection.destroy();
   }
 
   private settle(rid: number): Pending | undefined {

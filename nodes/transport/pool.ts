@@ -1,13 +1,13 @@
 import type { Address } from '../config.ts';
 import { NotSent } from '../errors.ts';
 import type { FrameDrop } from './connection.ts';
-import { OutboundConnection } from './outbound.ts';
+import { OutboundConnection, type Hello } from './outbound.ts';
 
 // At most one outbound connection per destination node, opened on first use and again after it closes.
 // Requests that arrive while it is connecting wait for the same attempt.
 
 export interface PoolOptions {
-  hello: () => { node: string; credential?: string };
+  hello: () => Hello;
   maxFrameBytes: number;
   resolve: (node: string) => Promise<Address>;
   onConnect(node: string, address: Address): void;

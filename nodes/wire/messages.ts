@@ -10,7 +10,9 @@ export type MessageId = z.infer<typeof MessageId>;
 const rid = z.number().int().nonnegative();
 const mboxName = z.string().min(1).max(200);
 
-export const HelloMessage = z.object({ type: z.literal('hello'), node: z.string().min(1), credential: z.string().optional() });
+/** `lab`: the sender's lab id (docs/PROTOCOL.md, Connections); a receiver with another lab id refuses the connection. */
+export const LabId = z.string().min(1).max(100);
+export const HelloMessage = z.object({ type: z.literal('hello'), node: z.string().min(1), credential: z.string().optional(), lab: LabId.optional() });
 export type HelloMessage = z.infer<typeof HelloMessage>;
 
 export const SendMessage = z.object({
@@ -125,6 +127,7 @@ export type ErrorCode =
   | 'invalid'
   | 'unauthenticated'
   | 'hello-missing'
+  | 'wrong-lab'
   | 'mailbox-full'
   | 'receive-timeout'
   | 'lease-expired'

@@ -10,7 +10,7 @@ import { selectScenarios } from '../../harness/catalogue.ts';
 import { closeActiveLabs, runScenario } from '../../harness/run.ts';
 import type { Guarantee } from '../../harness/scenario.ts';
 import { NodeClient } from '../../nodes/client.ts';
-import { RemoteError } from '../../nodes/errors.ts';
+import { NotSent, RemoteError } from '../../nodes/errors.ts';
 import { bodyDigest } from '../../nodes/semantics/integrity.ts';
 import { crc32c } from '../../nodes/wire/crc32c.ts';
 import { encodeFrame, FrameDecoder, HEADER_BYTES } from '../../nodes/wire/frame.ts';
@@ -71,9 +71,12 @@ describe('the Python node keeps the verdicts of the catalogue', () => {
   }
 });
 
+/** The lab id the Python node started on its own is given. */
+const PY_LAB = 'lab-of-py';
+
 /** The Python node on its own (no name service), for what peers may send it. */
 async function startPythonNode(dataDir: string): Promise<{ child: ChildProcess; port: number; events: Record<string, unknown>[] }> {
-  const child = spawn('python3', [nodePy, '--id', 'py', '--port', '0', '--data', dataDir, '--config-json', '{"semantics":"exactly-once"}'], {
+  const child = spawn('python3', [nodePy, '--id', 'py', '--port', '0', '--data', dataDir, '--config-json', JSON.stringify({ semantics: 'exactly-once', lab: PY_LAB })], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   started.add(child);
@@ -144,8 +147,9 @@ describe('the Python node never crashes on what a peer sends it', () => {
       // An invalid message first is `invalid` and does not count as the first frame.
       raw.socket.write(encodeFrame({ type: 'hello' }));
       expect(await raw.next()).toMatchObject({ type: 'error', code: 'invalid' });
+      // A hello without a lab id is served (only a lab id that is said is checked); the welcome says the node's.
       raw.socket.write(encodeFrame({ type: 'hello', node: 'tester' }));
-      expect(await raw.next()).toEqual({ type: 'welcome', node: 'py' });
+      expect(await raw.next()).toEqual({ type: 'welcome', node: 'py', lab: PY_LAB });
       // A corrupt frame (payload byte flipped) and a frame that is not JSON are dropped; the stream goes on.
       const corrupt = encodeFrame({ type: 'ping', rid: 2 });
       corrupt[HEADER_BYTES + 3] ^= 0xff;
@@ -176,8 +180,19 @@ describe('the Python node never crashes on what a peer sends it', () => {
       partial.socket.end();
       await partial.closed;
 
-      // Still serving, to chaoslab's own client: an append, its retransmission answered from the reply cache.
-      const client = await NodeClient.connect({ host: '127.0.0.1', port }, { identity: 'tester' });
+      // Another lab's hello: refused with wrong-lab, closed, and what came after it is not served.
+      const foreign = await rawConnection(port);
+      foreign.socket.write(Buffer.concat([encodeFrame({ type: 'hello', node: 'tester', lab: 'another-lab' }), encodeFrame({ type: 'ping', rid: 1 })]));
+      expect(await foreign.next()).toMatchObject({ type: 'error', code: 'wrong-lab' });
+      await foreign.closed;
+      expect(foreign.answers).toHaveLength(1);
+      // chaoslab's client of another lab: its request fails as not sent.
+      const stranger = await NodeClient.connect({ host: '127.0.0.1', port }, { identity: 'tester', lab: 'another-lab' });
+      await expect(stranger.request({ type: 'ping' })).rejects.toThrow(NotSent);
+      await stranger.close();
+
+      // Still serving, to chaoslab's own client of its lab: an append, its retransmission answered from the reply cache.
+      const client = await NodeClient.connect({ host: '127.0.0.1', port }, { identity: 'tester', lab: PY_LAB });
       try {
         const call = (seq: number, args: unknown) =>
           client.request({ type: 'call', call: { service: 'log', proc: 'append', args, key: { from: 'tester', seq }, deadline: Date.now() + 5000 } });
