@@ -228,7 +228,7 @@ async function check(run: Run, recorder: HistoryRecorder, drained: Drained): Pro
   run.outcome.ops = recorder.ops.filter((op) => op.type === 'invoke').length;
   const eventual = scenario.eventual ?? scenario.nodes.semantics !== 'at-most-once';
   const frameRejections = await readFrameRejections(run.dir, (epochMs) => recorder.fromEpoch(epochMs), recorder.fromEpoch(Date.now()));
-  const input = { history: recorder.ops, executions: drained.executions, faults: recorder.faults, healed: true, options: { eventual }, frameRejections };
+  const input = { history: recorder.ops, executions: drained.executions, faults: recorder.faults, healed: true, options: { eventual }, frameRejections, wire: drained.wire?.events };
   const results = checkRun(input, [...Object.keys(expected), 'availability']);
   const judgement = compareWithExpected(results, expected);
   Object.assign(run.outcome, { results, observed: judgement.observed, ok: judgement.ok });

@@ -1,3 +1,6 @@
+import { faultWindows } from '../history/faults.ts';
+import type { OpPair } from '../history/pairs.ts';
+import type { WireRecord } from '../history/op.ts';
 import { deliveries, executionCounts, executionsOf, formatTime, pairIndices, pairTimes } from './evidence.ts';
 import { decide, plural, type CheckInput, type Checker, type Counterexample, type Result } from './result.ts';
 
@@ -12,6 +15,7 @@ export const MIN_OPS_AT_RISK_FOR_AT_LEAST_ONCE = 1;
 export function checkAtLeastOnce(input: CheckInput): Result {
   const counts = executionCounts(input.executions);
   const eventual = input.options?.eventual === true && input.healed;
+  const lostWithSender = eventual ? sendersLost(input) : () => false;
   const counterexamples: Counterexample[] = [];
   let atRisk = 0;
   let acknowledgedLost = 0;
@@ -33,7 +37,7 @@ export function checkAtLeastOnce(input: CheckInput): Result {
       });
       continue;
     }
-    if (pair.outcome === 'info' && !eventual) {
+    if (pair.outcome === 'info' && (!eventual || lostWithSender(pair))) {
       indeterminateSkipped += 1;
       continue;
     }
@@ -79,6 +83,41 @@ export function checkAtLeastOnce(input: CheckInput): Result {
     { opsAtRisk: atRisk, acknowledgedLost, indeterminateLost, failedButExecuted, indeterminateNotRequired: indeterminateSkipped },
   );
 }
+
+/**
+ * Which indeterminate ops eventual delivery cannot ask for: an op whose own node (its sender) crashed while the op
+ * was in flight, before any message of it left that node. The sender may have died between taking the op and
+ * recording it, which no setting can prevent; a sender that let a message go has it in its outbox, so an op seen
+ * on the wire stays required. Only the proxy's wire record tells the two apart: without one every op stays required.
+ */
+function sendersLost(input: CheckInput): (pair: OpPair) => boolean {
+  if (!input.wire) return () => false;
+  const crashes = faultWindows(input.faults).filter((window) => window.fault === 'crash');
+  if (crashes.length === 0) return () => false;
+  const departed = departures(input.wire);
+  return (pair) => {
+    const { node, time: invoked, value } = pair.invoke;
+    const settled = pair.completion?.time ?? Number.POSITIVE_INFINITY;
+    const crashedInFlight = crashes.some(
+      (window) => window.target.node === node && window.start <= settled && (window.stop === undefined || window.stop >= invoked),
+    );
+    return crashedInFlight && !departed.has(departureKey(node, value.id));
+  };
+}
+
+/** `node op` for every op a frame carried out of a node: the upstream of a link `A->B` is what A sent. */
+function departures(wire: readonly WireRecord[]): Set<string> {
+  const keys = new Set<string>();
+  for (const record of wire) {
+    if (record.event !== 'sent' || record.op === undefined) continue;
+    const [from, to] = record.link.split('->');
+    const sender = record.stream === 'upstream' ? from : to;
+    if (sender) keys.add(departureKey(sender, record.op));
+  }
+  return keys;
+}
+
+const departureKey = (node: string, op: string) => `${node} ${op}`;
 
 export const atLeastOnce: Checker = {
   name: 'at-least-once',

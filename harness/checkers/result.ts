@@ -1,5 +1,5 @@
 import type { FrameRejection } from '../history/frame-rejections.ts';
-import type { Execution, FaultEvent, Op } from '../history/op.ts';
+import type { Execution, FaultEvent, Op, WireRecord } from '../history/op.ts';
 
 /** `unknown`: the history is too short to tell, or nothing was at risk. Never read it as `holds`. */
 export type Verdict = 'holds' | 'violated' | 'unknown';
@@ -39,6 +39,8 @@ export interface CheckInput {
   options?: CheckOptions;
   /** The frames nodes rejected while the run was live (their logs' `drop` records); absent when not read. */
   frameRejections?: readonly FrameRejection[];
+  /** Every node-to-node frame as the lab's proxy saw it; absent when the run's proxy keeps no record. */
+  wire?: readonly WireRecord[];
 }
 
 export interface Checker {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkAtLeastOnce } from '../../harness/checkers/at-least-once.ts';
+import type { CheckInput } from '../../harness/checkers/index.ts';
+import type { FaultEvent, WireRecord } from '../../harness/history/op.ts';
 import { HistoryBuilder } from './histories.ts';
 
 describe('at-least-once', () => {
@@ -31,6 +33,46 @@ describe('at-least-once', () => {
     expect(result.verdict).toBe('violated');
     expect(result.counterexamples.map((example) => example.id)).toEqual(['lost']);
     expect(result.counterexamples[0]!.what).toMatch(/healed/);
+  });
+
+  describe('an op in flight when its own node (the sender) crashed', () => {
+    /** n1 runs the client; it is crashed between the invoke of `lost` and its info, and restarted. */
+    function crashedSender(): { h: HistoryBuilder; input: (wire?: CheckInput['wire']) => CheckInput } {
+      const h = new HistoryBuilder().op('a', 'ok').execute('a');
+      const invoked = h.invoke('lost');
+      const at = h.history[invoked]!.time;
+      const faults: FaultEvent[] = [
+        { index: 0, id: 'f0', type: 'start', fault: 'crash', target: { node: 'n1' }, time: at + 0.5 },
+        { index: 1, id: 'f0', type: 'stop', fault: 'crash', target: { node: 'n1' }, time: at + 0.7 },
+      ];
+      h.complete(invoked, 'info', 'connection lost');
+      return { h, input: (wire) => ({ ...h.input(true, { eventual: true }), faults, ...(wire ? { wire } : {}) }) };
+    }
+    const frame = (link: string, stream: 'upstream' | 'downstream', op: string): WireRecord => ({
+      time: 3.2, link, stream, connection: 0, frame: 1, event: 'sent', bytes: 200, type: 'call', op,
+    });
+
+    it('is not required when the proxy saw no message of it leave that node: the sender may never have recorded it', () => {
+      const { input } = crashedSender();
+      const result = checkAtLeastOnce(input([frame('n1->n2', 'upstream', 'a'), frame('n2->n1', 'upstream', 'lost')]));
+      expect(result.verdict).toBe('holds');
+      expect(result.stats!.indeterminateNotRequired).toBe(1);
+    });
+
+    it('is required once a message of it left that node: the sender had it, and eventual delivery asks for it', () => {
+      const { input } = crashedSender();
+      const result = checkAtLeastOnce(input([frame('n1->n2', 'upstream', 'lost')]));
+      expect(result.verdict).toBe('violated');
+      expect(result.counterexamples.map((example) => example.id)).toEqual(['lost']);
+    });
+
+    it('is required without a wire record, and when another node crashed', () => {
+      const { input } = crashedSender();
+      expect(checkAtLeastOnce(input()).verdict).toBe('violated');
+      const other = input([]);
+      other.faults = other.faults.map((event) => ({ ...event, target: { node: 'n2' } }));
+      expect(checkAtLeastOnce(other).verdict).toBe('violated');
+    });
   });
 
   it('does not require an info op with eventual delivery while faults are still active', () => {
