@@ -53,6 +53,9 @@ export function toxicFault<Defaults extends object, Needed extends object = obje
 function fill(defaults: object, given: object): Record<string, unknown> {
   const params: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(given)) if (!(name in defaults)) params[name] = value;
-  for (const [name, value] of Object.entries(defaults)) params[name] = (given as Record<string, unknown>)[name] ?? value;
+  for (const [name, value] of Object.entries(defaults)) {
+    const chosen = (given as Record<string, unknown>)[name];
+    params[name] = chosen === undefined ? value : chosen;
+  }
   return params;
 }
