@@ -198,7 +198,11 @@ class Transmissions {
         (answer) => this.onAnswer(node, answer),
         (error: Error) => this.onError(node, error),
       );
-    if (behaviour.retransmits) this.retransmissions.arm(() => void this.launch(), { floorMs: this.setup.rtt?.backoff(attempt, policy) ?? 0 });
+    if (behaviour.retransmits) {
+      // The pause follows the transmissions started so far, as the policy's own delay does (`arm` draws it).
+      const floorMs = this.setup.rtt?.backoff(this.retransmissions.sent, policy) ?? 0;
+      this.retransmissions.arm(() => void this.launch(), { floorMs });
+    }
   }
 
   /**
