@@ -1,5 +1,5 @@
 /**
- * Callers parked until there is room (in a mailbox, in the outbox), each with its own time limit. Freeing one slot
+ * Callers parked until there is room (in a mailbox, in the send buffer), each with its own time limit. Freeing one slot
  * wakes one caller; stopping wakes them all, and each re-checks for itself why it woke.
  */
 export class RoomWaiters {

@@ -1,14 +1,9 @@
-import type { Fault } from './fault.ts';
 import { toxicFault } from './toxic.ts';
 
 /** Deliver frames `from` sends twice, as a network that retransmits below the application would (frame toxic). */
-export function duplicateMessages(link: string, { probability = 1 }: { probability?: number } = {}): Fault {
-  return toxicFault({
-    kind: 'duplicate-messages',
-    link,
-    stream: 'upstream',
-    target: { probability },
-    needs: 'frame-toxics',
-    toxic: () => ({ type: 'duplicate_frames', attributes: { probability } }),
-  });
-}
+export const duplicateMessages = toxicFault({
+  kind: 'duplicate-messages',
+  defaults: { probability: 1 },
+  needs: 'frame-toxics',
+  toxic: ({ probability }) => ({ type: 'duplicate_frames', stream: 'upstream', attributes: { probability } }),
+});

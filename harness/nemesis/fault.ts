@@ -30,3 +30,17 @@ export interface FaultWindow {
   until?: When;
   duration?: number;
 }
+
+/** A fault on one node through node control, declared once: `start` does it to the node, `heal` undoes it. */
+export function nodeFault(definition: {
+  kind: string;
+  start: (lab: Lab, node: string) => Promise<unknown>;
+  heal: (lab: Lab, node: string) => Promise<unknown>;
+}): (node: string) => Fault {
+  return (node) => ({
+    kind: definition.kind,
+    target: { node },
+    start: async (lab) => void (await definition.start(lab, node)),
+    stop: async (lab) => void (await definition.heal(lab, node)),
+  });
+}

@@ -1,4 +1,4 @@
-import type { Fault } from './fault.ts';
+import type { Lab } from '../lab.ts';
 import { toxicFault } from './toxic.ts';
 
 /**
@@ -6,15 +6,15 @@ import { toxicFault } from './toxic.ts';
  * is dropped whole with `probability`; on a real Toxiproxy the `timeout` toxic drops the bytes and closes the
  * connection, the closest standard equivalent.
  */
-export function loseMessages(link: string, { probability = 1 }: { probability?: number } = {}): Fault {
-  return toxicFault({
-    kind: 'lose-messages',
-    link,
-    stream: 'upstream',
-    target: { probability },
-    toxic: (lab) =>
-      lab.frameToxics
-        ? { type: 'drop_frames', attributes: { probability } }
-        : { type: 'timeout', attributes: { timeout: 100 }, toxicity: probability },
-  });
+export const loseMessages = toxicFault({
+  kind: 'lose-messages',
+  defaults: { probability: 1 },
+  toxic: ({ probability }, lab) => ({ stream: 'upstream', ...losing(probability, lab) }),
+});
+
+/** The toxic that loses frames with `probability` on `lab`'s proxy (lose-replies uses it downstream). */
+export function losing(probability: number, lab: Lab) {
+  return lab.frameToxics
+    ? { type: 'drop_frames', attributes: { probability } }
+    : { type: 'timeout', attributes: { timeout: 100 }, toxicity: probability };
 }

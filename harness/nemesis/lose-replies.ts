@@ -1,19 +1,12 @@
-import type { Fault } from './fault.ts';
+import { losing } from './lose-messages.ts';
 import { toxicFault } from './toxic.ts';
 
 /**
  * Lose what `to` answers on link `from->to` (acks, RPC replies): the request arrived and was acted on, the
  * sender never learns it. Frame-exact on chaoslab's proxy; a `timeout` toxic downstream on a real Toxiproxy.
  */
-export function loseReplies(link: string, { probability = 1 }: { probability?: number } = {}): Fault {
-  return toxicFault({
-    kind: 'lose-replies',
-    link,
-    stream: 'downstream',
-    target: { probability },
-    toxic: (lab) =>
-      lab.frameToxics
-        ? { type: 'drop_frames', attributes: { probability } }
-        : { type: 'timeout', attributes: { timeout: 100 }, toxicity: probability },
-  });
-}
+export const loseReplies = toxicFault({
+  kind: 'lose-replies',
+  defaults: { probability: 1 },
+  toxic: ({ probability }, lab) => ({ stream: 'downstream', ...losing(probability, lab) }),
+});

@@ -1,4 +1,3 @@
-import type { Fault } from './fault.ts';
 import { toxicFault } from './toxic.ts';
 
 /**
@@ -6,12 +5,8 @@ import { toxicFault } from './toxic.ts';
  * (Toxiproxy's reset_peer); the bytes are dropped. Unlike `cutWire` the proxy stays up: each new connection is
  * accepted and then torn down, so a sender sees its requests vanish mid-call over and over.
  */
-export function resetConnections(link: string, { afterMs = 0 }: { afterMs?: number } = {}): Fault {
-  return toxicFault({
-    kind: 'reset-connections',
-    link,
-    stream: 'upstream',
-    target: { afterMs },
-    toxic: () => ({ type: 'reset_peer', attributes: { timeout: afterMs } }),
-  });
-}
+export const resetConnections = toxicFault({
+  kind: 'reset-connections',
+  defaults: { afterMs: 0 },
+  toxic: ({ afterMs }) => ({ type: 'reset_peer', stream: 'upstream', attributes: { timeout: afterMs } }),
+});

@@ -1,13 +1,8 @@
-import type { Fault } from './fault.ts';
 import { toxicFault, type Stream } from './toxic.ts';
 
 /** Delay the close of one direction of a link by `delayMs` (Toxiproxy's slow_close): a peer's goodbye arrives late. */
-export function slowClose(link: string, { delayMs, stream = 'downstream' }: { delayMs: number; stream?: Stream }): Fault {
-  return toxicFault({
-    kind: 'slow-close',
-    link,
-    stream,
-    target: { delayMs, stream },
-    toxic: () => ({ type: 'slow_close', attributes: { delay: delayMs } }),
-  });
-}
+export const slowClose = toxicFault<{ stream: Stream }, { delayMs: number }>({
+  kind: 'slow-close',
+  defaults: { stream: 'downstream' },
+  toxic: ({ delayMs, stream }) => ({ type: 'slow_close', stream, attributes: { delay: delayMs } }),
+});

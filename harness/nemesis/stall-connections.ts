@@ -1,4 +1,3 @@
-import type { Fault } from './fault.ts';
 import { toxicFault } from './toxic.ts';
 
 /**
@@ -6,12 +5,8 @@ import { toxicFault } from './toxic.ts';
  * later, the connection is closed; with 0 it stays open and silent until the fault ends, as a peer behind a
  * dead router looks.
  */
-export function stallConnections(link: string, { closeAfterMs = 0 }: { closeAfterMs?: number } = {}): Fault {
-  return toxicFault({
-    kind: 'stall-connections',
-    link,
-    stream: 'upstream',
-    target: { closeAfterMs },
-    toxic: () => ({ type: 'timeout', attributes: { timeout: closeAfterMs } }),
-  });
-}
+export const stallConnections = toxicFault({
+  kind: 'stall-connections',
+  defaults: { closeAfterMs: 0 },
+  toxic: ({ closeAfterMs }) => ({ type: 'timeout', stream: 'upstream', attributes: { timeout: closeAfterMs } }),
+});

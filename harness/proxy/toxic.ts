@@ -23,6 +23,11 @@ export function milliseconds(defaultValue = 0): AttributeSpec {
   return { default: defaultValue, integer: true, min: 0, max: LONGEST_TIMER_MS };
 }
 
+/** A chance from 0 to 1, certain unless set. */
+export function probability(): AttributeSpec {
+  return { default: 1, integer: false, min: 0, max: 1 };
+}
+
 /**
  * What a toxic's stage may do to its connection. Bytes leave a stage only through `emit`; bytes a stage throws
  * away are reported with `discard`, so the direction knows how much is still in flight (for backpressure).
@@ -58,8 +63,8 @@ export interface ToxicStage {
 /** A toxic type, registered by name (one file per type in toxics/). */
 export interface ToxicKind<A extends Attributes = Attributes> {
   readonly type: string;
-  /** chaoslab's own: understands the node wire protocol's frames (a real Toxiproxy rejects these types). */
-  readonly frameAware: boolean;
+  /** chaoslab's own: understands the node wire protocol's frames (a real Toxiproxy rejects these types). Absent on Toxiproxy's. */
+  readonly frameAware?: true;
   /**
    * Deleting the toxic closes every connection it met, whether or not its toxicity draw applied it there
    * (Toxiproxy's cleanup step for this type); a toxicity change draws again without closing anything.

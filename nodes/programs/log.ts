@@ -2,9 +2,10 @@ import * as z from 'zod';
 import type { Node } from '../node.ts';
 import { useNameService } from '../names/client.ts';
 import { serveService } from '../rpc/server.ts';
-import { defineService } from '../rpc/service.ts';
+import { defineService, type ServiceImpl } from '../rpc/service.ts';
 import { isIntact } from '../semantics/integrity.ts';
 import { deliveryStoresOf } from '../semantics/delivery-stores.ts';
+import type { ExecutionStore } from '../semantics/executions.ts';
 import { registerProgram } from './index.ts';
 
 // Program `log`: the append-only log whose effects are countable. Every execution of `append` is recorded
@@ -60,12 +61,22 @@ export async function serveLog(node: Node): Promise<void> {
       call.record({ id, intact: isIntact(body, digest) });
       return { ok: true as const };
     },
+    ...logReads(executions),
+  });
+}
+
+/**
+ * The log's read side, how the harness reads a server's ground truth back: the same on every log server,
+ * chaoslab's or a program module of the user's (examples/ts-program), whatever its `append` does.
+ */
+export function logReads(executions: ExecutionStore): Pick<ServiceImpl<typeof logService>, 'read' | 'stats'> {
+  return {
     read: ({ offset, limit }) => {
       const all = executions.list();
       return { executions: all.slice(offset, offset + limit), total: all.length };
     },
     stats: () => ({ executions: executions.list().length, dedupEntries: executions.dedup?.size ?? 0 }),
-  });
+  };
 }
 
 registerProgram('log', async (node) => {

@@ -1,9 +1,10 @@
 import * as z from 'zod';
 import { ConnectionLost, NotSent, RemoteError, Timeout } from '../errors.ts';
-import { retransmitDelay, type RetransmitPolicy } from '../semantics/backoff.ts';
+import type { RetransmitPolicy } from '../semantics/backoff.ts';
 import type { CallKey } from '../semantics/dedup.ts';
 import type { Outbox } from '../semantics/outbox.ts';
 import type { Random } from '../random.ts';
+import { RetransmitTimer } from '../semantics/retransmitter.ts';
 import type { RttEstimator } from '../semantics/rtt.ts';
 import type { ServerRevival } from '../semantics/revival.ts';
 import type { Behaviour } from '../semantics/settings.ts';
@@ -15,7 +16,8 @@ import { CallGaveUp, CallNotSent, CallTimeout } from './errors.ts';
 // One remote call under a delivery setting: the notes' request/acknowledge protocol with the reply as the
 // acknowledgement. The call keeps one key (from, seq) for all its transmissions, so a deduplicating server can
 // recognise them; a retransmission timer (exponential backoff with jitter) sends it again until a reply arrives
-// or the attempts or time (`giveUpMs`) run out (indeterminate). The deadline is how long the caller waits: when
+// or the attempts or time (`giveUpMs`) run out (indeterminate); the timer is the shared one
+// (nodes/semantics/retransmitter.ts), armed at each launch. The deadline is how long the caller waits: when
 // it passes, the caller gets CallTimeout, but a call that may have left goes on being retransmitted until it is
 // acknowledged or given up on, so a fault that heals in time still sees it delivered (docs/SEMANTICS.md, a call
 // whose caller gave up). Earlier transmissions stay in flight, so a late reply to any of them still settles it.
@@ -111,7 +113,8 @@ class Transmissions {
   private resolve!: (value: unknown) => void;
   private reject!: (error: Error) => void;
   private finished = false;
-  private attempts = 0;
+  /** Counts the transmissions and holds the pause before the next one. */
+  private readonly retransmissions: RetransmitTimer;
   private attemptsOnTarget = 0;
   private inFlight = 0;
   private exhausted = false;
@@ -121,7 +124,6 @@ class Transmissions {
   private lastRefusal = '';
   private seqs: number[];
   private current: number = 0;
-  private timer: NodeJS.Timeout | undefined;
   /** Set while no transmission is in flight and the timer waits: cancels the wait for the server's revival. */
   private stopWaitingForRevival: (() => void) | undefined;
   private deadlineTimer: NodeJS.Timeout;
@@ -130,12 +132,15 @@ class Transmissions {
   constructor(
     private readonly setup: CallSetup,
     private readonly target: CallTarget,
-    private candidates: string[],
+    private readonly candidates: string[],
     private readonly call: CallRequest['call'],
     private readonly window: DeliveryWindow,
     seq = call.key.seq,
   ) {
     this.seqs = [seq];
+    // Without retransmission a call still tries each candidate once while it is refused (NotSent).
+    const attempts = setup.behaviour.retransmits ? setup.policy.maxAttempts : candidates.length;
+    this.retransmissions = new RetransmitTimer(setup.policy, setup.random, { attempts, giveUpAt: window.giveUpAt });
     this.outcome = new Promise((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -168,24 +173,23 @@ class Transmissions {
     this.stopWaitingForRevival?.();
     this.stopWaitingForRevival = undefined;
     const { behaviour, policy } = this.setup;
-    const cap = behaviour.retransmits ? policy.maxAttempts : this.candidates.length;
-    if (this.attempts >= cap || Date.now() >= this.window.giveUpAt) {
+    if (this.retransmissions.spent) {
       this.exhausted = true;
       if (this.inFlight === 0) this.fail(this.unanswered('gave-up'));
       return;
     }
     this.chooseNode();
-    this.attempts++;
+    const attempt = this.retransmissions.transmitting();
     this.attemptsOnTarget++;
     let key: CallKey = this.call.key;
-    if (behaviour.freshIdPerRetransmit && this.attempts > 1) {
+    if (behaviour.freshIdPerRetransmit && attempt > 1) {
       key = { from: key.from, seq: await this.setup.outbox.next() };
       this.seqs.push(key.seq);
       if (this.finished) return;
     }
     const node = this.node;
     const message = { type: 'call', call: { ...this.call, key } };
-    this.setup.onTransmit?.({ key, attempt: this.attempts, node });
+    this.setup.onTransmit?.({ key, attempt, node });
     this.inFlight++;
     this.mayHaveArrived.set(node, (this.mayHaveArrived.get(node) ?? 0) + 1);
     this.setup.caller
@@ -195,8 +199,9 @@ class Transmissions {
         (error: Error) => this.onError(node, error),
       );
     if (behaviour.retransmits) {
-      const delay = Math.max(retransmitDelay(policy, this.attempts, this.setup.random), this.setup.rtt?.backoff(this.attempts, policy) ?? 0);
-      this.timer = setTimeout(() => void this.launch(), delay);
+      // The pause follows the transmissions started so far, as the policy's own delay does (`arm` draws it).
+      const floorMs = this.setup.rtt?.backoff(this.retransmissions.sent, policy) ?? 0;
+      this.retransmissions.arm(() => void this.launch(), { floorMs });
     }
   }
 
@@ -206,7 +211,7 @@ class Transmissions {
    * with its server: a different replica has a different dedup table.
    */
   private chooseNode(): void {
-    if (this.attempts === 0 || this.candidates.length < 2) return;
+    if (this.retransmissions.sent === 0 || this.candidates.length < 2) return;
     const free = this.setup.behaviour.semantics === 'at-least-once' || !this.maybeDelivered;
     const stuck = this.refused.has(this.node) || this.attemptsOnTarget >= 3;
     if (free && stuck) {
@@ -218,7 +223,7 @@ class Transmissions {
   private onAnswer(node: string, raw: unknown): void {
     this.inFlight--;
     this.setup.revival?.answered(node);
-    if (this.attempts === 1) this.setup.rtt?.sample(Date.now() - this.startedAt);
+    if (this.retransmissions.sent === 1) this.setup.rtt?.sample(Date.now() - this.startedAt);
     const reply = ReplyAnswer.safeParse(raw);
     if (!reply.success) return this.fail(new RemoteError('invalid-reply', `${this.label(node)}: malformed reply`));
     if (reply.data.error) return this.onRemoteError(node, new RemoteError(reply.data.error.code, reply.data.error.message));
@@ -253,7 +258,7 @@ class Transmissions {
     if (this.inFlight > 0 || this.finished || this.exhausted || !this.setup.revival || this.stopWaitingForRevival) return;
     this.stopWaitingForRevival = this.setup.revival.wait(node, () => {
       this.stopWaitingForRevival = undefined;
-      clearTimeout(this.timer);
+      this.retransmissions.disarm();
       void this.launch();
     });
   }
@@ -271,7 +276,7 @@ class Transmissions {
     if (isDefinite(error.code)) {
       this.mayHaveArrived.set(node, (this.mayHaveArrived.get(node) ?? 1) - 1);
       if (this.maybeDelivered) {
-        return this.fail(new CallGaveUp(this.target.service, this.target.procedure, node, this.attempts, `${error.code} on a retransmission`));
+        return this.fail(new CallGaveUp(this.target.service, this.target.procedure, node, this.retransmissions.sent, `${error.code} on a retransmission`));
       }
     }
     this.fail(error);
@@ -281,7 +286,7 @@ class Transmissions {
     const { service, procedure } = this.target;
     if (!this.maybeDelivered) return new CallNotSent(service, procedure, [...this.refused], this.lastRefusal || 'no transmission left');
     if (why === 'deadline') return new CallTimeout(service, procedure, this.node, this.setup.deadlineMs);
-    return new CallGaveUp(service, procedure, this.node, this.attempts, why === 'lost' ? 'connection lost' : 'retransmission cap');
+    return new CallGaveUp(service, procedure, this.node, this.retransmissions.sent, why === 'lost' ? 'connection lost' : 'retransmission cap');
   }
 
   private label(node: string): string {
@@ -295,7 +300,7 @@ class Transmissions {
   private finish(settle: () => void): void {
     if (this.finished) return;
     this.finished = true;
-    clearTimeout(this.timer);
+    this.retransmissions.disarm();
     this.stopWaitingForRevival?.();
     clearTimeout(this.deadlineTimer);
     for (const seq of this.seqs) this.setup.outbox.settle(seq);

@@ -3,13 +3,14 @@ import { sleep } from '../time.ts';
 import { retransmitDelay, type RetransmitPolicy } from './backoff.ts';
 import type { Random } from '../random.ts';
 
-// The one home of sending again. Two loops, for two reasons to send again:
+// The one home of sending again. Two reasons to send again:
 // - `whileMailboxFull`: the destination answered `mailbox-full`, which certainly did not take the message, so the
 //   same transmission is repeated after a growing pause until the caller's deadline (back-pressure, any setting);
-// - `retransmit`: a transmission failed or went unanswered, so the message is sent again on the policy's jittered
-//   schedule, capped in attempts and in time (delivery semantics; the caller decides which failures allow it).
-// The RPC layer's `Transmissions` (nodes/rpc/call.ts) keeps its own event-driven schedule, since it runs
-// transmissions in parallel and waits for a server's revival, but draws its delays from the same policy.
+// - a transmission failed or went unanswered, so the message is sent again on the policy's jittered schedule,
+//   capped in attempts and in time (delivery semantics). `RetransmitTimer` counts the transmissions, draws each
+//   pause and says when the limits allow no more; `retransmit` runs it one transmission at a time (1-way sends,
+//   the send buffer), and an RPC call (nodes/rpc/call.ts) arms it at each launch, so that earlier transmissions
+//   stay in flight, and fires it early when the server answers again.
 
 /** Repeat `transmission` while it is refused with MailboxFull and `deadline` leaves room for the next pause. */
 export async function whileMailboxFull<T>(
@@ -43,6 +44,49 @@ export interface RetransmitLimits {
 
 export type Retransmitted = { delivered: true } | { delivered: false; attempts: number };
 
+/** One message's retransmission timer: its transmissions so far, its limits and the pause before the next. */
+export class RetransmitTimer {
+  private sentCount = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly policy: RetransmitPolicy,
+    private readonly random: Random,
+    private readonly limits: RetransmitLimits,
+  ) {}
+
+  /** Transmissions started so far. */
+  get sent(): number {
+    return this.sentCount;
+  }
+
+  /** No further transmission may start: the attempts are used up or the give-up time has come. */
+  get spent(): boolean {
+    return this.sentCount >= this.limits.attempts || Date.now() >= this.limits.giveUpAt;
+  }
+
+  /** Counts a transmission starting now and returns its number (1 is the first). */
+  transmitting(): number {
+    return ++this.sentCount;
+  }
+
+  /**
+   * Runs `next` after the policy's jittered pause for the latest transmission: at least `floorMs` (a usual reply
+   * time), and no later than `capAt` when given. Replaces a pause already armed.
+   */
+  arm(next: () => void, { floorMs = 0, capAt = Infinity }: { floorMs?: number; capAt?: number } = {}): void {
+    clearTimeout(this.timer);
+    const pause = Math.max(retransmitDelay(this.policy, this.sentCount, this.random), floorMs);
+    this.timer = setTimeout(next, Math.max(0, Math.min(pause, capAt - Date.now())));
+  }
+
+  /** Drops the armed pause, if any. */
+  disarm(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
 /**
  * Send with `transmission(attempt)` (attempt 1 is the first transmission) until one resolves. A failure goes to
  * `onFailure`, which throws to end it all (a failure that forbids sending again) or returns to go on; then the
@@ -55,15 +99,17 @@ export async function retransmit(
   transmission: (attempt: number) => Promise<void>,
   onFailure: (error: unknown, attempt: number) => void,
 ): Promise<Retransmitted> {
-  for (let attempt = 1; ; attempt++) {
-    if (limits.stopped?.()) return { delivered: false, attempts: attempt - 1 };
+  const timer = new RetransmitTimer(policy, random, limits);
+  for (;;) {
+    if (limits.stopped?.()) return { delivered: false, attempts: timer.sent };
+    const attempt = timer.transmitting();
     try {
       await transmission(attempt);
       return { delivered: true };
     } catch (error) {
       onFailure(error, attempt);
     }
-    if (attempt >= limits.attempts || Date.now() >= limits.giveUpAt) return { delivered: false, attempts: attempt };
-    await sleep(Math.min(retransmitDelay(policy, attempt, random), limits.giveUpAt - Date.now()));
+    if (timer.spent) return { delivered: false, attempts: attempt };
+    await new Promise<void>((resolve) => timer.arm(resolve, { capAt: limits.giveUpAt }));
   }
 }

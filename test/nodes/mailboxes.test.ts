@@ -163,7 +163,7 @@ describe('mailboxes of a node process', () => {
     // remote, to a node that is down: certainly not sent.
     await expect(control.request({ type: 'node-send', to: { node: 'late', mbox: 'box' }, body: 'x', until: 'remote' })).rejects.toMatchObject({ code: 'not-sent' });
 
-    // local: resolves at once although the destination is down; the outbox delivers it once it is up.
+    // local: resolves at once although the destination is down; the send buffer delivers it once it is up.
     const local = await control.request({ type: 'node-send', to: { node: 'late', mbox: 'box' }, body: 'local', until: 'local' });
     expect(local.elapsedMs).toBeLessThan(1_000);
     const late = await startNode({ id: 'late', port: latePort });

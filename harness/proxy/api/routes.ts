@@ -96,7 +96,7 @@ export function routes(proxies: Proxies): Route[] {
         ok({
           server: 'chaoslab',
           seed: proxies.seed,
-          toxics: [...toxicKinds.values()].map((kind) => ({ type: kind.type, frame_aware: kind.frameAware })),
+          toxics: [...toxicKinds.values()].map((kind) => ({ type: kind.type, frame_aware: kind.frameAware ?? false })),
         }),
     }),
     // chaoslab's own: POST starts recording every frame's passage (connections opened from then on); GET hands

@@ -4,7 +4,6 @@ import { TimedQueue } from './timed-queue.ts';
 /** Limits the stream to `rate` KB/s (1 KB = 1000 bytes); large chunks leave in pieces of 100 ms worth. */
 export const bandwidth: ToxicKind<{ rate: number }> = {
   type: 'bandwidth',
-  frameAware: false,
   attributes: { rate: { default: 0, integer: true, min: 0 } },
   open(context): ToxicStage {
     const queue = new TimedQueue(context);

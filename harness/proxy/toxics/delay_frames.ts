@@ -1,4 +1,4 @@
-import { milliseconds, type ToxicKind } from '../toxic.ts';
+import { milliseconds, probability, type ToxicKind } from '../toxic.ts';
 import { frameStage } from './frame-stage.ts';
 
 /**
@@ -9,7 +9,7 @@ export const delayFrames: ToxicKind<{ probability: number; window: number; max_d
   type: 'delay_frames',
   frameAware: true,
   attributes: {
-    probability: { default: 1, integer: false, min: 0, max: 1 },
+    probability: probability(),
     window: { default: 1, integer: true, min: 1 },
     max_delay: milliseconds(100),
   },

@@ -1,5 +1,5 @@
 import { FrameSplitter } from '../frames.ts';
-import type { Attributes, StageContext, ToxicStage } from '../toxic.ts';
+import { probability, type Attributes, type StageContext, type ToxicKind, type ToxicStage } from '../toxic.ts';
 
 /** What a frame toxic does with each whole frame; `release` hands over frames it held back (delay_frames). */
 export interface FrameHandler {
@@ -26,5 +26,18 @@ export function frameStage(context: StageContext<Attributes>, handler: FrameHand
       context.emitEnd();
     },
     detach: flush,
+  };
+}
+
+/** A frame toxic with one attribute, `probability`: `onFrame` does what becomes of each whole frame. */
+export function frameToxic(
+  type: string,
+  onFrame: (frame: Buffer, context: StageContext<{ probability: number }>) => void,
+): ToxicKind<{ probability: number }> {
+  return {
+    type,
+    frameAware: true,
+    attributes: { probability: probability() },
+    open: (context) => frameStage(context, { frame: (frame) => onFrame(frame, context) }),
   };
 }

@@ -4,7 +4,6 @@ import { TimedQueue } from './timed-queue.ts';
 /** Delays every chunk by `latency` ms, plus or minus up to `jitter` ms, keeping the order of the bytes. */
 export const latency: ToxicKind<{ latency: number; jitter: number }> = {
   type: 'latency',
-  frameAware: false,
   attributes: {
     latency: milliseconds(),
     jitter: milliseconds(),

@@ -3,7 +3,6 @@ import type { ToxicKind, ToxicStage } from '../toxic.ts';
 /** Lets `bytes` bytes through on this connection and direction, then closes the connection. */
 export const limitData: ToxicKind<{ bytes: number }> = {
   type: 'limit_data',
-  frameAware: false,
   attributes: { bytes: { default: 0, integer: true, min: 0 } },
   open(context): ToxicStage {
     let transmitted = 0;

@@ -3,7 +3,6 @@ import type { ToxicKind, ToxicStage } from '../toxic.ts';
 /** Passes every byte and the end of the stream on as they come (Toxiproxy's `noop`, useful to test a client). */
 export const noop: ToxicKind<Record<string, never>> = {
   type: 'noop',
-  frameAware: false,
   attributes: {},
   open(context): ToxicStage {
     return {

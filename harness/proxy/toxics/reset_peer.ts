@@ -3,7 +3,6 @@ import { milliseconds, type ToxicKind, type ToxicStage } from '../toxic.ts';
 /** When data (or the end) arrives, waits `timeout` ms and resets the connection with a TCP RST; data is dropped. */
 export const resetPeer: ToxicKind<{ timeout: number }> = {
   type: 'reset_peer',
-  frameAware: false,
   attributes: { timeout: milliseconds() },
   open(context): ToxicStage {
     let timer: NodeJS.Timeout | undefined;

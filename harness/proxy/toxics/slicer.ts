@@ -9,7 +9,6 @@ import { waitMicroseconds } from './microseconds.ts';
  */
 export const slicer: ToxicKind<{ average_size: number; size_variation: number; delay: number }> = {
   type: 'slicer',
-  frameAware: false,
   attributes: {
     average_size: { default: 0, integer: true, min: 0 },
     size_variation: { default: 0, integer: true, min: 0 },

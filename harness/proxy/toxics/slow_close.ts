@@ -3,7 +3,6 @@ import { milliseconds, type ToxicKind, type ToxicStage } from '../toxic.ts';
 /** Passes data as it comes, but holds the end of the stream (the FIN) for `delay` ms. */
 export const slowClose: ToxicKind<{ delay: number }> = {
   type: 'slow_close',
-  frameAware: false,
   attributes: { delay: milliseconds() },
   open(context): ToxicStage {
     let timer: NodeJS.Timeout | undefined;

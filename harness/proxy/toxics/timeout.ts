@@ -8,7 +8,6 @@ import { milliseconds, type ToxicKind, type ToxicStage } from '../toxic.ts';
  */
 export const timeout: ToxicKind<{ timeout: number }> = {
   type: 'timeout',
-  frameAware: false,
   closesWhenRemoved: true,
   attributes: { timeout: milliseconds() },
   open(context): ToxicStage {
