@@ -1,4 +1,5 @@
 import { MailboxFull } from '../errors.ts';
+import type { Clock } from '../env/index.ts';
 import { sleep } from '../time.ts';
 import { retransmitDelay, type RetransmitPolicy } from './backoff.ts';
 import type { Random } from '../random.ts';
@@ -13,6 +14,7 @@ import type { Random } from '../random.ts';
 
 /** Repeat `transmission` while it is refused with MailboxFull and `deadline` leaves room for the next pause. */
 export async function whileMailboxFull<T>(
+  clock: Clock,
   transmission: (remainingMs: number) => Promise<T>,
   deadline: number,
   backoff: Pick<RetransmitPolicy, 'initialMs' | 'maxMs' | 'multiplier'>,
@@ -20,13 +22,13 @@ export async function whileMailboxFull<T>(
 ): Promise<T> {
   let pause = backoff.initialMs;
   for (;;) {
-    const remaining = deadline - Date.now();
+    const remaining = deadline - clock.now();
     if (remaining <= 0) throw timedOut();
     try {
       return await transmission(remaining);
     } catch (error) {
-      if (!(error instanceof MailboxFull) || deadline - Date.now() <= pause) throw error;
-      await sleep(pause);
+      if (!(error instanceof MailboxFull) || deadline - clock.now() <= pause) throw error;
+      await sleep(clock, pause);
       pause = Math.min(pause * backoff.multiplier, backoff.maxMs);
     }
   }
@@ -49,6 +51,7 @@ export type Retransmitted = { delivered: true } | { delivered: false; attempts: 
  * policy's jittered delay, capped at the give-up time. Resolves `delivered: false` once the limits are reached.
  */
 export async function retransmit(
+  clock: Clock,
   policy: RetransmitPolicy,
   random: Random,
   limits: RetransmitLimits,
@@ -63,7 +66,7 @@ export async function retransmit(
     } catch (error) {
       onFailure(error, attempt);
     }
-    if (attempt >= limits.attempts || Date.now() >= limits.giveUpAt) return { delivered: false, attempts: attempt };
-    await sleep(Math.min(retransmitDelay(policy, attempt, random), limits.giveUpAt - Date.now()));
+    if (attempt >= limits.attempts || clock.now() >= limits.giveUpAt) return { delivered: false, attempts: attempt };
+    await sleep(clock, Math.min(retransmitDelay(policy, attempt, random), limits.giveUpAt - clock.now()));
   }
 }

@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import type { Clock, Socket } from '../env/index.ts';
 import { encodeFrame, FrameDecoder, type DropReason } from '../wire/frame.ts';
 
 // A TCP socket speaking frames: whole, checksum-valid payloads go up as messages, bad frames as drops.
@@ -23,6 +23,7 @@ export class FramedConnection {
 
   constructor(
     readonly socket: Socket,
+    private readonly clock: Clock,
     maxFrameBytes: number,
     private readonly events: ConnectionEvents,
     decoding: { verifyChecksum?: boolean } = {},
@@ -65,8 +66,8 @@ export class FramedConnection {
     const closed = new Promise<void>((resolve) => this.socket.once('close', () => resolve()));
     this.socket.end();
     // A peer that never closes its side must not keep us waiting.
-    const timer = setTimeout(() => this.socket.destroy(), 2_000);
-    return closed.finally(() => clearTimeout(timer));
+    const timer = this.clock.setTimeout(() => this.socket.destroy(), 2_000);
+    return closed.finally(() => this.clock.clearTimeout(timer));
   }
 
   destroy(): void {
