@@ -1,0 +1,71 @@
+import type { Clock, Timer } from '../../nodes/env/index.ts';
+import type { Scheduled, Scheduler } from './scheduler.ts';
+
+// A node's clock in a simulation: virtual time from the scheduler, shown as epoch ms from a fixed start, so that a
+// run's timestamps are the same every time. Each node has its own, which knows its pending timers: a crash takes
+// them all (the node's memory is gone), and a dead node's code that still runs schedules nothing.
+
+/** Virtual time 0 as wall-clock time: 2026-01-01T00:00:00Z. */
+export const SIM_EPOCH_MS = Date.UTC(2026, 0, 1);
+
+interface SimTimer {
+  entry: Scheduled | undefined;
+  interval?: number;
+}
+
+export class SimClock implements Clock {
+  private readonly pending = new Set<SimTimer>();
+  private dead = false;
+
+  constructor(private readonly scheduler: Scheduler) {}
+
+  now(): number {
+    return SIM_EPOCH_MS + this.scheduler.now;
+  }
+
+  setTimeout(run: () => void, ms: number): Timer {
+    const timer: SimTimer = { entry: undefined };
+    if (this.dead) return timer;
+    timer.entry = this.scheduler.after(ms, () => {
+      this.pending.delete(timer);
+      run();
+    });
+    this.pending.add(timer);
+    return timer;
+  }
+
+  clearTimeout(timer: Timer | undefined): void {
+    const sim = timer as SimTimer | undefined;
+    if (!sim) return;
+    this.scheduler.cancel(sim.entry);
+    sim.entry = undefined;
+    this.pending.delete(sim);
+  }
+
+  setInterval(run: () => void, ms: number): Timer {
+    const timer: SimTimer = { entry: undefined, interval: Math.max(1, ms) };
+    if (this.dead) return timer;
+    const tick = () => {
+      timer.entry = this.scheduler.after(timer.interval!, tick);
+      run();
+    };
+    timer.entry = this.scheduler.after(timer.interval!, tick);
+    this.pending.add(timer);
+    return timer;
+  }
+
+  clearInterval(timer: Timer | undefined): void {
+    this.clearTimeout(timer);
+  }
+
+  defer(run: () => void): void {
+    this.setTimeout(run, 0);
+  }
+
+  /** The node crashed: none of its timers fires, and none it asks for later will. */
+  stop(): void {
+    this.dead = true;
+    for (const timer of this.pending) this.scheduler.cancel(timer.entry);
+    this.pending.clear();
+  }
+}
