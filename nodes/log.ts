@@ -26,10 +26,18 @@ export function log<E extends LogEvent>(event: E, fields: LogFields<E>): void {
 }
 
 /** Log for a given node id (several nodes embedded in one process, e.g. in tests), stamped by its clock. */
-export function logAs<E extends LogEvent>(node: string, event: E, fields: LogFields<E>, clock: Clock = realEnv.clock): void {
+export function logAs<E extends LogEvent>(
+  node: string,
+  event: E,
+  fields: LogFields<E>,
+  clock: Clock = realEnv.clock,
+  output?: (text: string) => void,
+): void {
   const head = `{"ts":${clock.now()},"node":${JSON.stringify(node)},"event":${JSON.stringify(event)}`;
   const rest = JSON.stringify(fields);
-  pending.push(rest.length > 2 ? `${head},${rest.slice(1)}\n` : `${head}}\n`);
+  const line = rest.length > 2 ? `${head},${rest.slice(1)}\n` : `${head}}\n`;
+  if (output) return output(line);
+  pending.push(line);
   if (!scheduled) {
     scheduled = true;
     clock.defer(flushLog);

@@ -1,3 +1,5 @@
+import type { HarnessWorld } from '../world.ts';
+
 /**
  * Where a lab's nodes and proxy run. Each backend (process, docker) implements this; the lab knows no other.
  * Handles follow their lifecycle: a crashed node can be restarted but not paused, a stopped one is gone.
@@ -65,11 +67,15 @@ export interface ProxyEndpoint {
    * uniquely and touches only those, never the whole server.
    */
   shared: boolean;
+  /** How the API is reached when not over a socket of the real world (an in-process proxy on a simulation). */
+  fetch?: typeof fetch;
   stop(): Promise<void>;
 }
 
 export interface Backend {
-  readonly name: 'process' | 'docker';
+  readonly name: 'process' | 'docker' | 'sim';
+  /** The world the harness side runs in (real when absent): the sim backend's is virtual. */
+  readonly world?: HarnessWorld;
   /** Whether the backend can run frame-aware toxics (chaoslab's own proxy) or only standard Toxiproxy ones. */
   readonly frameToxics: boolean;
   startProxy(runDir: string): Promise<ProxyEndpoint>;

@@ -1,4 +1,5 @@
 import type { Address } from '../backends/backend.ts';
+import type { Env } from '../../nodes/env/index.ts';
 import { NodeClient } from '../../nodes/client.ts';
 import { callerFromClient } from '../../nodes/rpc/caller.ts';
 import type { ClientStub, ServiceDecl } from '../../nodes/rpc/service.ts';
@@ -22,8 +23,8 @@ export class NodeConnection {
     private readonly client: NodeClient,
   ) {}
 
-  static async open(node: string, address: Address): Promise<NodeConnection> {
-    return new NodeConnection(node, await NodeClient.connect(address, { identity: HARNESS_IDENTITY }));
+  static async open(node: string, address: Address, env?: Env): Promise<NodeConnection> {
+    return new NodeConnection(node, await NodeClient.connect(address, { identity: HARNESS_IDENTITY, env }));
   }
 
   /** A typed stub of one of the node's services; each call waits at most `deadlineMs` for its answer. */
@@ -42,8 +43,8 @@ export class NodeConnection {
 }
 
 /** Runs `use` on a connection of its own to the node, closed whichever way it ends. */
-export async function withConnection<T>(node: string, address: Address, use: (connection: NodeConnection) => Promise<T>): Promise<T> {
-  const connection = await NodeConnection.open(node, address);
+export async function withConnection<T>(node: string, address: Address, use: (connection: NodeConnection) => Promise<T>, env?: Env): Promise<T> {
+  const connection = await NodeConnection.open(node, address, env);
   try {
     return await use(connection);
   } finally {
@@ -55,11 +56,11 @@ export async function withConnection<T>(node: string, address: Address, use: (co
  * A typed stub whose every call opens a connection of its own to the node and closes it once answered: for the
  * harness's occasional calls (setup, reading results), which must not depend on a connection surviving a crash.
  */
-export function stubPerCall<S extends ServiceDecl>(node: string, address: () => Address, service: S, deadlineMs: number): ClientStub<S> {
+export function stubPerCall<S extends ServiceDecl>(node: string, address: () => Address, service: S, deadlineMs: number, env?: Env): ClientStub<S> {
   const stub: Record<string, (args: unknown) => Promise<unknown>> = {};
   for (const procedure of Object.keys(service.procedures)) {
     stub[procedure] = (args) =>
-      withConnection(node, address(), (connection) => (connection.stub(service, deadlineMs) as Record<string, (args: unknown) => Promise<unknown>>)[procedure]!(args));
+      withConnection(node, address(), (connection) => (connection.stub(service, deadlineMs) as Record<string, (args: unknown) => Promise<unknown>>)[procedure]!(args), env);
   }
   return stub as ClientStub<S>;
 }

@@ -1,6 +1,6 @@
 import type { Lab } from '../lab.ts';
 import type { Fault, FaultWindow, When } from './fault.ts';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep as sleepOn } from '../../nodes/time.ts';
 
 /** What the nemesis needs to know of the workload's progress. */
 export interface WorkloadProgress {
@@ -21,10 +21,12 @@ export interface FaultLog {
  * comes and stops it when it ends, or when the workload ends. Returns once every started fault is stopped.
  */
 export async function playSchedule(lab: Lab, windows: FaultWindow[], progress: WorkloadProgress, log: FaultLog): Promise<number> {
-  const workloadStart = performance.now();
+  const { world } = lab;
+  const sleep = (ms: number) => sleepOn(world.env.clock, ms);
+  const workloadStart = world.monotonic();
   const reached = (when: When) =>
     typeof when === 'number'
-      ? sleep(Math.max(0, workloadStart + when - performance.now()))
+      ? sleep(workloadStart + when - world.monotonic())
       : progress.invoked(when.ops).then(() => sleep(when.afterMs ?? 0));
   let started = 0;
   const play = async (window: FaultWindow, id: string) => {

@@ -19,8 +19,9 @@ export class SimClock implements Clock {
 
   constructor(private readonly scheduler: Scheduler) {}
 
+  /** Whole milliseconds, as Date.now gives them (node code counts on it: sequence starts, timestamps). */
   now(): number {
-    return SIM_EPOCH_MS + this.scheduler.now;
+    return SIM_EPOCH_MS + Math.floor(this.scheduler.now);
   }
 
   setTimeout(run: () => void, ms: number): Timer {

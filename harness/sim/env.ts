@@ -38,14 +38,14 @@ export class SimWorld {
   }
 
   /** A new life of `host`: its own clock, network view and disk view; its disk outlives it. */
-  host(host: string): HostEnv {
+  host(host: string, logOutput?: (text: string) => void): HostEnv {
     const life = (this.lives.get(host) ?? 0) + 1;
     this.lives.set(host, life);
     const clock = new SimClock(this.scheduler);
     const net: NetView = this.network.view(host);
     const disk = this.disk(host);
     const random = this.random(`random:${host}:${life}`);
-    const env: Env = { clock, net, disk: disk.view(), unseededRandom: () => random };
+    const env: Env = { clock, net, disk: disk.view(), unseededRandom: () => random, ...(logOutput ? { logOutput } : {}) };
     return {
       env,
       crash: (powerLoss = false) => {

@@ -40,6 +40,10 @@ export class SimSocket extends EventEmitter implements Socket {
   /** When the last segment sent on this side arrives: later ones never overtake it (TCP keeps order). */
   private lastArrival = 0;
   private ending = false;
+  private connected = false;
+  private paused = false;
+  /** What arrived while paused: bytes, and the other side's end or reset. */
+  private held: (Buffer | 'end' | 'reset')[] = [];
 
   constructor(
     private readonly network: SimNetwork,
@@ -56,7 +60,12 @@ export class SimSocket extends EventEmitter implements Socket {
     return true;
   }
 
-  end(): void {
+  get readyState(): 'opening' | 'open' | 'closed' {
+    return this.destroyed ? 'closed' : this.connected ? 'open' : 'opening';
+  }
+
+  end(done?: () => void): void {
+    if (done) this.once('close', done);
     if (this.destroyed || this.ending) return;
     this.ending = true;
     const peer = this.peer;
@@ -70,6 +79,38 @@ export class SimSocket extends EventEmitter implements Socket {
     const peer = this.peer;
     if (peer && !this.ending) this.network.deliver(this, () => peer.remoteClosed());
     this.finish();
+  }
+
+  /** TCP RST: the other side gets ECONNRESET instead of an orderly end. */
+  resetAndDestroy(): void {
+    if (this.destroyed) return;
+    const peer = this.peer;
+    if (peer) this.network.deliver(this, () => peer.arrive('reset'));
+    this.finish();
+  }
+
+  pause(): this {
+    this.paused = true;
+    return this;
+  }
+
+  resume(): this {
+    if (!this.paused) return this;
+    this.paused = false;
+    // Like a stream: what was held flows on after the current work.
+    queueMicrotask(() => {
+      while (!this.paused && this.held.length > 0) this.handle(this.held.shift()!);
+    });
+    return this;
+  }
+
+  isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** The connection is established (both sides). */
+  markConnected(): void {
+    this.connected = true;
   }
 
   cork(): void {}
@@ -86,28 +127,49 @@ export class SimSocket extends EventEmitter implements Socket {
   fail(error: Error): void {
     if (this.destroyed) return;
     this.emit('error', error);
-    this.finish();
+    this.finish(true);
   }
 
   private receive(bytes: Buffer): void {
-    if (!this.destroyed) this.emit('data', bytes);
+    this.arrive(bytes);
   }
 
-  /** The other side ended or was destroyed: this side closes too, and its own close travels back. */
   private remoteClosed(): void {
+    this.arrive('end');
+  }
+
+  private arrive(item: Buffer | 'end' | 'reset'): void {
     if (this.destroyed) return;
+    if (this.paused || this.held.length > 0) this.held.push(item);
+    else this.handle(item);
+  }
+
+  private handle(item: Buffer | 'end' | 'reset'): void {
+    if (this.destroyed) return;
+    if (item === 'reset') {
+      this.emit('error', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+      this.finish(true);
+      return;
+    }
+    if (item !== 'end') {
+      this.emit('data', item);
+      return;
+    }
+    // The other side ended or was destroyed: this side ends and closes too, and its own close travels back.
+    this.emit('end');
     const peer = this.peer;
     this.finish();
     if (peer && !peer.destroyed) this.network.deliver(this, () => peer.remoteClosed());
   }
 
-  private finish(): void {
+  private finish(hadError = false): void {
     if (this.destroyed) return;
     this.destroyed = true;
     this.closed = true;
+    this.held = [];
     this.network.forget(this);
     // Like Node's sockets: 'close' comes after the current work, never in the middle of a write.
-    queueMicrotask(() => this.emit('close'));
+    queueMicrotask(() => this.emit('close', hadError));
   }
 }
 
@@ -164,9 +226,12 @@ export class SimNetwork {
       server.peer = client;
       client.peer = server;
       this.track(address.host, server);
+      server.markConnected();
       listener.accept(server);
       this.scheduler.after(this.delay(), () => {
-        if (!client.destroyed) client.emit('connect');
+        if (client.destroyed) return;
+        client.markConnected();
+        client.emit('connect');
       });
     });
     return client;

@@ -93,4 +93,6 @@ export interface Env {
   disk: Disk;
   /** The node's generator when its config gives no seed (the real world draws from Math.random, a simulation from its seed). */
   unseededRandom(): Random;
+  /** Where the node's log lines go; absent, to the process's log (stdout, batched per event-loop turn). */
+  logOutput?: (text: string) => void;
 }

@@ -48,7 +48,7 @@ export class NodeCore {
   }
 
   log<E extends LogEvent>(event: E, fields: LogFields<E>): void {
-    logAs(this.id, event, fields, this.env.clock);
+    logAs(this.id, event, fields, this.env.clock, this.env.logOutput);
   }
 
   /** A message or frame this node did not take: counted by reason and logged, never silent. */

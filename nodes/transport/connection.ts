@@ -13,10 +13,11 @@ export interface ConnectionEvents {
   close(): void;
 }
 
-let nextConnectionId = 1;
+/** Connection numbers, per clock: a simulation numbers its own from 1, whatever else ran in the process. */
+const lastConnectionId = new WeakMap<Clock, number>();
 
 export class FramedConnection {
-  readonly id = nextConnectionId++;
+  readonly id: number;
   private readonly decoder: FrameDecoder;
   private corked = false;
   private closed = false;
@@ -28,6 +29,8 @@ export class FramedConnection {
     private readonly events: ConnectionEvents,
     decoding: { verifyChecksum?: boolean } = {},
   ) {
+    this.id = (lastConnectionId.get(clock) ?? 0) + 1;
+    lastConnectionId.set(clock, this.id);
     this.decoder = new FrameDecoder({ maxFrameBytes, ...decoding });
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
