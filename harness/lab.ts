@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { Toxiproxy, ToxiproxyError, type Proxy } from 'toxiproxy-node-client';
 import type { WireEvent } from './proxy/wire-log.ts';
 import { splitHostPort } from './proxy/address.ts';
-import type { Address, Backend, CrashedNode, NodeProgram, ProxyEndpoint, RunningNode } from './backends/backend.ts';
+import type { Address, Backend, CrashedNode, CrashOptions, NodeProgram, ProxyEndpoint, RunningNode } from './backends/backend.ts';
 import { stubPerCall, withConnection, type MailboxSizes } from './lab/node-connection.ts';
 import type { ClientStub, ServiceDecl } from '../nodes/rpc/service.ts';
 import { namesService } from '../nodes/names/service.ts';
@@ -221,12 +221,12 @@ export class Lab {
     return proxy;
   }
 
-  async crash(name: string): Promise<void> {
+  async crash(name: string, options: CrashOptions = {}): Promise<void> {
     const node = this.running(name);
     // Down from the moment the kill is decided: no new op may be handed to a node that is being killed.
     this.crashing.add(name);
     try {
-      this.handles.set(name, await node.crash());
+      this.handles.set(name, await node.crash(options));
     } finally {
       this.crashing.delete(name);
     }

@@ -79,7 +79,9 @@ export class Node {
     this.id = config.id;
     this.config = config;
     this.counters = this.core.counters;
-    this.journal = config.data ? new Journals(config.data, env, (event, fields) => this.core.log(event, fields)) : undefined;
+    this.journal = config.data
+      ? new Journals(config.data, env, (event, fields) => this.core.log(event, fields), { fsync: this.core.behaviour.fsyncsJournal })
+      : undefined;
     this.resolver = async (node) => {
       const address = this.config.peers[node];
       if (!address) throw new NotSent(`no address for node '${node}' (not in peers)`);

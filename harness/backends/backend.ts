@@ -35,13 +35,18 @@ export interface RunningNode {
   address(): Address;
   /** Where other nodes (and the proxy) reach the node. Equal to address() on the process backend. */
   peerAddress(): Address;
-  crash(): Promise<CrashedNode>;
+  /** Kill the node; with `powerLoss` (backends that offer it) its disk also loses what was not fsynced. */
+  crash(options?: CrashOptions): Promise<CrashedNode>;
   pause(): Promise<void>;
   resume(): Promise<void>;
   stop(): Promise<void>;
   /** Network-level isolation (docker only: disconnect from the lab's network). */
   isolate?(): Promise<void>;
   rejoin?(): Promise<void>;
+}
+
+export interface CrashOptions {
+  powerLoss?: boolean;
 }
 
 export interface CrashedNode {
@@ -78,6 +83,8 @@ export interface Backend {
   readonly world?: HarnessWorld;
   /** Whether the backend can run frame-aware toxics (chaoslab's own proxy) or only standard Toxiproxy ones. */
   readonly frameToxics: boolean;
+  /** Whether a node can lose power (its disk keeps only what was fsynced): a simulated disk only. */
+  readonly powerLoss?: boolean;
   startProxy(runDir: string): Promise<ProxyEndpoint>;
   startNode(spec: NodeSpec): Promise<RunningNode>;
   /**

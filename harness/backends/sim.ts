@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Address, Backend, CrashedNode, NodeSpec, ProxyEndpoint, RunningNode } from './backend.ts';
+import type { Address, Backend, CrashedNode, CrashOptions, NodeSpec, ProxyEndpoint, RunningNode } from './backend.ts';
 import { Node } from '../../nodes/node.ts';
 import { parseHostPort } from '../../nodes/config.ts';
 import { loadPrograms, startPrograms } from '../../nodes/programs/index.ts';
@@ -18,17 +18,16 @@ const HOST = '127.0.0.1';
 const FIRST_NODE_PORT = 7000;
 /** How far virtual time may run in one phase before the run is called stuck. */
 const VIRTUAL_LIMIT_MS = 3_600_000;
+/** A power cut loses every unsynced byte: the harshest case, so that a missing fsync shows every time. */
+const POWER_LOSS: PowerLoss = { tornWrites: false };
 /** Where a node's data dir is on its simulated disk. */
 const DATA_DIR = '/data';
 
-export interface SimCrash {
-  /** The machine lost power: the node's disk keeps only what it fsynced (else only the process dies). */
-  powerLoss?: PowerLoss | false;
-}
 
 export class SimBackend implements Backend {
   readonly name = 'sim' as const;
   readonly frameToxics = true;
+  readonly powerLoss = true;
   readonly sim: SimWorld;
   readonly world: HarnessWorld;
   private readonly ports = new Map<string, number>();
@@ -138,7 +137,7 @@ function configOf(spec: NodeSpec, port: number): Record<string, unknown> {
 }
 
 class SimNode implements RunningNode {
-  readonly state = 'running' as const;
+  state: 'running' | 'paused' = 'running';
   private stopped = false;
 
   private constructor(
@@ -173,10 +172,10 @@ class SimNode implements RunningNode {
   }
 
   /** The node's memory is gone (its timers, sockets, open files); its disk stays, less what a power loss takes. */
-  async crash({ powerLoss = false }: SimCrash = {}): Promise<CrashedNode> {
+  async crash({ powerLoss = false }: CrashOptions = {}): Promise<CrashedNode> {
     this.stopped = true;
     this.backend.track(this, false);
-    this.host.crash(powerLoss);
+    this.host.crash(powerLoss && POWER_LOSS);
     const { backend, spec } = this;
     return {
       name: spec.name,
@@ -186,12 +185,15 @@ class SimNode implements RunningNode {
     };
   }
 
-  pause(): Promise<void> {
-    return Promise.reject(new Error(`${this.name}: the sim backend cannot pause a node yet`));
+  /** SIGSTOP: nothing of the node runs; its connections stay open and what arrives waits, as in the kernel. */
+  async pause(): Promise<void> {
+    this.host.pause();
+    this.state = 'paused';
   }
 
-  resume(): Promise<void> {
-    return Promise.resolve();
+  async resume(): Promise<void> {
+    this.host.resume();
+    this.state = 'running';
   }
 
   async stop(): Promise<void> {

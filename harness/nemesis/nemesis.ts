@@ -1,5 +1,5 @@
 import type { Lab } from '../lab.ts';
-import type { Fault, FaultWindow, When } from './fault.ts';
+import type { Capability, Fault, FaultWindow, When } from './fault.ts';
 import { sleep as sleepOn } from '../../nodes/time.ts';
 
 /** What the nemesis needs to know of the workload's progress. */
@@ -45,11 +45,20 @@ export async function playSchedule(lab: Lab, windows: FaultWindow[], progress: W
   return started;
 }
 
+/** Why a lab lacks each capability. */
+const LACKING: Record<Capability, string> = {
+  'frame-toxics': "frame toxics (%s), which only chaoslab's own proxy has",
+  'power-loss': 'power loss (%s), which only the sim backend can cause: a SIGKILL leaves the page cache, and so every write, to the kernel',
+};
+
 /** Faults a lab cannot run, with the reason, so that a scenario is reported skipped rather than failed. */
-export function unsupportedFaults(faults: Fault[], frameToxics: boolean): string | undefined {
-  const frame = faults.filter((fault) => fault.needs === 'frame-toxics' && !frameToxics);
-  if (frame.length === 0) return undefined;
-  const kinds = [...new Set(frame.map((fault) => fault.kind))].join(', ');
-  return `needs frame toxics (${kinds}), which only chaoslab's own proxy has`;
+export function unsupportedFaults(faults: Fault[], offered: Record<Capability, boolean>): string | undefined {
+  for (const capability of Object.keys(LACKING) as Capability[]) {
+    const lacking = faults.filter((fault) => fault.needs === capability && !offered[capability]);
+    if (lacking.length === 0) continue;
+    const kinds = [...new Set(lacking.map((fault) => fault.kind))].join(', ');
+    return `needs ${LACKING[capability].replace('%s', kinds)}`;
+  }
+  return undefined;
 }
 

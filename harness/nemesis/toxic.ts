@@ -1,4 +1,5 @@
 import type { Lab } from '../lab.ts';
+import type { Capability } from './fault.ts';
 
 export type Stream = 'upstream' | 'downstream';
 
@@ -29,7 +30,7 @@ export function toxicFault(options: {
   link: string;
   stream: Stream;
   target: Record<string, unknown>;
-  needs?: 'frame-toxics';
+  needs?: Capability;
   toxic: (lab: Lab) => { type: string; attributes: Record<string, unknown>; toxicity?: number };
 }) {
   const toxicName = (id: string) => `${id}-${options.kind}`;

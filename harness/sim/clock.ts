@@ -16,6 +16,8 @@ interface SimTimer {
 export class SimClock implements Clock {
   private readonly pending = new Set<SimTimer>();
   private dead = false;
+  /** While paused (SIGSTOP), timers that come due wait here, in order, for resume. */
+  private held: (() => void)[] | undefined;
 
   constructor(private readonly scheduler: Scheduler) {}
 
@@ -29,7 +31,7 @@ export class SimClock implements Clock {
     if (this.dead) return timer;
     timer.entry = this.scheduler.after(ms, () => {
       this.pending.delete(timer);
-      run();
+      this.fire(run);
     });
     this.pending.add(timer);
     return timer;
@@ -48,7 +50,10 @@ export class SimClock implements Clock {
     if (this.dead) return timer;
     const tick = () => {
       timer.entry = this.scheduler.after(timer.interval!, tick);
-      run();
+      // A stopped process misses the ticks of its pause, and catches up with one.
+      if (this.held) {
+        if (!this.held.includes(run)) this.held.push(run);
+      } else run();
     };
     timer.entry = this.scheduler.after(timer.interval!, tick);
     this.pending.add(timer);
@@ -63,9 +68,27 @@ export class SimClock implements Clock {
     this.setTimeout(run, 0);
   }
 
+  /** The node is frozen (SIGSTOP): nothing of it runs until resume. */
+  pause(): void {
+    this.held ??= [];
+  }
+
+  /** The node runs again: what came due while it was frozen runs now, in order. */
+  resume(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const run of held) this.setTimeout(run, 0);
+  }
+
+  private fire(run: () => void): void {
+    if (this.held) this.held.push(run);
+    else run();
+  }
+
   /** The node crashed: none of its timers fires, and none it asks for later will. */
   stop(): void {
     this.dead = true;
+    this.held = undefined;
     for (const timer of this.pending) this.scheduler.cancel(timer.entry);
     this.pending.clear();
   }

@@ -14,6 +14,9 @@ export interface HostEnv {
   env: Env;
   /** The host died: nothing of this life runs any more. */
   crash(powerLoss?: PowerLoss | false): void;
+  /** SIGSTOP and SIGCONT: frozen, the host runs nothing and holds what arrives for it. */
+  pause(): void;
+  resume(): void;
 }
 
 export class SimWorld {
@@ -48,6 +51,14 @@ export class SimWorld {
     const env: Env = { clock, net, disk: disk.view(), unseededRandom: () => random, ...(logOutput ? { logOutput } : {}) };
     return {
       env,
+      pause: () => {
+        clock.pause();
+        net.freeze();
+      },
+      resume: () => {
+        net.thaw();
+        clock.resume();
+      },
       crash: (powerLoss = false) => {
         clock.stop();
         net.stop();

@@ -31,6 +31,8 @@ class SimListener implements Listener {
   }
 }
 
+type Arrival = Buffer | 'connect' | 'end' | 'reset';
+
 export class SimSocket extends EventEmitter implements Socket {
   destroyed = false;
   closed = false;
@@ -43,7 +45,7 @@ export class SimSocket extends EventEmitter implements Socket {
   private connected = false;
   private paused = false;
   /** What arrived while paused: bytes, and the other side's end or reset. */
-  private held: (Buffer | 'end' | 'reset')[] = [];
+  private held: Arrival[] = [];
 
   constructor(
     private readonly network: SimNetwork,
@@ -138,14 +140,18 @@ export class SimSocket extends EventEmitter implements Socket {
     this.arrive('end');
   }
 
-  private arrive(item: Buffer | 'end' | 'reset'): void {
+  arrive(item: Arrival): void {
     if (this.destroyed) return;
     if (this.paused || this.held.length > 0) this.held.push(item);
     else this.handle(item);
   }
 
-  private handle(item: Buffer | 'end' | 'reset'): void {
+  private handle(item: Arrival): void {
     if (this.destroyed) return;
+    if (item === 'connect') {
+      this.emit('connect');
+      return;
+    }
     if (item === 'reset') {
       this.emit('error', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
       this.finish(true);
@@ -231,7 +237,7 @@ export class SimNetwork {
       this.scheduler.after(this.delay(), () => {
         if (client.destroyed) return;
         client.markConnected();
-        client.emit('connect');
+        client.arrive('connect');
       });
     });
     return client;
@@ -268,6 +274,8 @@ export class NetView implements Net {
   readonly listeners = new Set<SimListener>();
   readonly sockets = new Set<SimSocket>();
   private dead = false;
+  /** While frozen, what the kernel would accept and receive for the process waits (its sockets are paused). */
+  private frozen: (() => void)[] | undefined;
 
   constructor(
     private readonly network: SimNetwork,
@@ -279,14 +287,31 @@ export class NetView implements Net {
     return this.network.bind(this.host, address, (socket) => {
       if (this.dead) return void socket.destroy();
       this.sockets.add(socket as SimSocket);
-      onConnection(socket);
+      if (this.frozen) {
+        (socket as SimSocket).pause();
+        this.frozen.push(() => onConnection(socket));
+      } else onConnection(socket);
     }, this);
   }
 
   connect(address: Address): Socket {
     const socket = this.network.connect(this.host, address, this);
     if (this.dead) socket.destroy();
+    else if (this.frozen) socket.pause();
     return socket;
+  }
+
+  /** The process is stopped: its sockets hold what arrives (the kernel buffers it), its listener's accepts wait. */
+  freeze(): void {
+    this.frozen ??= [];
+    for (const socket of this.sockets) socket.pause();
+  }
+
+  thaw(): void {
+    const accepts = this.frozen ?? [];
+    this.frozen = undefined;
+    for (const socket of this.sockets) socket.resume();
+    for (const accept of accepts) accept();
   }
 
   /** Everything this view holds goes: listeners close, connections reset (the peers see them close). */

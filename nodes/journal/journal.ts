@@ -14,6 +14,11 @@ const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 /** A journal's world: its disk, and the clock whose turns batch its appends. */
 export type JournalEnv = Pick<Env, 'disk' | 'clock'>;
 
+export interface JournalOptions {
+  /** false: appends are written and never fsynced (the `no-fsync` bug): they survive a process kill, not a power loss. */
+  fsync?: boolean;
+}
+
 export interface Recovery {
   journal: Journal;
   records: unknown[];
@@ -39,13 +44,14 @@ export class Journal {
     private readonly env: JournalEnv,
     private file: File,
     private size: number,
+    private readonly fsyncs: boolean,
   ) {}
 
   /**
    * Open (creating) the journal at `path` on the env's disk, recover every whole, checksum-valid record and cut off a bad
    * tail (the caller logs `journal-truncated` with the bytes dropped).
    */
-  static async open(path: string, env: JournalEnv = realEnv): Promise<Recovery> {
+  static async open(path: string, env: JournalEnv = realEnv, { fsync = true }: JournalOptions = {}): Promise<Recovery> {
     const { disk } = env;
     await disk.mkdir(dirname(path));
     const file = await disk.openAppend(path);
@@ -69,7 +75,7 @@ export class Journal {
       await file.truncate(validBytes);
       await file.sync();
     }
-    return { journal: new Journal(path, env, file, validBytes), records, droppedBytes };
+    return { journal: new Journal(path, env, file, validBytes, fsync), records, droppedBytes };
   }
 
   /** Bytes currently in the file. */
@@ -116,7 +122,7 @@ export class Journal {
     try {
       const data = batch.length === 1 ? batch[0]!.frame : Buffer.concat(batch.map((p) => p.frame));
       this.file.appendSync(data);
-      if (batch.some((p) => p.durable)) this.file.datasyncSync();
+      if (this.fsyncs && batch.some((p) => p.durable)) this.file.datasyncSync();
       this.size += data.length;
       for (const p of batch) p.resolve();
     } catch (error) {

@@ -1,5 +1,5 @@
 import { basename, join } from 'node:path';
-import { Journal, type JournalEnv, type Recovery } from './journal.ts';
+import { Journal, type JournalEnv, type JournalOptions, type Recovery } from './journal.ts';
 import type { LogEvent, LogFields } from '../log-events.ts';
 
 type Log = <E extends LogEvent>(event: E, fields: LogFields<E>) => void;
@@ -12,6 +12,7 @@ export class Journals {
     private readonly env: JournalEnv,
     /** The node's log: recovery is reported there. */
     readonly log: Log,
+    private readonly options: JournalOptions = {},
   ) {}
 
   /** Open `<dir>/<name>.journal` (once per name), returning the records recovered from it. */
@@ -20,7 +21,7 @@ export class Journals {
     if (!/^[A-Za-z0-9._-]+$/.test(name) || name === 'mailboxes') throw new Error(`bad journal name '${name}'`);
     if (this.opened.has(name)) throw new Error(`journal '${name}' is already open`);
     const path = join(this.dir, `${name}.journal`);
-    const recovery = await Journal.open(path, this.env);
+    const recovery = await Journal.open(path, this.env, this.options);
     if (recovery.droppedBytes > 0) {
       this.log('journal-truncated', { journal: basename(path, '.journal'), droppedBytes: recovery.droppedBytes, keptRecords: recovery.records.length });
     }

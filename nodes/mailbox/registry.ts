@@ -45,7 +45,7 @@ export class MailboxRegistry {
   async recover(): Promise<(() => void)[]> {
     const { core } = this;
     if (!core.config.data) return [];
-    const { store, messages, nextSeq, droppedBytes } = await MailboxStore.open(core.config.data, core.env);
+    const { store, messages, nextSeq, droppedBytes } = await MailboxStore.open(core.config.data, core.env, { fsync: core.behaviour.fsyncsJournal });
     this.journal = store;
     const events: (() => void)[] = [];
     if (droppedBytes > 0) events.push(() => core.log('journal-truncated', { journal: 'mailboxes', droppedBytes }));

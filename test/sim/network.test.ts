@@ -81,4 +81,26 @@ describe('the simulated network', () => {
     expect(await times(3)).toEqual(await times(3));
     expect(await times(3)).not.toEqual(await times(4));
   });
+
+  it('a frozen host receives nothing until it thaws; then everything, in order', async () => {
+    const { scheduler, network } = world();
+    const server = network.view('s');
+    const received: { at: number; text: string }[] = [];
+    await server.listen({ host: 'h', port: 1 }, (socket) => socket.on('data', (chunk) => received.push({ at: scheduler.now, text: chunk.toString() })));
+    const client = network.view('c').connect({ host: 'h', port: 1 });
+    const run = (async () => {
+      await new Promise<void>((resolve) => client.once('connect', resolve));
+      server.freeze();
+      client.write(Buffer.from('one'));
+      client.write(Buffer.from('two'));
+      await new Promise<void>((resolve) => scheduler.after(10, resolve));
+      expect(received).toEqual([]);
+      server.thaw();
+      await new Promise<void>((resolve) => scheduler.after(1, resolve));
+    })();
+    await scheduler.run(run, 1_000);
+    expect(received.map((r) => r.text)).toEqual(['one', 'two']);
+    expect(received[0]!.at).toBeGreaterThanOrEqual(10);
+  });
 });
+

@@ -50,4 +50,16 @@ describe('the scheduler', () => {
     await scheduler.run(new Promise((resolve) => scheduler.after(50, () => resolve(undefined))), 100);
     expect(fired).toEqual([]);
   });
+
+  it('a paused clock holds what comes due and runs it, in order, on resume', async () => {
+    const scheduler = new Scheduler();
+    const clock = new SimClock(scheduler);
+    const fired: string[] = [];
+    clock.setTimeout(() => fired.push(`a@${scheduler.now}`), 10);
+    clock.setTimeout(() => fired.push(`b@${scheduler.now}`), 20);
+    scheduler.after(5, () => clock.pause());
+    scheduler.after(50, () => clock.resume());
+    await scheduler.run(new Promise((resolve) => scheduler.after(60, () => resolve(undefined))), 100);
+    expect(fired).toEqual(['a@50', 'b@50']);
+  });
 });
