@@ -366,6 +366,8 @@ async function drive(lab: Lab, run: Run, recorder: HistoryRecorder, commands: Ab
 
 async function createBackend(name: BackendName, options: RunOptions, proxySeed: number, simSeed: number): Promise<Backend> {
   if (name === 'sim') {
+    // A simulation's proxies live inside it: a Toxiproxy outside cannot see its connections.
+    if (options.toxiproxyUrl !== undefined) throw new Error('--toxiproxy-url cannot be used with --backend sim: its proxies run inside the simulation');
     const { SimBackend } = await import('./backends/sim.ts');
     return SimBackend.create({ seed: simSeed, proxySeed });
   }

@@ -200,6 +200,8 @@ class SimNode implements RunningNode {
     if (this.stopped) return;
     this.stopped = true;
     this.backend.track(this, false);
+    // As SIGCONT before SIGTERM: a frozen node could not stop.
+    if (this.state === 'paused') await this.resume();
     await this.node.stop();
     this.host.crash();
   }
