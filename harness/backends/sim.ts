@@ -35,6 +35,7 @@ export class SimBackend implements Backend {
   /** Node log lines, kept until the simulation yields: files are written outside virtual time. */
   private readonly logs = new Map<string, string[]>();
   private proxy: ReturnType<typeof simProxy> | undefined;
+  private readonly proxySeed: number;
 
   constructor(options: { seed: number; proxySeed: number }) {
     this.sim = new SimWorld(options.seed);
@@ -53,8 +54,6 @@ export class SimBackend implements Backend {
     };
     this.proxySeed = options.proxySeed;
   }
-
-  private readonly proxySeed: number;
 
   /** Loads every program before the simulation starts: importing code is real I/O, which virtual time must not race. */
   static async create(options: { seed: number; proxySeed: number }): Promise<SimBackend> {

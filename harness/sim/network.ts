@@ -194,7 +194,7 @@ export class SimNetwork {
     return new NetView(this, host);
   }
 
-  bind(host: string, address: Address, accept: (socket: Socket) => void, owner: NetView): Promise<SimListener> {
+  bind(address: Address, accept: (socket: Socket) => void, owner: NetView): Promise<SimListener> {
     const port = address.port === 0 ? this.nextPort++ : address.port;
     const key = `${address.host}:${port}`;
     if (this.listeners.has(key)) {
@@ -207,7 +207,6 @@ export class SimNetwork {
     });
     this.listeners.set(key, listener);
     owner.listeners.add(listener);
-    void host;
     return Promise.resolve(listener);
   }
 
@@ -284,7 +283,7 @@ export class NetView implements Net {
 
   listen(address: Address, onConnection: (socket: Socket) => void): Promise<Listener> {
     if (this.dead) return new Promise(() => {});
-    return this.network.bind(this.host, address, (socket) => {
+    return this.network.bind(address, (socket) => {
       if (this.dead) return void socket.destroy();
       this.sockets.add(socket as SimSocket);
       if (this.frozen) {
