@@ -159,7 +159,8 @@ function finished(run: Run): ScenarioOutcome {
 function skipReason(scenario: Scenario, windows: FaultWindow[], backend: Backend): string | undefined {
   return scenario.needs?.includes('frame-toxics') && !backend.frameToxics
     ? "needs frame toxics, which only chaoslab's own proxy has"
-    : unsupportedFaults(windows.map((window) => window.fault), { 'frame-toxics': backend.frameToxics, 'power-loss': backend.powerLoss === true });
+    : (backend.cannotRun?.(labNodes(scenario, 0), scenario.script !== undefined) ??
+        unsupportedFaults(windows.map((window) => window.fault), { 'frame-toxics': backend.frameToxics, 'power-loss': backend.powerLoss === true }));
 }
 
 type UntilAborted = <T>(work: Promise<T>) => Promise<T>;

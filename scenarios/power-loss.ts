@@ -9,8 +9,10 @@ export default defineFamily({
   members: {
     'exactly-once': {
       description:
-        "n2 loses power mid-stream (sim only: a process kill keeps the page cache). Each execution, with its dedup " +
-        'entry, was fsynced before its reply: what n1 saw acknowledged is on the disk after the restart, and runs once.',
+        'n2 loses power mid-stream (sim only: a process kill keeps the page cache); a write not yet fsynced may be ' +
+        'torn. Each execution, with its dedup entry, was fsynced before its reply, and recovery cuts off a torn ' +
+        'tail: what n1 saw acknowledged is on the disk after the restart, and runs once.',
+      faults: [{ fault: powerLoss('n2', { tornWrites: true }), at: { ops: 100 }, duration: 150 }],
       expect: { 'exactly-once': 'holds' },
     },
     'no-fsync': {

@@ -1,3 +1,4 @@
+import type { LabNodeSpec } from '../lab.ts';
 import type { HarnessWorld } from '../world.ts';
 
 /**
@@ -47,6 +48,8 @@ export interface RunningNode {
 
 export interface CrashOptions {
   powerLoss?: boolean;
+  /** With powerLoss: the last unsynced write of each file may be torn, part of it on the disk. */
+  tornWrites?: boolean;
 }
 
 export interface CrashedNode {
@@ -104,6 +107,8 @@ export interface Backend {
    * the backend can (e.g. inside the harness process); the lab uses startNode when absent.
    */
   startServiceNode?(spec: NodeSpec, programs: string[]): Promise<RunningNode>;
+  /** Optional: why a lab of these nodes (and a scenario script, if `scripted`) cannot run here, if it cannot. */
+  cannotRun?(nodes: LabNodeSpec[], scripted: boolean): string | undefined;
   /** Stop and remove everything this backend started; safe to call twice and after a failure. */
   close(): Promise<void>;
 }

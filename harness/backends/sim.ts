@@ -5,9 +5,9 @@ import { Node } from '../../nodes/node.ts';
 import { parseHostPort } from '../../nodes/config.ts';
 import { loadPrograms, startPrograms } from '../../nodes/programs/index.ts';
 import { SimWorld, type HostEnv } from '../sim/env.ts';
-import type { PowerLoss } from '../sim/disk.ts';
 import { simProxy } from '../sim/proxy.ts';
 import type { HarnessWorld } from '../world.ts';
+import { isProgramModule, type LabNodeSpec } from '../lab.ts';
 
 // The sim backend: every node of the lab, the name service and the link proxies run in the harness process, on
 // one simulated world (virtual time, simulated network and disks) drawn from the run's seed. The node code is the
@@ -18,8 +18,6 @@ const HOST = '127.0.0.1';
 const FIRST_NODE_PORT = 7000;
 /** How far virtual time may run in one phase before the run is called stuck. */
 const VIRTUAL_LIMIT_MS = 3_600_000;
-/** A power cut loses every unsynced byte: the harshest case, so that a missing fsync shows every time. */
-const POWER_LOSS: PowerLoss = { tornWrites: false };
 /** Where a node's data dir is on its simulated disk. */
 const DATA_DIR = '/data';
 
@@ -76,6 +74,14 @@ export class SimBackend implements Backend {
 
   async plannedPeerAddress(name: string): Promise<Address> {
     return { host: HOST, port: this.portOf(name) };
+  }
+
+  /** What a simulation cannot hold: anything that is a real process, or code loaded from the user's project. */
+  cannotRun(nodes: LabNodeSpec[], scripted: boolean): string | undefined {
+    const own = nodes.find((node) => node.command || node.image || node.programs.some(isProgramModule));
+    if (own) return `node ${own.name} is the user's own (an executable, an image or a program module): the sim backend runs chaoslab's own programs only`;
+    if (scripted) return 'its script may run real commands ($), which virtual time cannot wait for';
+    return undefined;
   }
 
   startServiceNode(spec: NodeSpec): Promise<RunningNode> {
@@ -171,10 +177,10 @@ class SimNode implements RunningNode {
   }
 
   /** The node's memory is gone (its timers, sockets, open files); its disk stays, less what a power loss takes. */
-  async crash({ powerLoss = false }: CrashOptions = {}): Promise<CrashedNode> {
+  async crash({ powerLoss = false, tornWrites = false }: CrashOptions = {}): Promise<CrashedNode> {
     this.stopped = true;
     this.backend.track(this, false);
-    this.host.crash(powerLoss && POWER_LOSS);
+    this.host.crash(powerLoss && { tornWrites });
     const { backend, spec } = this;
     return {
       name: spec.name,
