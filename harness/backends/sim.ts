@@ -21,7 +21,6 @@ const VIRTUAL_LIMIT_MS = 3_600_000;
 /** Where a node's data dir is on its simulated disk. */
 const DATA_DIR = '/data';
 
-
 export class SimBackend implements Backend {
   readonly name = 'sim' as const;
   readonly frameToxics = true;
