@@ -12,8 +12,8 @@ import { Lab } from './lab.ts';
 import { realWorld } from './world.ts';
 import { writeReport, writeRunsIndex } from './report/index.ts';
 import type { KnownRecords } from './report/run-folder.ts';
-import { playSchedule, unsupportedFaults } from './nemesis/nemesis.ts';
-import type { FaultWindow } from './nemesis/fault.ts';
+import { lackingReason, playSchedule, unsupportedFaults } from './nemesis/nemesis.ts';
+import type { Capability, FaultWindow } from './nemesis/fault.ts';
 import { compareWithExpected, replayCommand, writeVerdictFile, type BackendName, type ScenarioOutcome } from './outcome/index.ts';
 import type { Result, Verdict } from './checkers/result.ts';
 import { nodeNames, type Scenario, type ScenarioContext } from './scenario.ts';
@@ -157,10 +157,10 @@ function finished(run: Run): ScenarioOutcome {
 
 /** Why the scenario cannot run on this backend or proxy, if it cannot. */
 function skipReason(scenario: Scenario, windows: FaultWindow[], backend: Backend): string | undefined {
-  return scenario.needs?.includes('frame-toxics') && !backend.frameToxics
-    ? "needs frame toxics, which only chaoslab's own proxy has"
-    : (backend.cannotRun?.(labNodes(scenario, 0), scenario.script !== undefined) ??
-        unsupportedFaults(windows.map((window) => window.fault), { 'frame-toxics': backend.frameToxics, 'power-loss': backend.powerLoss === true }));
+  const offered: Record<Capability, boolean> = { 'frame-toxics': backend.frameToxics, 'power-loss': backend.powerLoss === true };
+  const declared = scenario.needs?.find((capability) => !offered[capability]);
+  if (declared) return lackingReason(declared);
+  return backend.cannotRun?.(labNodes(scenario, 0), scenario.script !== undefined) ?? unsupportedFaults(windows.map((window) => window.fault), offered);
 }
 
 type UntilAborted = <T>(work: Promise<T>) => Promise<T>;

@@ -14,6 +14,7 @@ export default defineFamily({
         'tail: what n1 saw acknowledged is on the disk after the restart, and runs once.',
       faults: [{ fault: powerLoss('n2', { tornWrites: true }), at: { ops: 100 }, duration: 150 }],
       expect: { 'exactly-once': 'holds' },
+      needs: ['power-loss'],
     },
     'no-fsync': {
       description:
@@ -21,6 +22,7 @@ export default defineFamily({
         'page cache); n2 losing power does: appends it acknowledged are gone from its disk after the restart.',
       nodes: { semantics: 'exactly-once', bug: 'no-fsync' },
       expect: { 'at-least-once': 'violated', 'exactly-once': 'violated' },
+      needs: ['power-loss'],
     },
   },
 });

@@ -45,19 +45,26 @@ export async function playSchedule(lab: Lab, windows: FaultWindow[], progress: W
   return started;
 }
 
-/** Why a lab lacks each capability. */
-const LACKING: Record<Capability, string> = {
-  'frame-toxics': "frame toxics (%s), which only chaoslab's own proxy has",
-  'power-loss': 'power loss (%s), which only the sim backend can cause: a SIGKILL leaves the page cache, and so every write, to the kernel',
+/** What each capability is, and who has it. */
+const CAPABILITIES: Record<Capability, { what: string; who: string }> = {
+  'frame-toxics': { what: 'frame toxics', who: "which only chaoslab's own proxy has" },
+  'power-loss': {
+    what: 'power loss',
+    who: 'which only the sim backend can cause: a SIGKILL leaves the page cache, and so every write, to the kernel',
+  },
 };
+
+/** Why a scenario that needs `capability` (for faults of `kinds`, if known) is skipped. */
+export function lackingReason(capability: Capability, kinds?: string[]): string {
+  const { what, who } = CAPABILITIES[capability];
+  return `needs ${what}${kinds ? ` (${kinds.join(', ')})` : ''}, ${who}`;
+}
 
 /** Faults a lab cannot run, with the reason, so that a scenario is reported skipped rather than failed. */
 export function unsupportedFaults(faults: Fault[], offered: Record<Capability, boolean>): string | undefined {
-  for (const capability of Object.keys(LACKING) as Capability[]) {
+  for (const capability of Object.keys(CAPABILITIES) as Capability[]) {
     const lacking = faults.filter((fault) => fault.needs === capability && !offered[capability]);
-    if (lacking.length === 0) continue;
-    const kinds = [...new Set(lacking.map((fault) => fault.kind))].join(', ');
-    return `needs ${LACKING[capability].replace('%s', kinds)}`;
+    if (lacking.length > 0) return lackingReason(capability, [...new Set(lacking.map((fault) => fault.kind))]);
   }
   return undefined;
 }
