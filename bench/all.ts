@@ -8,6 +8,7 @@ const benches: Array<{ file: string; flags?: string[]; needsDocker?: boolean }> 
   { file: 'proxy.ts' },
   { file: 'rpc.ts' },
   { file: 'harness.ts' },
+  { file: 'sim.ts' },
   { file: 'checkers.ts', flags: ['--expose-gc'] },
   // The longest by far: the catalogue over 20 seeds in three modes.
   { file: 'verdict-stability.ts' },

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
+import { Toxiproxy, ToxiproxyError, type Proxy } from 'toxiproxy-node-client';
 import type { WireEvent } from './proxy/wire-log.ts';
 import { splitHostPort } from './proxy/address.ts';
-import type { Address, Backend, CrashedNode, NodeProgram, ProxyEndpoint, RunningNode } from './backends/backend.ts';
+import type { Address, Backend, CrashedNode, CrashOptions, NodeProgram, ProxyEndpoint, RunningNode } from './backends/backend.ts';
 import { stubPerCall, withConnection, type MailboxSizes } from './lab/node-connection.ts';
 import type { ClientStub, ServiceDecl } from '../nodes/rpc/service.ts';
 import { namesService } from '../nodes/names/service.ts';
+import { realWorld, type HarnessWorld } from './world.ts';
 
 /** What one node of a lab runs and how it behaves; everything else about it is the backend's business. */
 export interface LabNodeSpec {
@@ -107,10 +108,15 @@ export class Lab {
   toxiproxy!: Toxiproxy;
   private proxyEndpoint!: ProxyEndpoint;
 
+  /** Where the harness's side of the lab lives: its connections to nodes, its clock. */
+  readonly world: HarnessWorld;
+
   private constructor(
     readonly backend: Backend,
     readonly options: LabOptions,
-  ) {}
+  ) {
+    this.world = backend.world ?? realWorld;
+  }
 
   /** Starts everything; on any failure, stops what was started before rethrowing. */
   static async start(backend: Backend, options: LabOptions): Promise<Lab> {
@@ -128,6 +134,7 @@ export class Lab {
       proxyStarted = backend.startProxy(options.runDir).then((endpoint) => {
         lab.proxyEndpoint = endpoint;
         lab.toxiproxy = new Toxiproxy(endpoint.apiUrl);
+        if (endpoint.fetch) reachOver(lab.toxiproxy, endpoint.fetch);
         if (endpoint.shared) lab.proxyPrefix = sharedServerPrefix();
       });
       // Awaited below, once the nodes are up; until then a proxy that fails to start must not crash the harness
@@ -221,12 +228,12 @@ export class Lab {
     return proxy;
   }
 
-  async crash(name: string): Promise<void> {
+  async crash(name: string, options: CrashOptions = {}): Promise<void> {
     const node = this.running(name);
     // Down from the moment the kill is decided: no new op may be handed to a node that is being killed.
     this.crashing.add(name);
     try {
-      this.handles.set(name, await node.crash());
+      this.handles.set(name, await node.crash(options));
     } finally {
       this.crashing.delete(name);
     }
@@ -265,12 +272,12 @@ export class Lab {
    * own calls are never faulted. Each call connects anew, so a stub outlives crashes and restarts of its node.
    */
   stub<S extends ServiceDecl>(node: string, service: S, deadlineMs = 10_000): ClientStub<S> {
-    return stubPerCall(node, () => this.address(node), this.id, service, deadlineMs);
+    return stubPerCall(node, () => this.address(node), { lab: this.id, env: this.world.env }, service, deadlineMs);
   }
 
   /** A node's mailboxes with their queued and leased messages. */
   mailboxes(node: string): Promise<Record<string, MailboxSizes>> {
-    return withConnection(node, this.address(node), this.id, (connection) => connection.mailboxes());
+    return withConnection(node, this.address(node), { lab: this.id, env: this.world.env }, (connection) => connection.mailboxes());
   }
 
   /** Stops everything; every call, also one made while a close is under way, resolves once all is stopped. */
@@ -312,7 +319,7 @@ export class Lab {
     // The record is one per server: on a server other labs share, one lab's reads would take the others' events.
     if (this.proxyEndpoint.shared) return;
     try {
-      await fetch(`${this.proxyEndpoint.apiUrl}/chaoslab/wire`, { method: 'POST' });
+      await (this.proxyEndpoint.fetch ?? fetch)(`${this.proxyEndpoint.apiUrl}/chaoslab/wire`, { method: 'POST' });
     } catch {
       // No wire record; the run goes on without it.
     }
@@ -322,7 +329,7 @@ export class Lab {
   async wire(): Promise<{ events: (Omit<WireEvent, 'proxy'> & { link: string })[]; truncated: boolean } | undefined> {
     if (this.proxyEndpoint.shared) return undefined;
     try {
-      const response = await fetch(`${this.proxyEndpoint.apiUrl}/chaoslab/wire`);
+      const response = await (this.proxyEndpoint.fetch ?? fetch)(`${this.proxyEndpoint.apiUrl}/chaoslab/wire`);
       if (!response.ok) return undefined;
       const body = (await response.json()) as { recording?: boolean; events?: WireEvent[]; truncated?: boolean };
       if (!body.recording || !Array.isArray(body.events)) return undefined;
@@ -366,6 +373,18 @@ export class Lab {
     });
     await this.stub(NAME_SERVICE, namesService).setLinks({ links });
   }
+}
+
+/**
+ * Send the client's API requests through `send` instead of the global fetch. toxiproxy-node-client has no option
+ * for it, so its one request method is replaced, keeping what it does with an answer that is not ok.
+ */
+function reachOver(toxiproxy: Toxiproxy, send: typeof fetch): void {
+  (toxiproxy.api as unknown as { doFetch: (url: string, init: RequestInit) => Promise<Response> }).doFetch = async (url, init) => {
+    const response = await send(url, init);
+    if (!response.ok) throw new ToxiproxyError('Error', `Request failed with status code ${response.status}`);
+    return response;
+  };
 }
 
 const STARTS_AT_ONCE = 6;

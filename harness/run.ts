@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Backend } from './backends/backend.ts';
+import type { Timer } from '../nodes/env/index.ts';
 import { ProcessBackend } from './backends/process.ts';
 import { isChaoslabProxy } from './toxiproxy.ts';
 import { checkRun } from './checkers/index.ts';
@@ -8,10 +9,11 @@ import { runFiles, writeExecutions, writeWire, type Execution, type WireRecord }
 import { HistoryRecorder } from './history/recorder.ts';
 import { readFrameRejections } from './history/frame-rejections.ts';
 import { Lab } from './lab.ts';
+import { realWorld } from './world.ts';
 import { writeReport, writeRunsIndex } from './report/index.ts';
 import type { KnownRecords } from './report/run-folder.ts';
-import { playSchedule, unsupportedFaults } from './nemesis/nemesis.ts';
-import type { FaultWindow } from './nemesis/fault.ts';
+import { lackingReason, playSchedule, unsupportedFaults } from './nemesis/nemesis.ts';
+import type { Capability, FaultWindow } from './nemesis/fault.ts';
 import { compareWithExpected, replayCommand, writeVerdictFile, type BackendName, type ScenarioOutcome } from './outcome/index.ts';
 import type { Result, Verdict } from './checkers/result.ts';
 import { nodeNames, type Scenario, type ScenarioContext } from './scenario.ts';
@@ -82,7 +84,7 @@ interface Run {
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<ScenarioOutcome> {
   options.signal?.throwIfAborted();
   const run = plan(scenario, options);
-  const backend = await createBackend(run.outcome.backend, options, run.rng.fork('proxy').int(1, 2 ** 31 - 1));
+  const backend = await createBackend(run.outcome.backend, options, run.rng.fork('proxy').int(1, 2 ** 31 - 1), run.rng.fork('sim').int(1, 2 ** 31 - 1));
   const skipped = skipReason(scenario, run.windows, backend);
   if (skipped) {
     await backend.close();
@@ -94,9 +96,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     throw options.signal.reason;
   }
   await underLab(run, backend, async (lab, recorder, untilAborted, commands) => {
-    run.outcome.faults = await withTimeLimit(untilAborted(drive(lab, run, recorder, commands)), timeLimitMs(scenario, options));
-    const drained = await untilAborted(healAndDrain(run, lab, recorder));
-    const checked = await check(run, recorder, drained);
+    const { world } = lab;
+    const drained = await world.simulate(
+      (async () => {
+        run.outcome.faults = await withTimeLimit(lab, untilAborted(drive(lab, run, recorder, commands)), timeLimitMs(scenario, options));
+        return untilAborted(healAndDrain(run, lab, recorder));
+      })(),
+    );
+    const checked = await check(run, recorder, drained, world.env.clock.now());
     await persist(run, recorder, drained, checked);
   });
   if (options.signal?.aborted) {
@@ -150,9 +157,10 @@ function finished(run: Run): ScenarioOutcome {
 
 /** Why the scenario cannot run on this backend or proxy, if it cannot. */
 function skipReason(scenario: Scenario, windows: FaultWindow[], backend: Backend): string | undefined {
-  return scenario.needs?.includes('frame-toxics') && !backend.frameToxics
-    ? "needs frame toxics, which only chaoslab's own proxy has"
-    : unsupportedFaults(windows.map((window) => window.fault), backend.frameToxics);
+  const offered: Record<Capability, boolean> = { 'frame-toxics': backend.frameToxics, 'power-loss': backend.powerLoss === true };
+  const declared = scenario.needs?.find((capability) => !offered[capability]);
+  if (declared) return lackingReason(declared);
+  return backend.cannotRun?.(labNodes(scenario, 0), scenario.script !== undefined) ?? unsupportedFaults(windows.map((window) => window.fault), offered);
 }
 
 type UntilAborted = <T>(work: Promise<T>) => Promise<T>;
@@ -174,8 +182,9 @@ async function underLab(
   let stopped: Promise<void> | undefined;
   // Stops the lab once, whatever phase the run is in: a lab still starting is stopped with its backend (which ends
   // the nodes still booting, so that the start fails), then closed once its start has settled, either way.
+  const world = backend.world ?? realWorld;
   const stopLab = () =>
-    (stopped ??= lab ? lab.close() : backend.close().then(() => starting?.then((started) => started.close(), () => {})));
+    (stopped ??= world.simulate(lab ? lab.close() : backend.close().then(() => starting?.then((started) => started.close(), () => {}))));
   runsUnderWay.add(stopLab);
   const untilAborted = abortable(options.signal);
   options.signal?.addEventListener('abort', stopLab, { once: true });
@@ -183,8 +192,8 @@ async function underLab(
   const commands = new AbortController();
   try {
     starting = Lab.start(backend, { runDir: run.dir, nodes: labNodes(scenario, run.seed) });
-    lab = await untilAborted(starting);
-    const recorder = new HistoryRecorder({ dir: run.dir });
+    lab = await untilAborted(world.simulate(starting));
+    const recorder = new HistoryRecorder({ dir: run.dir, clock: () => world.monotonic(), epochNow: () => world.env.clock.now() });
     Object.assign(run.recorded, { history: recorder.ops, faults: recorder.faults });
     try {
       await phases(lab, recorder, untilAborted, commands.signal);
@@ -223,11 +232,11 @@ interface Checked {
 }
 
 /** Runs the checkers the scenario expects verdicts of (and availability) and compares with the expectations. */
-async function check(run: Run, recorder: HistoryRecorder, drained: Drained): Promise<Checked> {
+async function check(run: Run, recorder: HistoryRecorder, drained: Drained, checkedAtEpochMs: number): Promise<Checked> {
   const { scenario, expected } = run;
   run.outcome.ops = recorder.ops.filter((op) => op.type === 'invoke').length;
   const eventual = scenario.eventual ?? scenario.nodes.semantics !== 'at-most-once';
-  const frameRejections = await readFrameRejections(run.dir, (epochMs) => recorder.fromEpoch(epochMs), recorder.fromEpoch(Date.now()));
+  const frameRejections = await readFrameRejections(run.dir, (epochMs) => recorder.fromEpoch(epochMs), recorder.fromEpoch(checkedAtEpochMs));
   const input = { history: recorder.ops, executions: drained.executions, faults: recorder.faults, healed: true, options: { eventual }, frameRejections, wire: drained.wire?.events };
   const results = checkRun(input, [...Object.keys(expected), 'availability']);
   const judgement = compareWithExpected(results, expected);
@@ -302,17 +311,18 @@ function timeLimitMs(scenario: Scenario, options: RunOptions): number {
 }
 
 /** Bounds a phase: past the limit the run fails with a clear error (and its lab is closed, which ends the phase). */
-async function withTimeLimit<T>(work: Promise<T>, limitMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
+async function withTimeLimit<T>(lab: Lab, work: Promise<T>, limitMs: number): Promise<T> {
+  const { clock } = lab.world.env;
+  let timer: Timer | undefined;
   // Abandoned work fails later, once its lab is closed; that failure is already reported as this timeout.
   work.catch(() => {});
   const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`workload and faults still running after ${limitMs} ms: abandoned`)), limitMs);
+    timer = clock.setTimeout(() => reject(new Error(`workload and faults still running after ${limitMs} ms: abandoned`)), limitMs);
   });
   try {
     return await Promise.race([work, limit]);
   } finally {
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
   }
 }
 
@@ -355,7 +365,13 @@ async function drive(lab: Lab, run: Run, recorder: HistoryRecorder, commands: Ab
   return recorder.faults.filter((event) => event.type === 'start').length;
 }
 
-async function createBackend(name: BackendName, options: RunOptions, proxySeed: number): Promise<Backend> {
+async function createBackend(name: BackendName, options: RunOptions, proxySeed: number, simSeed: number): Promise<Backend> {
+  if (name === 'sim') {
+    // A simulation's proxies live inside it: a Toxiproxy outside cannot see its connections.
+    if (options.toxiproxyUrl !== undefined) throw new Error('--toxiproxy-url cannot be used with --backend sim: its proxies run inside the simulation');
+    const { SimBackend } = await import('./backends/sim.ts');
+    return SimBackend.create({ seed: simSeed, proxySeed });
+  }
   if (name === 'process') {
     const externalFrameToxics = options.toxiproxyUrl !== undefined && (await isChaoslabProxy(options.toxiproxyUrl));
     return new ProcessBackend({ toxiproxyUrl: options.toxiproxyUrl, proxySeed, externalFrameToxics });

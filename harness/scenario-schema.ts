@@ -92,7 +92,7 @@ const ScenarioSchema = z.strictObject({
     .optional(),
   expect: ExpectSchema,
   eventual: z.boolean().optional(),
-  needs: z.array(z.enum(['frame-toxics'])).optional(),
+  needs: z.array(z.enum(['frame-toxics', 'power-loss'])).optional(),
   script: z.custom<(context: ScenarioContext) => Promise<void>>(isFunction, 'must be an async function').optional(),
 });
 
@@ -104,7 +104,7 @@ const MemberSchema = z.strictObject({
   faults: z.array(FaultWindowSpec).optional(),
   expect: ExpectSchema,
   eventual: z.boolean().optional(),
-  needs: z.array(z.enum(['frame-toxics'])).optional(),
+  needs: z.array(z.enum(['frame-toxics', 'power-loss'])).optional(),
 });
 
 const FamilySchema = z.strictObject({

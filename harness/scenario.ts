@@ -4,7 +4,7 @@ import type { Semantics } from '../nodes/config.ts';
 import type { Bug } from '../nodes/semantics/settings.ts';
 import type { Shell } from './shell.ts';
 import type { Lab } from './lab.ts';
-import type { FaultWindow } from './nemesis/fault.ts';
+import type { Capability, FaultWindow } from './nemesis/fault.ts';
 import type { FaultGenerator } from './nemesis/generate.ts';
 import { scenarioProblems, type Guarantee, type ScenarioNodeConfig } from './scenario-schema.ts';
 import type { Mix } from './workload/generator.ts';
@@ -101,7 +101,7 @@ export interface ScenarioSpec {
    */
   eventual?: boolean;
   /** What the lab must offer; a scenario that cannot run on the chosen backend is reported skipped. */
-  needs?: 'frame-toxics'[];
+  needs?: Capability[];
   /** Custom steps run next to the workload and the fault schedule (the escape hatch). */
   script?: (context: ScenarioContext) => Promise<void>;
 }

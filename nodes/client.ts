@@ -1,4 +1,6 @@
 import type { Address } from './config.ts';
+import type { Env } from './env/index.ts';
+import { realEnv } from './env/real.ts';
 import { Timeout } from './errors.ts';
 import { whileMailboxFull } from './semantics/retransmitter.ts';
 import { clockSequenceStart } from './sequence-start.ts';
@@ -18,28 +20,35 @@ export interface ClientOptions {
   lab?: string;
   maxFrameBytes?: number;
   connectTimeoutMs?: number;
+  /** The world it connects in (the real one by default; a simulation passes its own). */
+  env?: Env;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const FULL_MAILBOX_BACKOFF = { initialMs: 25, maxMs: 500, multiplier: 2 };
 
 export class NodeClient {
-  private seq = clockSequenceStart();
+  private seq: number;
 
   private constructor(
     readonly identity: string,
     private readonly connection: OutboundConnection,
-  ) {}
+    readonly env: Env,
+  ) {
+    this.seq = clockSequenceStart(env.clock);
+  }
 
   /** Connect and say hello; rejects NotSent when the node cannot be reached. */
   static async connect(address: Address, options: ClientOptions = {}): Promise<NodeClient> {
-    const identity = options.identity ?? `client-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    const env = options.env ?? realEnv;
+    const identity = options.identity ?? `client-${process.pid}-${env.unseededRandom()().toString(36).slice(2, 8)}`;
     const connection = await OutboundConnection.open(address, {
+      env,
       hello: { node: identity, credential: options.credential, lab: options.lab },
       maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
       connectTimeoutMs: options.connectTimeoutMs,
     });
-    return new NodeClient(identity, connection);
+    return new NodeClient(identity, connection, env);
   }
 
   get isOpen(): boolean {
@@ -60,14 +69,15 @@ export class NodeClient {
     const target = typeof to === 'string' ? { mbox: to } : to;
     const until = options.until ?? 'remote';
     const id = options.id ?? { from: this.identity, seq: this.seq++ };
-    const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const deadline = this.env.clock.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const notify = until === 'received' ? 'received' : 'remote';
     const accept = (answer: Answer) => answer.type === 'ack' && (until !== 'received' || answer.stage === 'received');
     if (until === 'local') {
-      this.connection.request({ type: 'send', id, to: target, body, notify }, deadline - Date.now(), accept).catch(() => {});
+      this.connection.request({ type: 'send', id, to: target, body, notify }, deadline - this.env.clock.now(), accept).catch(() => {});
       return id;
     }
     await whileMailboxFull(
+      this.env.clock,
       (remaining) => this.connection.request({ type: 'send', id, to: target, body, notify }, remaining, accept),
       deadline,
       FULL_MAILBOX_BACKOFF,

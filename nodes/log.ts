@@ -3,6 +3,8 @@
 // flushLog() writes what is pending synchronously (on stop), so nothing is lost on a clean exit.
 // Events and their fields are the registered ones (nodes/log-events.ts): anything else does not type-check.
 
+import type { Clock } from './env/index.ts';
+import { realEnv } from './env/real.ts';
 import type { LogEvent, LogFields } from './log-events.ts';
 
 let nodeId = '-';
@@ -23,14 +25,22 @@ export function log<E extends LogEvent>(event: E, fields: LogFields<E>): void {
   logAs(nodeId, event, fields);
 }
 
-/** Log for a given node id (several nodes embedded in one process, e.g. in tests). */
-export function logAs<E extends LogEvent>(node: string, event: E, fields: LogFields<E>): void {
-  const head = `{"ts":${Date.now()},"node":${JSON.stringify(node)},"event":${JSON.stringify(event)}`;
+/** Log for a given node id (several nodes embedded in one process, e.g. in tests), stamped by its clock. */
+export function logAs<E extends LogEvent>(
+  node: string,
+  event: E,
+  fields: LogFields<E>,
+  clock: Clock = realEnv.clock,
+  output?: (text: string) => void,
+): void {
+  const head = `{"ts":${clock.now()},"node":${JSON.stringify(node)},"event":${JSON.stringify(event)}`;
   const rest = JSON.stringify(fields);
-  pending.push(rest.length > 2 ? `${head},${rest.slice(1)}\n` : `${head}}\n`);
+  const line = rest.length > 2 ? `${head},${rest.slice(1)}\n` : `${head}}\n`;
+  if (output) return output(line);
+  pending.push(line);
   if (!scheduled) {
     scheduled = true;
-    setImmediate(flushLog);
+    clock.defer(flushLog);
   }
 }
 

@@ -1,5 +1,6 @@
-import { createServer, type Server } from 'node:net';
 import { parseNodeConfig, type Address, type NodeConfig, type NodeConfigInput } from './config.ts';
+import type { Env, Listener } from './env/index.ts';
+import { realEnv } from './env/real.ts';
 import { NodeStopped, NotSent } from './errors.ts';
 import { Journals } from './journal/journals.ts';
 import type { LogEvent, LogFields } from './log-events.ts';
@@ -42,6 +43,11 @@ export interface Delivery {
 
 export type Resolver = (node: string) => Promise<Address>;
 
+export interface StartOptions {
+  /** The world the node runs in: its clock, network, disk and randomness (the real one by default). */
+  env?: Env;
+}
+
 /**
  * The runtime a program runs in: named mailboxes, send/receive, request/answer over framed TCP. A thin front over
  * its parts: the mailbox registry, the sender, the inbound sessions and the handler registry.
@@ -52,6 +58,8 @@ export class Node {
   /** Durable journals under the data dir (undefined without one). */
   readonly journal: Journals | undefined;
   readonly counters: NodeCounters;
+  /** Its clock, network, disk and randomness: programs take theirs from here. */
+  readonly env: Env;
 
   private readonly core: NodeCore;
   private readonly mailboxes: MailboxRegistry;
@@ -60,17 +68,20 @@ export class Node {
   private readonly pool: ConnectionPool;
   private readonly inbound: InboundDeps;
   private readonly sessions = new Set<InboundSession>();
-  private server!: Server;
+  private listener: Listener | undefined;
   private boundPort = 0;
   private receiverCount = 0;
   private resolver: Resolver;
 
-  private constructor(config: NodeConfig) {
-    this.core = new NodeCore(config);
+  private constructor(config: NodeConfig, env: Env) {
+    this.env = env;
+    this.core = new NodeCore(config, env);
     this.id = config.id;
     this.config = config;
     this.counters = this.core.counters;
-    this.journal = config.data ? new Journals(config.data) : undefined;
+    this.journal = config.data
+      ? new Journals(config.data, env, (event, fields) => this.core.log(event, fields), { fsync: this.core.behaviour.fsyncsJournal })
+      : undefined;
     this.resolver = async (node) => {
       const address = this.config.peers[node];
       if (!address) throw new NotSent(`no address for node '${node}' (not in peers)`);
@@ -78,6 +89,7 @@ export class Node {
     };
     const { core } = this;
     this.pool = new ConnectionPool({
+      env,
       hello: () => ({ node: this.id, credential: this.config.security?.credential, lab: this.config.lab }),
       maxFrameBytes: config.maxFrameBytes,
       resolve: (node) => this.resolver(node),
@@ -103,8 +115,8 @@ export class Node {
   }
 
   /** Validate the config, recover durable mailboxes, listen. Resolves once the port is bound. */
-  static async start(input: NodeConfigInput | NodeConfig): Promise<Node> {
-    const node = new Node(parseNodeConfig(input));
+  static async start(input: NodeConfigInput | NodeConfig, { env = realEnv }: StartOptions = {}): Promise<Node> {
+    const node = new Node(parseNodeConfig(input), env);
     // Recover before accepting connections, so that recovered messages come before new ones; but log it after
     // `listening`, which watchers expect as the first line.
     const recovered = await node.mailboxes.recover();
@@ -176,23 +188,16 @@ export class Node {
     };
   }
 
-  private listen(): Promise<void> {
-    this.server = createServer((socket) => {
+  private async listen(): Promise<void> {
+    this.listener = await this.env.net.listen({ host: this.config.host, port: this.config.port }, (socket) => {
       if (this.core.stopping) {
         socket.destroy();
         return;
       }
       this.sessions.add(new InboundSession(socket, this.inbound, (session) => this.sessions.delete(session)));
     });
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen({ host: this.config.host, port: this.config.port }, () => {
-        this.server.off('error', reject);
-        this.boundPort = (this.server.address() as { port: number }).port;
-        this.log('listening', { port: this.boundPort, host: this.config.host });
-        resolve();
-      });
-    });
+    this.boundPort = this.listener.port;
+    this.log('listening', { port: this.boundPort, host: this.config.host });
   }
 
   /** Close the listener and every connection, stop mailboxes, flush journals, log the counters. */
@@ -200,7 +205,7 @@ export class Node {
     if (this.core.stopping) return;
     this.core.stopping = true;
     this.log('stopping', { counters: this.counters });
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = this.listener?.close();
     for (const session of this.sessions) session.connection.destroy();
     this.pool.destroyAll();
     this.mailboxes.stop();

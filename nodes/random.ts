@@ -31,8 +31,8 @@ export function mixSeed(seed: number, text: string): number {
   return mixed;
 }
 
-/** A node's generator: seeded from `options.seed` (mixed with the node id so nodes differ), else from the clock. */
-export function randomForNode(nodeId: string, seed: unknown): Random {
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) return Math.random;
+/** A node's generator: seeded from `options.seed` (mixed with the node id so nodes differ), else its environment's. */
+export function randomForNode(nodeId: string, seed: unknown, env: { unseededRandom(): Random }): Random {
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) return env.unseededRandom();
   return seededRandom(mixSeed(seed, nodeId));
 }

@@ -1,3 +1,5 @@
+import type { Clock } from './env/index.ts';
+
 /**
  * Callers parked until there is room (in a mailbox, in the send buffer), each with its own time limit. Freeing one slot
  * wakes one caller; stopping wakes them all, and each re-checks for itself why it woke.
@@ -5,14 +7,16 @@
 export class RoomWaiters {
   private waiting: (() => void)[] = [];
 
+  constructor(private readonly clock: Clock) {}
+
   /** Resolves true when woken, false when `timeoutMs` passed first. */
   wait(timeoutMs: number): Promise<boolean> {
     return new Promise((resolve) => {
       const wake = () => {
-        clearTimeout(timer);
+        this.clock.clearTimeout(timer);
         resolve(true);
       };
-      const timer = setTimeout(() => {
+      const timer = this.clock.setTimeout(() => {
         this.waiting = this.waiting.filter((w) => w !== wake);
         resolve(false);
       }, timeoutMs);

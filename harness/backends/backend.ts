@@ -1,3 +1,6 @@
+import type { LabNodeSpec } from '../lab.ts';
+import type { HarnessWorld } from '../world.ts';
+
 /**
  * Where a lab's nodes and proxy run. Each backend (process, docker) implements this; the lab knows no other.
  * Handles follow their lifecycle: a crashed node can be restarted but not paused, a stopped one is gone.
@@ -39,13 +42,20 @@ export interface RunningNode {
   address(): Address;
   /** Where other nodes (and the proxy) reach the node. Equal to address() on the process backend. */
   peerAddress(): Address;
-  crash(): Promise<CrashedNode>;
+  /** Kill the node; with `powerLoss` (backends that offer it) its disk also loses what was not fsynced. */
+  crash(options?: CrashOptions): Promise<CrashedNode>;
   pause(): Promise<void>;
   resume(): Promise<void>;
   stop(): Promise<void>;
   /** Network-level isolation (docker only: disconnect from the lab's network). */
   isolate?(): Promise<void>;
   rejoin?(): Promise<void>;
+}
+
+export interface CrashOptions {
+  powerLoss?: boolean;
+  /** With powerLoss: the last unsynced write of each file may be torn, part of it on the disk. */
+  tornWrites?: boolean;
 }
 
 export interface CrashedNode {
@@ -71,13 +81,19 @@ export interface ProxyEndpoint {
    * uniquely and touches only those, never the whole server.
    */
   shared: boolean;
+  /** How the API is reached when not over a socket of the real world (an in-process proxy on a simulation). */
+  fetch?: typeof fetch;
   stop(): Promise<void>;
 }
 
 export interface Backend {
-  readonly name: 'process' | 'docker';
+  readonly name: 'process' | 'docker' | 'sim';
+  /** The world the harness side runs in (real when absent): the sim backend's is virtual. */
+  readonly world?: HarnessWorld;
   /** Whether the backend can run frame-aware toxics (chaoslab's own proxy) or only standard Toxiproxy ones. */
   readonly frameToxics: boolean;
+  /** Whether a node can lose power (its disk keeps only what was fsynced): a simulated disk only. */
+  readonly powerLoss?: boolean;
   startProxy(runDir: string): Promise<ProxyEndpoint>;
   startNode(spec: NodeSpec): Promise<RunningNode>;
   /**
@@ -98,6 +114,8 @@ export interface Backend {
    * the lab uses startNode when absent.
    */
   startServiceNode?(spec: NodeSpec, config: ServiceNodeConfig): Promise<RunningNode>;
+  /** Optional: why a lab of these nodes (and a scenario script, if `scripted`) cannot run here, if it cannot. */
+  cannotRun?(nodes: LabNodeSpec[], scripted: boolean): string | undefined;
   /** Stop and remove everything this backend started; safe to call twice and after a failure. */
   close(): Promise<void>;
 }

@@ -10,6 +10,8 @@ export interface RecorderOptions {
   dir?: string;
   /** Milliseconds on a monotonic clock; `performance.now` unless a test wants a fixed clock. */
   clock?: () => number;
+  /** Wall-clock epoch ms now (Date.now unless the run lives on another clock, as a simulation does). */
+  epochNow?: () => number;
 }
 
 export interface CompletionDetails {
@@ -40,7 +42,7 @@ export class HistoryRecorder {
   constructor(options: RecorderOptions = {}) {
     this.clock = options.clock ?? (() => performance.now());
     this.zero = this.clock();
-    this.startedAtEpochMs = Date.now();
+    this.startedAtEpochMs = (options.epochNow ?? Date.now)();
     if (options.dir !== undefined) {
       mkdirSync(options.dir, { recursive: true });
       this.historyWriter = new JsonlWriter(join(options.dir, runFiles.history));

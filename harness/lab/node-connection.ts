@@ -1,4 +1,5 @@
 import type { Address } from '../backends/backend.ts';
+import type { Env } from '../../nodes/env/index.ts';
 import { NodeClient } from '../../nodes/client.ts';
 import { callerFromClient } from '../../nodes/rpc/caller.ts';
 import type { ClientStub, ServiceDecl } from '../../nodes/rpc/service.ts';
@@ -6,6 +7,14 @@ import { clientStub } from '../../nodes/rpc/stub.ts';
 
 /** The harness's own identity toward nodes (docs/SEMANTICS.md: access control). */
 export const HARNESS_IDENTITY = 'harness';
+
+/** Where a harness connection runs and whose lab it speaks for. */
+export interface ConnectionContext {
+  /** The lab's id, said in hello (undefined: the harness says none, as for a node started outside a lab). */
+  lab: string | undefined;
+  /** The world the connection lives in (a simulated one on `sim`); Node's own when absent. */
+  env?: Env;
+}
 
 export interface MailboxSizes {
   queued: number;
@@ -22,9 +31,12 @@ export class NodeConnection {
     private readonly client: NodeClient,
   ) {}
 
-  /** `lab`: the lab's id, said in hello, so that a node of another lab at this address refuses the connection. */
-  static async open(node: string, address: Address, lab: string | undefined): Promise<NodeConnection> {
-    return new NodeConnection(node, await NodeClient.connect(address, { identity: HARNESS_IDENTITY, lab }));
+  /**
+   * `lab`: the lab's id, said in hello, so that a node of another lab at this address refuses the connection;
+   * `env`: the world the connection lives in (a simulated one on `sim`).
+   */
+  static async open(node: string, address: Address, { lab, env }: ConnectionContext): Promise<NodeConnection> {
+    return new NodeConnection(node, await NodeClient.connect(address, { identity: HARNESS_IDENTITY, lab, env }));
   }
 
   /** A typed stub of one of the node's services; each call waits at most `deadlineMs` for its answer. */
@@ -46,10 +58,10 @@ export class NodeConnection {
 export async function withConnection<T>(
   node: string,
   address: Address,
-  lab: string | undefined,
+  context: ConnectionContext,
   use: (connection: NodeConnection) => Promise<T>,
 ): Promise<T> {
-  const connection = await NodeConnection.open(node, address, lab);
+  const connection = await NodeConnection.open(node, address, context);
   try {
     return await use(connection);
   } finally {
@@ -64,14 +76,14 @@ export async function withConnection<T>(
 export function stubPerCall<S extends ServiceDecl>(
   node: string,
   address: () => Address,
-  lab: string | undefined,
+  context: ConnectionContext,
   service: S,
   deadlineMs: number,
 ): ClientStub<S> {
   const stub: Record<string, (args: unknown) => Promise<unknown>> = {};
   for (const procedure of Object.keys(service.procedures)) {
     stub[procedure] = (args) =>
-      withConnection(node, address(), lab, (connection) => (connection.stub(service, deadlineMs) as Record<string, (args: unknown) => Promise<unknown>>)[procedure]!(args));
+      withConnection(node, address(), context, (connection) => (connection.stub(service, deadlineMs) as Record<string, (args: unknown) => Promise<unknown>>)[procedure]!(args));
   }
   return stub as ClientStub<S>;
 }

@@ -7,12 +7,15 @@ import type { Lab } from '../lab.ts';
 export interface Fault {
   readonly kind: string;
   readonly target: Record<string, unknown>;
-  /** What the lab must offer: frame toxics exist only on chaoslab's own proxy. */
-  readonly needs?: 'frame-toxics';
+  /** What the lab must offer: frame toxics exist only on chaoslab's own proxy, power loss only on a simulated disk. */
+  readonly needs?: Capability;
   /** `id` is unique in the run (w0, w1 ...): toxics are named after it so that faults never collide. */
   start(lab: Lab, id: string): Promise<void>;
   stop(lab: Lab, id: string): Promise<void>;
 }
+
+/** What a fault may need of a lab beyond what every backend offers. */
+export type Capability = 'frame-toxics' | 'power-loss';
 
 /**
  * A moment of the workload: ms since it started, or the moment its Nth operation is invoked (plus `afterMs`:

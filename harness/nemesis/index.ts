@@ -15,5 +15,6 @@ export { stallConnections } from './stall-connections.ts';
 export { throttle } from './throttle.ts';
 export { slowClose } from './slow-close.ts';
 export { crash } from './crash.ts';
+export { powerLoss } from './power-loss.ts';
 export { pause } from './pause.ts';
 export { randomFaults, type GenerateOptions, type FaultGenerator } from './generate.ts';

@@ -1,6 +1,6 @@
 import type { Lab } from '../lab.ts';
-import type { Fault, FaultWindow, When } from './fault.ts';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { Capability, Fault, FaultWindow, When } from './fault.ts';
+import { sleep as sleepOn } from '../../nodes/time.ts';
 
 /** What the nemesis needs to know of the workload's progress. */
 export interface WorkloadProgress {
@@ -21,10 +21,12 @@ export interface FaultLog {
  * comes and stops it when it ends, or when the workload ends. Returns once every started fault is stopped.
  */
 export async function playSchedule(lab: Lab, windows: FaultWindow[], progress: WorkloadProgress, log: FaultLog): Promise<number> {
-  const workloadStart = performance.now();
+  const { world } = lab;
+  const sleep = (ms: number) => sleepOn(world.env.clock, ms);
+  const workloadStart = world.monotonic();
   const reached = (when: When) =>
     typeof when === 'number'
-      ? sleep(Math.max(0, workloadStart + when - performance.now()))
+      ? sleep(workloadStart + when - world.monotonic())
       : progress.invoked(when.ops).then(() => sleep(when.afterMs ?? 0));
   let started = 0;
   const play = async (window: FaultWindow, id: string) => {
@@ -43,11 +45,27 @@ export async function playSchedule(lab: Lab, windows: FaultWindow[], progress: W
   return started;
 }
 
+/** What each capability is, and who has it. */
+const CAPABILITIES: Record<Capability, { what: string; who: string }> = {
+  'frame-toxics': { what: 'frame toxics', who: "which only chaoslab's own proxy has" },
+  'power-loss': {
+    what: 'power loss',
+    who: 'which only the sim backend can cause: a SIGKILL leaves the page cache, and so every write, to the kernel',
+  },
+};
+
+/** Why a scenario that needs `capability` (for faults of `kinds`, if known) is skipped. */
+export function lackingReason(capability: Capability, kinds?: string[]): string {
+  const { what, who } = CAPABILITIES[capability];
+  return `needs ${what}${kinds ? ` (${kinds.join(', ')})` : ''}, ${who}`;
+}
+
 /** Faults a lab cannot run, with the reason, so that a scenario is reported skipped rather than failed. */
-export function unsupportedFaults(faults: Fault[], frameToxics: boolean): string | undefined {
-  const frame = faults.filter((fault) => fault.needs === 'frame-toxics' && !frameToxics);
-  if (frame.length === 0) return undefined;
-  const kinds = [...new Set(frame.map((fault) => fault.kind))].join(', ');
-  return `needs frame toxics (${kinds}), which only chaoslab's own proxy has`;
+export function unsupportedFaults(faults: Fault[], offered: Record<Capability, boolean>): string | undefined {
+  for (const capability of Object.keys(CAPABILITIES) as Capability[]) {
+    const lacking = faults.filter((fault) => fault.needs === capability && !offered[capability]);
+    if (lacking.length > 0) return lackingReason(capability, [...new Set(lacking.map((fault) => fault.kind))]);
+  }
+  return undefined;
 }
 

@@ -1,5 +1,5 @@
 import type { Lab } from '../lab.ts';
-import type { Fault } from './fault.ts';
+import type { Capability, Fault } from './fault.ts';
 
 export type Stream = 'upstream' | 'downstream';
 
@@ -32,7 +32,7 @@ async function removeToxic(lab: Lab, link: string, name: string): Promise<void> 
 export function toxicFault<Defaults extends object, Needed extends object = object>(definition: {
   kind: string;
   defaults: Defaults;
-  needs?: 'frame-toxics';
+  needs?: Capability;
   toxic: (params: Defaults & Needed, lab: Lab) => LinkToxic;
 }): (link: string, ...params: object extends Needed ? [Partial<Defaults>?] : [Needed & Partial<Defaults>]) => Fault {
   const { kind, needs } = definition;

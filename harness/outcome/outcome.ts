@@ -2,7 +2,7 @@ import type { Result, Verdict } from '../checkers/result.ts';
 import { guaranteeRows, type GuaranteeRow } from './expectations.ts';
 import { readVerdictFile } from './verdict-file.ts';
 
-export type BackendName = 'process' | 'docker';
+export type BackendName = 'process' | 'docker' | 'sim';
 
 /** One scenario's run as `runScenario` returns it and `chaoslab run --json` prints it. */
 export interface ScenarioOutcome {

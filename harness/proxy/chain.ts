@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { Clock } from '../../nodes/env/index.ts';
 import { FrameCursor } from './frames.ts';
 import type { Random } from '../random.ts';
 import type { Attributes, StageContext, ToxicKind, ToxicStage } from './toxic.ts';
@@ -14,6 +15,8 @@ export interface ToxicSetting {
 
 /** What a stage may do to the whole connection it belongs to. */
 export interface ConnectionControl {
+  /** The clock of the toxics' timers. */
+  readonly clock: Clock;
   close(): void;
   reset(): void;
   /** Seeded decisions for one toxic on this connection; `purpose` keeps toxicity and per-frame draws apart. */
@@ -105,6 +108,7 @@ export class ToxicChain {
     return {
       attributes: () => setting.attributes,
       random: this.connection.random(setting.name, 'decisions'),
+      clock: this.connection.clock,
       position: this.cursor.position(),
       emit: (chunk) => this.pushAfter(entry, chunk),
       emitEnd: () => this.endAfter(entry),

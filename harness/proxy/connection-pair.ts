@@ -1,4 +1,5 @@
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import type { ProxyWorld } from './world.ts';
 import { ToxicChain, type ToxicSetting } from './chain.ts';
 import { labelledRandom } from '../random.ts';
 import type { StreamDirection } from './toxic.ts';
@@ -12,6 +13,7 @@ export interface ConnectionPairOptions {
   number: number;
   seed: number;
   upstream: { host: string; port: number };
+  world: ProxyWorld;
   /** The proxy's toxics at the moment the upstream connection is made. */
   toxics(): readonly (ToxicSetting & { stream: StreamDirection })[];
   onClosed(pair: ConnectionPair): void;
@@ -34,7 +36,7 @@ export class ConnectionPair {
     private readonly options: ConnectionPairOptions,
   ) {
     client.setNoDelay(true);
-    this.server = connect({ ...options.upstream, noDelay: true, allowHalfOpen: true });
+    this.server = options.world.connect(options.upstream);
     for (const socket of [client, this.server]) {
       socket.on('error', () => this.destroy());
       socket.on('close', (hadError) => this.onSocketClosed(hadError));
@@ -64,7 +66,9 @@ export class ConnectionPair {
       if (socket.destroyed) continue;
       socket.end(() => socket.destroy());
       // A peer that stops reading must not keep a closed pair alive.
-      setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
+      const { clock } = this.options.world;
+      const timer = clock.setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
+      socket.once('close', () => clock.clearTimeout(timer));
     }
   }
 
@@ -94,6 +98,7 @@ export class ConnectionPair {
   private connected(): void {
     if (this.closing) return;
     const control = (stream: StreamDirection) => ({
+      clock: this.options.world.clock,
       close: () => this.close(),
       reset: () => this.reset(),
       random: (toxic: string, purpose: string) =>

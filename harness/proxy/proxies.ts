@@ -4,6 +4,7 @@ import { parseAddress, resolveAddress } from './address.ts';
 import { randomSeed } from '../random.ts';
 import type { Attributes } from './toxic.ts';
 import { WireLog } from './wire-log.ts';
+import { realProxyWorld, type ProxyWorld } from './world.ts';
 
 export interface ProxySpec {
   name: string;
@@ -32,12 +33,15 @@ export class Proxies {
   /** Every frame's passage, once asked for (`recordWire`): connections opened from then on are recorded. */
   wire: WireLog | undefined;
 
-  constructor(options: { seed?: number } = {}) {
+  private readonly world: ProxyWorld;
+
+  constructor(options: { seed?: number; world?: ProxyWorld } = {}) {
     this.seed = options.seed ?? randomSeed();
+    this.world = options.world ?? realProxyWorld;
   }
 
   recordWire(): WireLog {
-    return (this.wire ??= new WireLog());
+    return (this.wire ??= new WireLog(() => this.world.wireNow()));
   }
 
   list(): Proxy[] {
@@ -53,7 +57,7 @@ export class Proxies {
   async create(spec: ProxySpec): Promise<Proxy> {
     checkSpec(spec);
     if (this.byName.has(spec.name)) throw proxyAlreadyExists();
-    const proxy = new Proxy(spec.name, spec.listen || DEFAULT_LISTEN, spec.upstream, this.seed, () => this.wire);
+    const proxy = new Proxy(spec.name, spec.listen || DEFAULT_LISTEN, spec.upstream, this.seed, this.world, () => this.wire);
     // The name is taken before the listen completes, so that a concurrent create of it gets a conflict.
     this.byName.set(spec.name, proxy);
     try {
@@ -141,7 +145,7 @@ export class Proxies {
     }
     // Toxiproxy stops the old proxy first; if the new one cannot start, the old one stays, stopped.
     await existing.stop();
-    const replacement = new Proxy(spec.name, spec.listen || DEFAULT_LISTEN, spec.upstream, this.seed);
+    const replacement = new Proxy(spec.name, spec.listen || DEFAULT_LISTEN, spec.upstream, this.seed, this.world);
     if (spec.enabled) await replacement.start();
     this.byName.set(spec.name, replacement);
     return replacement;

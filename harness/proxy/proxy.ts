@@ -1,4 +1,5 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import type { ProxyListener, ProxyWorld } from './world.ts';
 import type { ToxicSetting } from './chain.ts';
 import { ProxyError, toxicAlreadyExists, toxicNotFound } from './errors.ts';
 import { ConnectionPair } from './connection-pair.ts';
@@ -25,7 +26,7 @@ export interface ToxicSpec {
 export class Proxy {
   listen: string;
   upstream: string;
-  private server: Server | undefined;
+  private server: ProxyListener | undefined;
   private readonly pairs = new Set<ConnectionPair>();
   private toxicList: Toxic[] = [];
   private accepted = 0;
@@ -36,6 +37,7 @@ export class Proxy {
     listen: string,
     upstream: string,
     private readonly seed: number,
+    private readonly world: ProxyWorld,
     /** The server's wire log, if it keeps one (read when a connection opens). */
     private readonly wire: () => WireLog | undefined = () => undefined,
   ) {
@@ -70,16 +72,10 @@ export class Proxy {
   private async listenNow(): Promise<void> {
     if (this.server) return;
     const { host, port } = parseAddress(this.listen, 'listen');
-    const server = createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (socket) =>
-      this.accept(socket),
-    );
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(this.listen, error)));
-      server.listen({ host, port, exclusive: true }, () => resolve());
+    const server = await this.world.listen({ host, port }, (socket) => this.accept(socket)).catch((error: NodeJS.ErrnoException) => {
+      throw listenError(this.listen, error);
     });
-    server.on('error', () => {});
-    const bound = server.address();
-    if (bound && typeof bound === 'object') this.listen = formatAddress(bound.address, bound.port);
+    this.listen = formatAddress(server.address.address, server.address.port);
     this.server = server;
   }
 
@@ -87,7 +83,7 @@ export class Proxy {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = server.close();
     for (const pair of this.pairs) pair.destroy();
     this.pairs.clear();
     await closed;
@@ -138,6 +134,7 @@ export class Proxy {
       number: this.accepted++,
       seed: this.seed,
       upstream,
+      world: this.world,
       toxics: () => this.toxicList,
       onClosed: (closed) => this.pairs.delete(closed),
       wire: this.wire(),

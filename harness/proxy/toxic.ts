@@ -1,3 +1,4 @@
+import type { Clock } from '../../nodes/env/index.ts';
 import type { Random } from '../random.ts';
 import type { FramePosition } from './frames.ts';
 import type { FrameFate } from './wire-log.ts';
@@ -37,6 +38,8 @@ export interface StageContext<A extends Attributes> {
   readonly attributes: () => A;
   /** Decisions of this toxic on this connection (seeded from the proxy's seed, proxy, toxic and connection). */
   readonly random: Random;
+  /** Time and timers (virtual in a simulation). */
+  readonly clock: Clock;
   /** Where the byte stream stood, frame-wise, when the stage joined the chain. */
   readonly position: FramePosition;
   emit(chunk: Buffer): void;

@@ -50,6 +50,9 @@ export class WireLog {
   /** Frames passed unrecorded since the limit was reached. */
   truncated = false;
 
+  /** @param now the time each event is stamped with (high-resolution epoch ms). */
+  constructor(readonly now: () => number = wireNow) {}
+
   /** At the limit: frames from now on pass unrecorded. */
   get full(): boolean {
     return this.events.length >= WIRE_LOG_LIMIT;
@@ -165,7 +168,7 @@ export class WireTap {
   }
 
   private emit(event: WireEventKind, { number, label }: Numbered, bytes: number, toxic?: string): void {
-    this.log.record({ time: wireNow(), ...this.where, frame: number, event, bytes, ...label, ...(toxic ? { toxic } : {}) });
+    this.log.record({ time: this.log.now(), ...this.where, frame: number, event, bytes, ...label, ...(toxic ? { toxic } : {}) });
   }
 }
 

@@ -5,7 +5,7 @@ import type { Scenario } from '../scenario.ts';
 import { nodesWithRole } from './lab-nodes.ts';
 import { logService } from '../../nodes/programs/log.ts';
 import { workloadService } from '../../nodes/programs/client.ts';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../../nodes/time.ts';
 
 /** The ground truth unchanged this long, with no message left in flight anywhere, means the run has drained. */
 const SETTLED_MS = 100;
@@ -31,12 +31,13 @@ export async function drainExecutions(lab: Lab, scenario: Scenario, recorder: Hi
     await Promise.all(logNodes.map(async (node) => logs.get(node)!.push(...(await readLog(lab, node, recorder, logs.get(node)!.length)))));
     return [...logs.values()].flat();
   };
-  const deadline = performance.now() + DRAIN_LIMIT_MS;
+  const { world } = lab;
+  const deadline = world.monotonic() + DRAIN_LIMIT_MS;
   let last = -1;
-  let stableSince = performance.now();
+  let stableSince = world.monotonic();
   for (;;) {
     const executions = await readAll();
-    const now = performance.now();
+    const now = world.monotonic();
     if (executions.length !== last) {
       last = executions.length;
       stableSince = now;
@@ -48,7 +49,7 @@ export async function drainExecutions(lab: Lab, scenario: Scenario, recorder: Hi
         (quiet >= SETTLED_MS && (await nothingInFlight(lab, clients, consumers)) && (await readAll()).length === last);
       if (drained) return executions.sort((a, b) => a.time - b.time);
     }
-    await sleep(25);
+    await sleep(world.env.clock, 25);
   }
 }
 

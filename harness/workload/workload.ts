@@ -4,7 +4,7 @@ import type { WorkloadProgress } from '../nemesis/nemesis.ts';
 import { NodeConnection } from '../lab/node-connection.ts';
 import { workloadService } from '../../nodes/programs/client.ts';
 import type { PlannedOp } from './generator.ts';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../../nodes/time.ts';
 
 export interface WorkloadOptions {
   concurrency: number;
@@ -88,14 +88,14 @@ export class Workload implements WorkloadProgress {
   }
 
   private async runProcesses(): Promise<void> {
-    const startedAt = performance.now();
+    const startedAt = this.lab.world.monotonic();
     let next = 0;
     const processes = Array.from({ length: Math.max(1, this.options.concurrency) }, async (_, process) => {
       const connections = new Map<string, NodeConnection>();
       try {
         while (next < this.ops.length) {
           const i = next++;
-          if (this.options.rate) await sleepUntil(startedAt + (i * 1000) / this.options.rate);
+          if (this.options.rate) await this.sleepUntil(startedAt + (i * 1000) / this.options.rate);
           const op = this.ops[i]!;
           await this.perform(process, op, connections);
         }
@@ -120,7 +120,7 @@ export class Workload implements WorkloadProgress {
     let connection = connections.get(op.client);
     if (!connection) {
       try {
-        connection = await NodeConnection.open(op.client, this.lab.address(op.client), this.lab.id);
+        connection = await NodeConnection.open(op.client, this.lab.address(op.client), { lab: this.lab.id, env: this.lab.world.env });
         connections.set(op.client, connection);
       } catch (error) {
         this.recorder.complete(index, 'fail', { error: `client node unreachable: ${message(error)}` });
@@ -164,8 +164,13 @@ export class Workload implements WorkloadProgress {
 
   /** A crashed client node issues nothing; its processes wait for the restart instead of burning ops. */
   private async waitUntilRunning(node: string): Promise<void> {
-    const deadline = performance.now() + this.options.opTimeoutMs;
-    while (this.lab.isDown(node) && performance.now() < deadline) await sleepUntil(performance.now() + 10);
+    const { world } = this.lab;
+    const deadline = world.monotonic() + this.options.opTimeoutMs;
+    while (this.lab.isDown(node) && world.monotonic() < deadline) await this.sleepUntil(world.monotonic() + 10);
+  }
+
+  private sleepUntil(time: number): Promise<void> {
+    return sleep(this.lab.world.env.clock, time - this.lab.world.monotonic());
   }
 
   private countInvoke(): void {
@@ -179,8 +184,4 @@ export class Workload implements WorkloadProgress {
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function sleepUntil(time: number): Promise<void> {
-  return sleep(Math.max(0, time - performance.now()));
 }

@@ -1,7 +1,6 @@
-import { fdatasyncSync, writeSync } from 'node:fs';
-import { open as openFile, rename, mkdir, type FileHandle } from 'node:fs/promises';
 import { dirname, basename } from 'node:path';
-import { log } from '../log.ts';
+import type { Env, File } from '../env/index.ts';
+import { realEnv } from '../env/real.ts';
 import { encodeFrame, FrameDecoder } from '../wire/frame.ts';
 
 // A durable append-only record log: each record is one frame (length + CRC-32C + JSON), fsynced before append()
@@ -11,6 +10,14 @@ import { encodeFrame, FrameDecoder } from '../wire/frame.ts';
 // CPU-bound long before its disk is; while the fsync waits, new requests queue up and form the next batch.
 
 const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+
+/** A journal's world: its disk, and the clock whose turns batch its appends. */
+export type JournalEnv = Pick<Env, 'disk' | 'clock'>;
+
+export interface JournalOptions {
+  /** false: appends are written and never fsynced (the `no-fsync` bug): they survive a process kill, not a power loss. */
+  fsync?: boolean;
+}
 
 export interface Recovery {
   journal: Journal;
@@ -34,18 +41,21 @@ export class Journal {
 
   private constructor(
     readonly path: string,
-    private file: FileHandle,
+    private readonly env: JournalEnv,
+    private file: File,
     private size: number,
+    private readonly fsyncs: boolean,
   ) {}
 
   /**
-   * Open (creating) the journal at `path`, recover every whole, checksum-valid record, cut off a bad tail and
-   * log `journal-truncated` with the bytes dropped (unless `logTruncation` is false: the caller logs it).
+   * Open (creating) the journal at `path` on the env's disk, recover every whole, checksum-valid record and cut off a bad
+   * tail (the caller logs `journal-truncated` with the bytes dropped).
    */
-  static async open(path: string, { logTruncation = true }: { logTruncation?: boolean } = {}): Promise<Recovery> {
-    await mkdir(dirname(path), { recursive: true });
-    const file = await openFile(path, 'a+');
-    const contents = await file.readFile();
+  static async open(path: string, env: JournalEnv = realEnv, { fsync = true }: JournalOptions = {}): Promise<Recovery> {
+    const { disk } = env;
+    await disk.mkdir(dirname(path));
+    const file = await disk.openAppend(path);
+    const contents = await file.read();
     const decoder = new FrameDecoder({ maxFrameBytes: MAX_RECORD_BYTES });
     const records: unknown[] = [];
     let validBytes = 0;
@@ -64,9 +74,8 @@ export class Journal {
     if (droppedBytes > 0) {
       await file.truncate(validBytes);
       await file.sync();
-      if (logTruncation) log('journal-truncated', { journal: basename(path, '.journal'), droppedBytes, keptRecords: records.length });
     }
-    return { journal: new Journal(path, file, validBytes), records, droppedBytes };
+    return { journal: new Journal(path, env, file, validBytes, fsync), records, droppedBytes };
   }
 
   /** Bytes currently in the file. */
@@ -95,7 +104,7 @@ export class Journal {
   private schedule(): void {
     if (this.scheduled || this.compacting) return;
     this.scheduled = true;
-    setImmediate(() => {
+    this.env.clock.defer(() => {
       this.scheduled = false;
       this.flushQueue();
     });
@@ -112,8 +121,8 @@ export class Journal {
   private flush(batch: PendingAppend[]): void {
     try {
       const data = batch.length === 1 ? batch[0]!.frame : Buffer.concat(batch.map((p) => p.frame));
-      for (let written = 0; written < data.length; ) written += writeSync(this.file.fd, data, written);
-      if (batch.some((p) => p.durable)) fdatasyncSync(this.file.fd);
+      this.file.appendSync(data);
+      if (this.fsyncs && batch.some((p) => p.durable)) this.file.datasyncSync();
       this.size += data.length;
       for (const p of batch) p.resolve();
     } catch (error) {
@@ -141,17 +150,17 @@ export class Journal {
     const data = Buffer.concat(records.map((r) => encodeFrame(r)));
     const replaced = (async () => {
       const tmpPath = `${this.path}.compact`;
-      const tmp = await openFile(tmpPath, 'w');
+      const tmp = await this.env.disk.openTruncate(tmpPath);
       try {
-        await tmp.write(data, 0, data.length, 0);
+        tmp.appendSync(data);
         await tmp.sync();
       } finally {
         await tmp.close();
       }
-      await rename(tmpPath, this.path);
-      await syncDirectory(dirname(this.path));
+      await this.env.disk.rename(tmpPath, this.path);
+      await this.env.disk.syncDir(dirname(this.path));
       await this.file.close();
-      this.file = await openFile(this.path, 'a');
+      this.file = await this.env.disk.openAppend(this.path);
       this.size = data.length;
     })();
     this.compacting = replaced.finally(() => {
@@ -170,14 +179,5 @@ export class Journal {
 
   get name(): string {
     return basename(this.path, '.journal');
-  }
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await openFile(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

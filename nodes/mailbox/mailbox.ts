@@ -1,5 +1,7 @@
 import { LeaseExpired, NodeStopped, ReceiveTimeout } from '../errors.ts';
 import type { MessageId } from '../wire/messages.ts';
+import type { Clock, Timer } from '../env/index.ts';
+import { realEnv } from '../env/real.ts';
 import { RoomWaiters } from '../room.ts';
 
 // A mailbox is a bounded producer/consumer queue with leases. A receiver takes the head message under a lease;
@@ -24,13 +26,27 @@ export interface Envelope {
   copy?: string;
 }
 
-/** A restarted node starts its arrival numbers afresh: its start time keeps them apart from the last run's. */
-const incarnation = Date.now().toString(36);
-let arrivals = 0;
+/** The arrival numbers of one node: a restarted node starts them afresh, its start time keeps them apart from the last run's. */
+export class ArrivalStamps {
+  private readonly incarnation: string;
+  private arrivals = 0;
 
-function stampArrival(envelope: Envelope): void {
-  envelope.copy = `${incarnation}.${++arrivals}`;
+  constructor(startedAt: number) {
+    this.incarnation = startedAt.toString(36);
+  }
+
+  stamp(envelope: Envelope): void {
+    envelope.copy = `${this.incarnation}.${++this.arrivals}`;
+  }
 }
+
+/** What a mailbox needs of its node: its clock, and the stamps its arrivals share with the node's other mailboxes. */
+export interface MailboxContext {
+  clock: Clock;
+  arrivals: ArrivalStamps;
+}
+
+const standalone = (): MailboxContext => ({ clock: realEnv.clock, arrivals: new ArrivalStamps(realEnv.clock.now()) });
 
 export interface Lease {
   envelope: Envelope;
@@ -60,7 +76,7 @@ interface Waiter {
 }
 
 interface HeldLease extends Lease {
-  timer: NodeJS.Timeout;
+  timer: Timer;
 }
 
 export const idKey = (id: MessageId) => `${id.from}:${id.seq}`;
@@ -70,7 +86,7 @@ export class Mailbox {
   private leases = new Map<string, HeldLease[]>();
   private leaseCount = 0;
   private waiters: Waiter[] = [];
-  private readonly spaceWaiters = new RoomWaiters();
+  private readonly spaceWaiters: RoomWaiters;
   private stopped = false;
 
   constructor(
@@ -79,7 +95,10 @@ export class Mailbox {
     private readonly events: MailboxEvents,
     /** sharedReceive: the `shared-receive` bug (H3's bug zoo): a take does not claim, a second receiver gets it too. */
     private readonly faults: { sharedReceive?: boolean } = {},
-  ) {}
+    private readonly context: MailboxContext = standalone(),
+  ) {
+    this.spaceWaiters = new RoomWaiters(context.clock);
+  }
 
   private sharedOnce = new WeakSet<Envelope>();
 
@@ -114,7 +133,7 @@ export class Mailbox {
   /** Put a message at the tail; false (and nothing changes) when the mailbox is full. */
   offer(envelope: Envelope): boolean {
     if (this.stopped || this.full) return false;
-    stampArrival(envelope);
+    this.context.arrivals.stamp(envelope);
     this.queue.push(envelope);
     this.dispatch();
     return true;
@@ -122,7 +141,7 @@ export class Mailbox {
 
   /** Put back a message recovered from the journal: it was acknowledged, so it is kept even beyond capacity. */
   restore(envelope: Envelope): void {
-    stampArrival(envelope);
+    this.context.arrivals.stamp(envelope);
     this.queue.push(envelope);
     this.dispatch();
   }
@@ -138,7 +157,7 @@ export class Mailbox {
     if (this.stopped) return Promise.reject(new NodeStopped());
     if (options.signal?.aborted) return Promise.reject(new NodeStopped('receiver went away'));
     return new Promise<Lease>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
+      let timer: Timer | undefined;
       const onAbort = () => {
         this.removeWaiter(waiter);
         reject(new NodeStopped('receiver went away'));
@@ -148,12 +167,12 @@ export class Mailbox {
         resolve,
         reject,
         cleanup: () => {
-          if (timer) clearTimeout(timer);
+          if (timer) this.context.clock.clearTimeout(timer);
           options.signal?.removeEventListener('abort', onAbort);
         },
       };
       if (options.timeoutMs !== undefined) {
-        timer = setTimeout(() => {
+        timer = this.context.clock.setTimeout(() => {
           this.removeWaiter(waiter);
           reject(new ReceiveTimeout(`no message in mailbox '${this.name}' within ${options.timeoutMs} ms`));
         }, options.timeoutMs);
@@ -193,7 +212,7 @@ export class Mailbox {
 
   stop(): void {
     this.stopped = true;
-    for (const held of this.leases.values()) for (const lease of held) clearTimeout(lease.timer);
+    for (const held of this.leases.values()) for (const lease of held) this.context.clock.clearTimeout(lease.timer);
     for (const waiter of this.waiters) {
       waiter.cleanup();
       waiter.reject(new NodeStopped());
@@ -207,16 +226,16 @@ export class Mailbox {
       const waiter = this.waiters.shift()!;
       waiter.cleanup();
       const envelope = this.queue.shift()!;
-      const takenAt = Date.now();
+      const takenAt = this.context.clock.now();
       const lease: HeldLease = {
         envelope,
         receiver: waiter.options.receiver,
         takenAt,
         leaseUntil: takenAt + waiter.options.leaseMs,
-        timer: undefined as unknown as NodeJS.Timeout,
+        timer: undefined as unknown as Timer,
       };
       const key = idKey(envelope.id);
-      lease.timer = setTimeout(() => {
+      lease.timer = this.context.clock.setTimeout(() => {
         const held = this.leases.get(key);
         if (held?.includes(lease)) this.requeue(key, held, lease, 'lease-expired');
       }, waiter.options.leaseMs);
@@ -244,7 +263,7 @@ export class Mailbox {
   }
 
   private dropLease(key: string, held: HeldLease[], lease: HeldLease): void {
-    clearTimeout(lease.timer);
+    this.context.clock.clearTimeout(lease.timer);
     held.splice(held.indexOf(lease), 1);
     if (held.length === 0) this.leases.delete(key);
     this.leaseCount--;

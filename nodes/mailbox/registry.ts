@@ -1,7 +1,7 @@
 import { TooManyMailboxes } from '../errors.ts';
 import type { NodeCore } from '../runtime/core.ts';
 import type { MessageId } from '../wire/messages.ts';
-import { Mailbox, type Envelope, type Lease } from './mailbox.ts';
+import { ArrivalStamps, Mailbox, type Envelope, type Lease, type MailboxContext } from './mailbox.ts';
 import { MailboxStore } from './store.ts';
 
 /** Mailboxes are created on first use, also by remote senders: a bound keeps a stream of new names from exhausting memory. */
@@ -14,7 +14,11 @@ export class MailboxRegistry {
   private journal: MailboxStore | undefined;
   private compacting = false;
 
-  constructor(private readonly core: NodeCore) {}
+  private readonly context: MailboxContext;
+
+  constructor(private readonly core: NodeCore) {
+    this.context = { clock: core.env.clock, arrivals: new ArrivalStamps(core.env.clock.now()) };
+  }
 
   /** The mailboxes' journal, when the node has a data dir. */
   get store(): MailboxStore | undefined {
@@ -31,7 +35,7 @@ export class MailboxRegistry {
       const events = internal
         ? { take: () => void counters.takes++, done: () => void counters.dones++, redeliver: () => void counters.redeliveries++ }
         : { take: (lease: Lease) => this.onTake(lease), done: (lease: Lease) => this.onDone(lease), redeliver: (lease: Lease, reason: string) => this.onRedeliver(lease, reason) };
-      mailbox = new Mailbox(name, capacity ?? core.config.mailboxCapacity, events, { sharedReceive: core.behaviour.sharedReceive });
+      mailbox = new Mailbox(name, capacity ?? core.config.mailboxCapacity, events, { sharedReceive: core.behaviour.sharedReceive }, this.context);
       this.mailboxes.set(name, mailbox);
     }
     return mailbox;
@@ -41,7 +45,7 @@ export class MailboxRegistry {
   async recover(): Promise<(() => void)[]> {
     const { core } = this;
     if (!core.config.data) return [];
-    const { store, messages, nextSeq, droppedBytes } = await MailboxStore.open(core.config.data);
+    const { store, messages, nextSeq, droppedBytes } = await MailboxStore.open(core.config.data, core.env, { fsync: core.behaviour.fsyncsJournal });
     this.journal = store;
     const events: (() => void)[] = [];
     if (droppedBytes > 0) events.push(() => core.log('journal-truncated', { journal: 'mailboxes', droppedBytes }));

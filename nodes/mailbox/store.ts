@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Journal } from '../journal/journal.ts';
+import { Journal, type JournalEnv, type JournalOptions } from '../journal/journal.ts';
 import type { MessageId } from '../wire/messages.ts';
 import { idKey, type Envelope } from './mailbox.ts';
 
@@ -32,8 +32,8 @@ export class MailboxStore {
     this.reservedUpTo = nextSeq;
   }
 
-  static async open(dataDir: string): Promise<RecoveredState> {
-    const { journal, records, droppedBytes } = await Journal.open(join(dataDir, 'mailboxes.journal'), { logTruncation: false });
+  static async open(dataDir: string, env: JournalEnv, options: JournalOptions = {}): Promise<RecoveredState> {
+    const { journal, records, droppedBytes } = await Journal.open(join(dataDir, 'mailboxes.journal'), env, options);
     const live = new Map<string, Entry[]>();
     let nextSeq = 0;
     for (const record of records as StoreRecord[]) {

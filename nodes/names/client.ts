@@ -44,10 +44,10 @@ export function useNameService(node: Node): NameClient | undefined {
   node.setResolver(async (target) => {
     if (target === NAME_SERVICE_NODE) return address;
     const cached = resolved.get(target);
-    if (cached && cached.until > Date.now()) return cached.address;
+    if (cached && cached.until > node.env.clock.now()) return cached.address;
     try {
       const answer = await names.resolve({ node: target });
-      resolved.set(target, { address: answer, until: Date.now() + RESOLVE_CACHE_MS });
+      resolved.set(target, { address: answer, until: node.env.clock.now() + RESOLVE_CACHE_MS });
       return answer;
     } catch (error) {
       const fallback = cached?.address ?? node.config.peers[target];
@@ -61,21 +61,21 @@ export function useNameService(node: Node): NameClient | undefined {
   const binder: Binder = {
     async candidates(service) {
       let entry = lookups.get(service);
-      if (!entry || entry.until <= Date.now()) {
+      if (!entry || entry.until <= node.env.clock.now()) {
         const { nodes } = await names.lookup({ service }).catch((error: Error) => {
           if (error instanceof RemoteError && error.code === 'permission-denied') throw error;
           throw new NoServer(service, `name service lookup failed: ${error.message}`);
         });
-        entry = { nodes, until: Date.now() + LOOKUP_CACHE_MS };
+        entry = { nodes, until: node.env.clock.now() + LOOKUP_CACHE_MS };
         lookups.set(service, entry);
       }
       if (entry.nodes.length === 0) throw new NoServer(service, 'no live registration');
-      const now = Date.now();
+      const now = node.env.clock.now();
       const healthy = entry.nodes.filter((n) => (suspects.get(n) ?? 0) <= now);
       return [...healthy, ...entry.nodes.filter((n) => !healthy.includes(n))];
     },
     suspect(target) {
-      suspects.set(target, Date.now() + SUSPECT_MS);
+      suspects.set(target, node.env.clock.now() + SUSPECT_MS);
     },
   };
 
@@ -85,10 +85,9 @@ export function useNameService(node: Node): NameClient | undefined {
     async register(service, leaseMs = node.config.leaseMs) {
       const renew = () => names.register({ service, node: node.id, address: { host: node.config.host, port: node.port }, leaseMs });
       await renew();
-      const timer = setInterval(() => {
+      node.env.clock.setInterval(() => {
         renew().catch((error: Error) => node.log('register-failed', { service, error: error.message }));
       }, Math.max(50, leaseMs / 3));
-      timer.unref();
       node.log('registered', { service, leaseMs });
     },
   };

@@ -12,7 +12,7 @@ export class NameRegistry {
   private addresses = new Map<string, Address>();
   private links = new Map<string, Address>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number) {}
 
   register(service: string, node: string, leaseMs: number, address?: Address): number {
     let servers = this.services.get(service);

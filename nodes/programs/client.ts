@@ -91,6 +91,7 @@ registerProgram('client', async (node) => {
   const binder: Binder = options.target ? staticBinder(options.target) : names ? names.binder : missingBinder();
   const setupFor = (deadlineMs: number): CallSetup => ({
     caller: callerFromNode(node),
+    clock: node.env.clock,
     binder,
     behaviour: stores.behaviour,
     policy: stores.policy,
@@ -100,7 +101,7 @@ registerProgram('client', async (node) => {
     rtt: stores.rtt,
     revival: stores.revival,
   });
-  const innerDeadline = (outer: number) => Math.max(1, Math.min(options.deadlineMs, outer - Date.now() - ANSWER_MARGIN_MS));
+  const innerDeadline = (outer: number) => Math.max(1, Math.min(options.deadlineMs, outer - node.env.clock.now() - ANSWER_MARGIN_MS));
 
   await serveService(
     node,

@@ -35,7 +35,7 @@ registerProgram('coke-producer', (node: Node) => {
         if (error instanceof NodeStopped) return;
         node.log('coke-not-added', { coke: n, error: (error as Error).message, code: (error as { code?: string }).code });
       }
-      await sleep(options.intervalMs);
+      await sleep(node.env.clock, options.intervalMs);
     }
     node.log('producer-finished', { count: options.count });
   })();
@@ -47,7 +47,7 @@ registerProgram('coke-consumer', (node: Node) => {
     for (;;) {
       try {
         const delivery = await node.receive(options.mbox, { timeoutMs: 1000 });
-        await sleep(options.drinkMs);
+        await sleep(node.env.clock, options.drinkMs);
         await delivery.done();
         node.log('coke-drunk', { body: delivery.body, id: delivery.id });
       } catch (error) {

@@ -4,6 +4,7 @@ import type { Node } from '../node.ts';
 import { installAdmission, lowWaterOf } from '../semantics/admission.ts';
 import { isIntact } from '../semantics/integrity.ts';
 import { deliveryStoresOf, type DeliveryStores } from '../semantics/delivery-stores.ts';
+import { sleep } from '../time.ts';
 import { registerProgram } from './index.ts';
 import { serveLog } from './log.ts';
 
@@ -55,13 +56,13 @@ async function consume(node: Node, stores: DeliveryStores, options: z.infer<type
       } else if (admission && admission.kind !== 'new') {
         node.log('duplicate', { receiver, key: delivery.id, kind: admission.kind });
       } else {
-        if (options.workMs > 0) await new Promise((resolve) => setTimeout(resolve, options.workMs));
+        if (options.workMs > 0) await sleep(node.env.clock, options.workMs);
         const execution = {
           id: parsed.data.id,
           node: node.id,
           by: receiver,
           key: delivery.id,
-          time: Date.now(),
+          time: node.env.clock.now(),
           intact: isIntact(parsed.data.body, parsed.data.digest),
           takenAt: delivery.takenAt,
           leaseUntil: delivery.leaseUntil,

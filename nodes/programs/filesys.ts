@@ -1,4 +1,3 @@
-import { open, readFile, rename, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { useNameService } from '../names/client.ts';
@@ -23,29 +22,31 @@ export const fileSysService = defineService('FileSys', {
 registerProgram('filesys', async (node) => {
   const data = node.config.data;
   if (!data) throw new Error('program filesys needs a data dir (--data)');
+  const { disk } = node.env;
   const dir = join(data, 'files');
-  await mkdir(dir, { recursive: true });
+  await disk.mkdir(dir);
+  let writes = 0;
   await serveService(node, fileSysService, {
     Read: async ({ name }) => {
       try {
-        return { data: await readFile(join(dir, name), 'utf8') };
+        return { data: (await disk.readFile(join(dir, name))).toString('utf8') };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ServiceError('not-found', `no file ${name} on node ${node.id}`);
         throw error;
       }
     },
     Write: async ({ name, data: contents }) => {
-      const tmp = join(dir, `.${name}.${process.pid}.${Date.now()}.tmp`);
-      const file = await open(tmp, 'w');
+      // Unique among this node's concurrent writes; a temp file left by a crash is never read.
+      const tmp = join(dir, `.${name}.${++writes}.tmp`);
+      const file = await disk.openTruncate(tmp);
       try {
-        await file.writeFile(contents, 'utf8');
+        file.appendSync(Buffer.from(contents, 'utf8'));
         await file.sync();
       } finally {
         await file.close();
       }
-      await rename(tmp, join(dir, name));
-      const handle = await open(dir, 'r');
-      await handle.sync().finally(() => handle.close());
+      await disk.rename(tmp, join(dir, name));
+      await disk.syncDir(dir);
       return { ok: true as const, bytes: Buffer.byteLength(contents) };
     },
   });

@@ -6,6 +6,7 @@ import { defineService, type ServiceImpl } from '../rpc/service.ts';
 import { isIntact } from '../semantics/integrity.ts';
 import { deliveryStoresOf } from '../semantics/delivery-stores.ts';
 import type { ExecutionStore } from '../semantics/executions.ts';
+import { sleep } from '../time.ts';
 import { registerProgram } from './index.ts';
 
 // Program `log`: the append-only log whose effects are countable. Every execution of `append` is recorded
@@ -57,7 +58,7 @@ export async function serveLog(node: Node): Promise<void> {
   const { appendDelayMs } = Options.parse({ appendDelayMs: node.config.options.appendDelayMs });
   await serveService(node, logService, {
     append: async ({ id, body, digest }, call) => {
-      if (appendDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, appendDelayMs));
+      if (appendDelayMs > 0) await sleep(node.env.clock, appendDelayMs);
       call.record({ id, intact: isIntact(body, digest) });
       return { ok: true as const };
     },

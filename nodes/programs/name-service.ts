@@ -9,7 +9,7 @@ import { registerProgram } from './index.ts';
 // Its state is soft: servers re-register within a lease, and the lab sets the links again after a restart.
 
 registerProgram('name-service', async (node) => {
-  const registry = new NameRegistry();
+  const registry = new NameRegistry(() => node.env.clock.now());
   await serveService(
     node,
     namesService,

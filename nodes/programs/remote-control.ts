@@ -29,9 +29,9 @@ const NodeReceive = z.object({
 registerProgram('remote-control', (node: Node) => {
   node.handle('node-send', async (raw) => {
     const message = NodeSend.parse(raw);
-    const started = Date.now();
+    const started = node.env.clock.now();
     const id = await node.send(message.to, message.body, { until: message.until, timeoutMs: message.timeoutMs });
-    return { type: 'node-sent', id, elapsedMs: Date.now() - started };
+    return { type: 'node-sent', id, elapsedMs: node.env.clock.now() - started };
   });
   node.handle('node-receive', async (raw) => {
     const message = NodeReceive.parse(raw);
@@ -70,38 +70,38 @@ registerProgram('load', (node: Node) => {
   node.handle('node-send-burst', async (raw) => {
     const burst = SendBurst.parse(raw);
     const body = 'x'.repeat(burst.bodyBytes);
-    const deadline = Date.now() + burst.maxMs;
+    const deadline = node.env.clock.now() + burst.maxMs;
     const latencies: number[] = [];
     let next = 0;
     let failed = 0;
-    const started = performance.now();
+    const started = node.env.clock.now();
     const lane = async () => {
-      while (next < burst.count && Date.now() < deadline) {
+      while (next < burst.count && node.env.clock.now() < deadline) {
         next++;
-        const t0 = performance.now();
+        const t0 = node.env.clock.now();
         try {
           await node.send(burst.to, body, { until: burst.until });
-          latencies.push(performance.now() - t0);
+          latencies.push(node.env.clock.now() - t0);
         } catch {
           failed++;
         }
       }
     };
     await Promise.all(Array.from({ length: burst.window }, lane));
-    const elapsedMs = performance.now() - started;
+    const elapsedMs = node.env.clock.now() - started;
     return { type: 'node-send-burst-result', sent: latencies.length, failed, elapsedMs, ...percentiles(latencies) };
   });
 
   node.handle('node-receive-burst', async (raw) => {
     const burst = ReceiveBurst.parse(raw);
-    const deadline = Date.now() + burst.maxMs;
+    const deadline = node.env.clock.now() + burst.maxMs;
     let received = 0;
     let firstAt = 0;
     const receiver = async () => {
-      while (received < burst.count && Date.now() < deadline) {
+      while (received < burst.count && node.env.clock.now() < deadline) {
         try {
-          const delivery = await node.receive(burst.mbox, { timeoutMs: Math.max(1, deadline - Date.now()) });
-          firstAt ||= performance.now();
+          const delivery = await node.receive(burst.mbox, { timeoutMs: Math.max(1, deadline - node.env.clock.now()) });
+          firstAt ||= node.env.clock.now();
           await delivery.done();
           received++;
         } catch {
@@ -110,7 +110,7 @@ registerProgram('load', (node: Node) => {
       }
     };
     await Promise.all(Array.from({ length: burst.receivers }, receiver));
-    return { type: 'node-receive-burst-result', received, elapsedSinceFirstMs: firstAt ? performance.now() - firstAt : 0 };
+    return { type: 'node-receive-burst-result', received, elapsedSinceFirstMs: firstAt ? node.env.clock.now() - firstAt : 0 };
   });
 });
 

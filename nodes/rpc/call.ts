@@ -8,6 +8,7 @@ import { RetransmitTimer } from '../semantics/retransmitter.ts';
 import type { RttEstimator } from '../semantics/rtt.ts';
 import type { ServerRevival } from '../semantics/revival.ts';
 import type { Behaviour } from '../semantics/settings.ts';
+import type { Clock, Timer } from '../env/index.ts';
 import type { Binder } from './binder.ts';
 import type { Caller } from './caller.ts';
 import { isDefinite } from '../error-codes.ts';
@@ -47,6 +48,8 @@ const ReplyAnswer = z.object({
 
 export interface CallSetup {
   caller: Caller;
+  /** The caller's clock (deadlines are epoch ms on it). */
+  clock: Clock;
   binder: Binder;
   behaviour: Behaviour;
   policy: RetransmitPolicy;
@@ -86,7 +89,7 @@ function deliveryWindow(setup: CallSetup, now: number): DeliveryWindow {
 }
 
 export async function performCall(setup: CallSetup, target: CallTarget): Promise<unknown> {
-  const window = deliveryWindow(setup, Date.now());
+  const window = deliveryWindow(setup, setup.clock.now());
   const candidates = await setup.binder.candidates(target.service);
   const seq = await setup.outbox.next();
   const key = { from: setup.caller.identity, seq };
@@ -98,7 +101,7 @@ export async function performCall(setup: CallSetup, target: CallTarget): Promise
 
 /** Send again a call that was unsettled when this sender last stopped (exactly-once's durable outbox). */
 export async function resumeCall(setup: CallSetup, seq: number, node: string, message: Record<string, unknown>): Promise<void> {
-  const window = deliveryWindow(setup, Date.now());
+  const window = deliveryWindow(setup, setup.clock.now());
   const call = { ...(message.call as CallRequest['call']), deadline: window.lastChance, lowWater: setup.outbox.lowWater() };
   const target: CallTarget = { service: call.service, procedure: call.proc, args: call.args, resultSchema: z.unknown() };
   const run = new Transmissions(setup, target, [node], call, window, seq);
@@ -126,8 +129,8 @@ class Transmissions {
   private current: number = 0;
   /** Set while no transmission is in flight and the timer waits: cancels the wait for the server's revival. */
   private stopWaitingForRevival: (() => void) | undefined;
-  private deadlineTimer: NodeJS.Timeout;
-  private readonly startedAt = Date.now();
+  private deadlineTimer: Timer;
+  private readonly startedAt: number;
 
   constructor(
     private readonly setup: CallSetup,
@@ -137,15 +140,16 @@ class Transmissions {
     private readonly window: DeliveryWindow,
     seq = call.key.seq,
   ) {
+    this.startedAt = setup.clock.now();
     this.seqs = [seq];
     // Without retransmission a call still tries each candidate once while it is refused (NotSent).
     const attempts = setup.behaviour.retransmits ? setup.policy.maxAttempts : candidates.length;
-    this.retransmissions = new RetransmitTimer(setup.policy, setup.random, { attempts, giveUpAt: window.giveUpAt });
+    this.retransmissions = new RetransmitTimer(setup.clock, setup.policy, setup.random, { attempts, giveUpAt: window.giveUpAt });
     this.outcome = new Promise((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
-    this.deadlineTimer = setTimeout(() => this.onDeadline(), Math.max(0, window.deadline - Date.now()));
+    this.deadlineTimer = this.setup.clock.setTimeout(() => this.onDeadline(), Math.max(0, window.deadline - this.setup.clock.now()));
     void this.launch();
   }
 
@@ -155,7 +159,7 @@ class Transmissions {
    */
   private onDeadline(): void {
     const error = this.unanswered('deadline');
-    if (!this.maybeDelivered || !this.setup.behaviour.retransmits || Date.now() >= this.window.giveUpAt) return this.fail(error);
+    if (!this.maybeDelivered || !this.setup.behaviour.retransmits || this.setup.clock.now() >= this.window.giveUpAt) return this.fail(error);
     this.reject(error);
   }
 
@@ -193,7 +197,7 @@ class Transmissions {
     this.inFlight++;
     this.mayHaveArrived.set(node, (this.mayHaveArrived.get(node) ?? 0) + 1);
     this.setup.caller
-      .request(node, message, { timeoutMs: Math.max(1, this.window.lastChance - Date.now()) })
+      .request(node, message, { timeoutMs: Math.max(1, this.window.lastChance - this.setup.clock.now()) })
       .then(
         (answer) => this.onAnswer(node, answer),
         (error: Error) => this.onError(node, error),
@@ -223,7 +227,7 @@ class Transmissions {
   private onAnswer(node: string, raw: unknown): void {
     this.inFlight--;
     this.setup.revival?.answered(node);
-    if (this.retransmissions.sent === 1) this.setup.rtt?.sample(Date.now() - this.startedAt);
+    if (this.retransmissions.sent === 1) this.setup.rtt?.sample(this.setup.clock.now() - this.startedAt);
     const reply = ReplyAnswer.safeParse(raw);
     if (!reply.success) return this.fail(new RemoteError('invalid-reply', `${this.label(node)}: malformed reply`));
     if (reply.data.error) return this.onRemoteError(node, new RemoteError(reply.data.error.code, reply.data.error.message));
@@ -302,7 +306,7 @@ class Transmissions {
     this.finished = true;
     this.retransmissions.disarm();
     this.stopWaitingForRevival?.();
-    clearTimeout(this.deadlineTimer);
+    this.setup.clock.clearTimeout(this.deadlineTimer);
     for (const seq of this.seqs) this.setup.outbox.settle(seq);
     settle();
   }

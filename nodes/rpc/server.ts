@@ -102,7 +102,7 @@ function admitCall(node: Node, services: Map<string, Served>, message: CallReque
     return;
   }
 
-  if (call.deadline < Date.now()) return refuse('deadline-exceeded', `${call.service}.${call.proc} arrived after its deadline`);
+  if (call.deadline < node.env.clock.now()) return refuse('deadline-exceeded', `${call.service}.${call.proc} arrived after its deadline`);
   const args = check(procedure.args, call.args);
   if (!args.ok) return refuse('invalid-args', `${call.service}.${call.proc}: invalid arguments: ${args.message}`);
   const mailbox = node.mailbox(`svc:${call.service}`, { internal: true });
@@ -147,7 +147,7 @@ async function runCall(node: Node, served: Served, worker: string, queued: Queue
     key: call.key,
     deadline: call.deadline,
     worker,
-    record: (execution) => executions.push({ node: node.id, by: worker, key: call.key, time: Date.now(), ...execution }),
+    record: (execution) => executions.push({ node: node.id, by: worker, key: call.key, time: node.env.clock.now(), ...execution }),
   };
   const reply = await execute(served, call.proc, queued.args, context);
   if (served.governed && !served.decl.procedures[call.proc]!.readOnly) {
@@ -188,7 +188,7 @@ async function commit(
   if (!needed) return send(reply);
   if (stores.behaviour.ackBeforeDurable) {
     send(reply);
-    setTimeout(() => {
+    node.env.clock.setTimeout(() => {
       stores.executions.commit(key, reply, executions, lowWater).catch((error: Error) => node.log('journal-error', { error: error.message }));
     }, DEFERRED_COMMIT_MS);
     return;

@@ -1,4 +1,5 @@
 import { DEFAULT_RETRANSMIT, type RetransmitPolicy } from '../semantics/backoff.ts';
+import type { Clock } from '../env/index.ts';
 import { Outbox } from '../semantics/outbox.ts';
 import type { Random } from '../random.ts';
 import type { DeliveryStores } from '../semantics/delivery-stores.ts';
@@ -15,12 +16,14 @@ export const DEFAULT_DEADLINE_MS = 5000;
  * draw from one sequence: two stubs with outboxes of their own would each announce a mark that forgets the
  * other's calls.
  */
-const outboxPerSender = new Map<string, Outbox>();
-function outboxOf(identity: string): Outbox {
-  let outbox = outboxPerSender.get(identity);
+const outboxPerSender = new WeakMap<Clock, Map<string, Outbox>>();
+function outboxOf(identity: string, clock: Clock): Outbox {
+  let senders = outboxPerSender.get(clock);
+  if (!senders) outboxPerSender.set(clock, (senders = new Map()));
+  let outbox = senders.get(identity);
   if (!outbox) {
-    outbox = Outbox.inMemory();
-    outboxPerSender.set(identity, outbox);
+    outbox = Outbox.inMemory(clock);
+    senders.set(identity, outbox);
   }
   return outbox;
 }
@@ -56,11 +59,12 @@ export function clientStub<S extends ServiceDecl>(decl: S, caller: Caller, optio
   const { stores } = options;
   const setup: CallSetup = {
     caller,
+    clock: caller.env.clock,
     binder,
     behaviour: options.behaviour ?? stores?.behaviour ?? behaviourOf('at-most-once'),
     policy: options.retransmit ?? stores?.policy ?? DEFAULT_RETRANSMIT,
-    random: options.random ?? stores?.random ?? Math.random,
-    outbox: options.outbox ?? stores?.outbox ?? outboxOf(caller.identity),
+    random: options.random ?? stores?.random ?? caller.env.unseededRandom(),
+    outbox: options.outbox ?? stores?.outbox ?? outboxOf(caller.identity, caller.env.clock),
     deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
     rtt: stores?.rtt,
     revival: stores?.revival,

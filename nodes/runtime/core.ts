@@ -1,4 +1,5 @@
 import type { NodeConfig } from '../config.ts';
+import type { Env } from '../env/index.ts';
 import { logAs } from '../log.ts';
 import type { LogEvent, LogFields } from '../log-events.ts';
 import { behaviourOf, type Behaviour } from '../semantics/settings.ts';
@@ -38,13 +39,16 @@ export class NodeCore {
   stopping = false;
   private readonly background = new Set<Promise<unknown>>();
 
-  constructor(readonly config: NodeConfig) {
+  constructor(
+    readonly config: NodeConfig,
+    readonly env: Env,
+  ) {
     this.id = config.id;
     this.behaviour = behaviourOf(config.semantics, config.bug);
   }
 
   log<E extends LogEvent>(event: E, fields: LogFields<E>): void {
-    logAs(this.id, event, fields);
+    logAs(this.id, event, fields, this.env.clock, this.env.logOutput);
   }
 
   /** A message or frame this node did not take: counted by reason and logged, never silent. */
@@ -64,6 +68,6 @@ export class NodeCore {
    * loop of a harness that embeds a node after everything else had finished.
    */
   async drainBackground(ms: number): Promise<void> {
-    await withTimeout(Promise.all(this.background), ms, () => new Error('background work still running')).catch(() => {});
+    await withTimeout(this.env.clock, Promise.all(this.background), ms, () => new Error('background work still running')).catch(() => {});
   }
 }

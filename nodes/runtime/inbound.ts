@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import type { Socket } from '../env/index.ts';
 import { ChaoslabError, codeOf, describe } from '../errors.ts';
 import type { MailboxRegistry } from '../mailbox/registry.ts';
 import { FramedConnection } from '../transport/connection.ts';
@@ -68,6 +68,7 @@ export class InboundSession {
     const { core } = deps;
     this.connection = new FramedConnection(
       socket,
+      core.env.clock,
       core.config.maxFrameBytes,
       {
         message: (raw) => this.onMessage(raw),

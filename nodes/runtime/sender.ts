@@ -29,7 +29,7 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 export class Sender {
   /** Messages in the send buffer (`until: 'local'`), delivered in the background. */
   private buffered = 0;
-  private readonly bufferWaiters = new RoomWaiters();
+  private readonly bufferWaiters: RoomWaiters;
   /** Jitter of the send buffer's retransmissions, seeded from `options.seed` so that a run replays. */
   private readonly random: Random;
   private volatileSeq: number;
@@ -39,9 +39,10 @@ export class Sender {
     private readonly mailboxes: MailboxRegistry,
     private readonly pool: ConnectionPool,
   ) {
-    this.random = randomForNode(core.id, core.config.options.seed);
+    this.bufferWaiters = new RoomWaiters(core.env.clock);
+    this.random = randomForNode(core.id, core.config.options.seed, core.env);
     // Without a data dir nothing survives a restart: the mailbox journal numbers the messages otherwise.
-    this.volatileSeq = clockSequenceStart();
+    this.volatileSeq = clockSequenceStart(core.env.clock);
   }
 
   async send(to: Destination, body: unknown, options: SendOptions = {}): Promise<MessageId> {
@@ -58,7 +59,7 @@ export class Sender {
     } else if (until === 'local') {
       await this.bufferLocally(to, body, id, timeoutMs);
     } else {
-      await this.transmit(to, body, id, until, Date.now() + timeoutMs);
+      await this.transmit(to, body, id, until, this.core.env.clock.now() + timeoutMs);
     }
     return id;
   }
@@ -87,6 +88,7 @@ export class Sender {
     const { core } = this;
     const message = { type: 'send', id, to, body, notify: until };
     return whileMailboxFull(
+      core.env.clock,
       async (remaining) => {
         const connection = await this.pool.get(to.node);
         core.counters.messagesOut++;
@@ -101,9 +103,9 @@ export class Sender {
 
   /** `local` mode: the send buffer (bounded) owns the message and delivers it in the background. */
   private async bufferLocally(to: Destination, body: unknown, id: MessageId, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = this.core.env.clock.now() + timeoutMs;
     while (this.buffered >= this.core.config.mailboxCapacity) {
-      const left = deadline - Date.now();
+      const left = deadline - this.core.env.clock.now();
       if (left <= 0 || !(await this.bufferWaiters.wait(left))) throw new MailboxFull(`send buffer full (${this.buffered} messages); ${idKey(id)} not buffered`);
     }
     this.buffered++;
@@ -122,14 +124,15 @@ export class Sender {
   private async deliverBuffered(to: Destination, body: unknown, id: MessageId): Promise<void> {
     const { core } = this;
     const policy = core.config.retransmit;
-    const giveUpAt = Date.now() + policy.giveUpMs;
+    const giveUpAt = this.core.env.clock.now() + policy.giveUpMs;
     let lastError: unknown;
     const limits = { attempts: core.behaviour.retransmits ? policy.maxAttempts : 1, giveUpAt, stopped: () => core.stopping };
     const sent = await retransmit(
+      core.env.clock,
       policy,
       this.random,
       limits,
-      () => this.transmit(to, body, id, 'remote', Math.min(giveUpAt, Date.now() + policy.maxMs * 4)),
+      () => this.transmit(to, body, id, 'remote', Math.min(giveUpAt, this.core.env.clock.now() + policy.maxMs * 4)),
       (error) => void (lastError = error),
     );
     if (!sent.delivered) core.drop(core.stopping ? 'stopping' : 'gave-up', { id, to, error: describe(lastError) });
@@ -139,12 +142,12 @@ export class Sender {
     // Nothing encodes a message to itself, so check here what a remote receiver or the journal would choke on.
     if (JSON.stringify(body) === undefined) throw new TypeError('send: body must be JSON-serialisable');
     const mailbox = this.mailboxes.get(mbox);
-    const deadline = Date.now() + timeoutMs;
+    const deadline = this.core.env.clock.now() + timeoutMs;
     let taken: (() => void) | undefined;
     const received = until === 'received' ? new Promise<void>((resolve) => (taken = resolve)) : undefined;
     const envelope: Envelope = { id, from: this.core.id, body, mbox, deliveries: 0, onTaken: taken };
     while (!mailbox.offer(envelope)) {
-      const left = deadline - Date.now();
+      const left = deadline - this.core.env.clock.now();
       if (left <= 0 || !(await mailbox.waitForSpace(left))) throw new MailboxFull(`mailbox '${mbox}' stayed full; ${idKey(id)} not delivered`);
     }
     this.core.log('msg-in', { id, mbox, from: this.core.id, local: true });
@@ -153,6 +156,6 @@ export class Sender {
       envelope.journaled = true;
       await store.enqueued(envelope);
     }
-    if (received) await withTimeout(received, deadline - Date.now(), () => new Timeout(`${idKey(id)} not taken from '${mbox}' in time`));
+    if (received) await withTimeout(this.core.env.clock, received, deadline - this.core.env.clock.now(), () => new Timeout(`${idKey(id)} not taken from '${mbox}' in time`));
   }
 }

@@ -38,16 +38,16 @@ async function open(node: Node): Promise<DeliveryStores> {
   const behaviour = behaviourOf(node.config.semantics, node.config.bug);
   const [executions, outbox] = await Promise.all([
     ExecutionStore.open(behaviour, node.journal),
-    Outbox.open(behaviour, node.journal),
+    Outbox.open(behaviour, node.journal, node.env.clock),
   ]);
   node.log('semantics', { semantics: behaviour.semantics, bug: behaviour.bug ?? null });
   return {
     behaviour,
     policy: node.config.retransmit,
-    random: randomForNode(node.id, node.config.options.seed),
+    random: randomForNode(node.id, node.config.options.seed, node.env),
     executions,
     outbox,
     rtt: new RttEstimator(),
-    revival: new ServerRevival((target, timeoutMs) => node.request(target, { type: 'ping' }, { timeoutMs })),
+    revival: new ServerRevival((target, timeoutMs) => node.request(target, { type: 'ping' }, { timeoutMs }), node.env.clock),
   };
 }

@@ -1,5 +1,5 @@
 import type { Journal, Recovery } from '../journal/journal.ts';
-import { log } from '../log.ts';
+import type { LogEvent, LogFields } from '../log-events.ts';
 import { DedupTable, type CachedReply, type CallKey } from './dedup.ts';
 import type { Behaviour } from './settings.ts';
 
@@ -35,6 +35,8 @@ interface ExecRecord {
 /** The node's named journals (Node.journal): `<data>/<name>.journal`. */
 export interface JournalOpener {
   open(name: string): Promise<Recovery>;
+  /** Where recovery is reported (the node's log). */
+  log?<E extends LogEvent>(event: E, fields: LogFields<E>): void;
 }
 
 /**
@@ -58,7 +60,7 @@ export class ExecutionStore {
     const { journal, records, droppedBytes } = await journals.open('executions');
     const store = new ExecutionStore(behaviour, journal);
     for (const record of records) store.replay(record as ExecRecord);
-    log('executions-recovered', {
+    journals.log?.('executions-recovered', {
       records: records.length,
       executions: store.executions.length,
       dedupEntries: store.dedup?.size ?? 0,

@@ -1,3 +1,4 @@
+import type { Timer } from '../env/index.ts';
 import { ConnectionLost, NotSent, RemoteError, Timeout } from '../errors.ts';
 import type { Node } from '../node.ts';
 import { isDefinite } from '../error-codes.ts';
@@ -41,17 +42,17 @@ export async function sendOneWay(node: Node, stores: DeliveryStores, to: OneWayT
   const seqs = [seq];
   const state: DeliveryState = { maybeDelivered: false, sending: false, stopped: false, lastError: '' };
   const deliverMs = behaviour.retransmits ? policy.giveUpMs : deadlineMs;
-  const delivery = transmit(node, stores, to, message, seqs, Date.now() + deliverMs, state).finally(() => {
+  const delivery = transmit(node, stores, to, message, seqs, node.env.clock.now() + deliverMs, state).finally(() => {
     for (const s of seqs) outbox.settle(s);
   });
   if (deliverMs <= deadlineMs) return delivery;
   delivery.catch(() => {}); // the caller may stop waiting first; the outcome is then settled in the outbox alone
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), deadlineMs)));
+  let timer: Timer | undefined;
+  const deadline = new Promise<'deadline'>((resolve) => (timer = node.env.clock.setTimeout(() => resolve('deadline'), deadlineMs)));
   try {
     if ((await Promise.race([delivery, deadline])) !== 'deadline') return;
   } finally {
-    clearTimeout(timer);
+    node.env.clock.clearTimeout(timer);
   }
   if (state.maybeDelivered || state.sending) throw new CallTimeout('send', to.mbox, to.node, deadlineMs);
   state.stopped = true;
@@ -65,7 +66,7 @@ export async function resumeOneWay(node: Node, stores: DeliveryStores, seq: numb
   const seqs = [seq];
   const state: DeliveryState = { maybeDelivered: false, sending: false, stopped: false, lastError: '' };
   try {
-    await transmit(node, stores, to, message.body as Record<string, unknown>, seqs, Date.now() + stores.policy.giveUpMs, state);
+    await transmit(node, stores, to, message.body as Record<string, unknown>, seqs, node.env.clock.now() + stores.policy.giveUpMs, state);
   } catch {
     // Indeterminate either way; the receiver's dedup keeps it from being applied twice.
   } finally {
@@ -85,13 +86,14 @@ async function transmit(
   const { outbox, behaviour, policy, random } = stores;
   const limits = { attempts: behaviour.retransmits ? policy.maxAttempts : 1, giveUpAt, stopped: () => state.stopped };
   const sent = await retransmit(
+    node.env.clock,
     policy,
     random,
     limits,
     async (attempt) => {
       const seq = behaviour.freshIdPerRetransmit && attempt > 1 ? await outbox.next() : seqs[0]!;
       if (!seqs.includes(seq)) seqs.push(seq);
-      const left = giveUpAt - Date.now();
+      const left = giveUpAt - node.env.clock.now();
       const attemptMs = behaviour.retransmits ? Math.min(left, Math.max(100, 4 * retransmitDelay(policy, attempt, random))) : left;
       state.sending = true;
       try {

@@ -1,5 +1,5 @@
 import type { Journal } from '../journal/journal.ts';
-import { log } from '../log.ts';
+import type { Clock } from '../env/index.ts';
 import { clockSequenceStart } from '../sequence-start.ts';
 import type { JournalOpener } from './executions.ts';
 import type { Behaviour } from './settings.ts';
@@ -46,13 +46,13 @@ export class Outbox {
   }
 
   /** Numbers from the clock (microseconds), so a restarted sender still never reuses one; nothing on disk. */
-  static inMemory(): Outbox {
-    return new Outbox(undefined, clockSequenceStart());
+  static inMemory(clock: Clock): Outbox {
+    return new Outbox(undefined, clockSequenceStart(clock));
   }
 
-  static async open(behaviour: Behaviour, journals: JournalOpener | undefined): Promise<Outbox> {
+  static async open(behaviour: Behaviour, journals: JournalOpener | undefined, clock: Clock): Promise<Outbox> {
     if (behaviour.sequenceRestartsAtZero) return new Outbox(undefined, 0);
-    if (!behaviour.durableOutbox || !journals) return Outbox.inMemory();
+    if (!behaviour.durableOutbox || !journals) return Outbox.inMemory(clock);
     const { journal, records } = await journals.open('outbox');
     let reserved = 0;
     const pending = new Map<number, OutboxEntry>();
@@ -62,7 +62,7 @@ export class Outbox {
       else if (record.t === 'settled') pending.delete(record.seq);
     }
     const outbox = new Outbox(journal, reserved, [...pending.values()]);
-    log('outbox-recovered', { nextSeq: reserved, unsettled: pending.size });
+    journals.log?.('outbox-recovered', { nextSeq: reserved, unsettled: pending.size });
     return outbox;
   }
 

@@ -1,4 +1,5 @@
 import { MailboxFull } from '../errors.ts';
+import type { Clock, Timer } from '../env/index.ts';
 import { sleep } from '../time.ts';
 import { retransmitDelay, type RetransmitPolicy } from './backoff.ts';
 import type { Random } from '../random.ts';
@@ -14,6 +15,7 @@ import type { Random } from '../random.ts';
 
 /** Repeat `transmission` while it is refused with MailboxFull and `deadline` leaves room for the next pause. */
 export async function whileMailboxFull<T>(
+  clock: Clock,
   transmission: (remainingMs: number) => Promise<T>,
   deadline: number,
   backoff: Pick<RetransmitPolicy, 'initialMs' | 'maxMs' | 'multiplier'>,
@@ -21,13 +23,13 @@ export async function whileMailboxFull<T>(
 ): Promise<T> {
   let pause = backoff.initialMs;
   for (;;) {
-    const remaining = deadline - Date.now();
+    const remaining = deadline - clock.now();
     if (remaining <= 0) throw timedOut();
     try {
       return await transmission(remaining);
     } catch (error) {
-      if (!(error instanceof MailboxFull) || deadline - Date.now() <= pause) throw error;
-      await sleep(pause);
+      if (!(error instanceof MailboxFull) || deadline - clock.now() <= pause) throw error;
+      await sleep(clock, pause);
       pause = Math.min(pause * backoff.multiplier, backoff.maxMs);
     }
   }
@@ -47,9 +49,10 @@ export type Retransmitted = { delivered: true } | { delivered: false; attempts: 
 /** One message's retransmission timer: its transmissions so far, its limits and the pause before the next. */
 export class RetransmitTimer {
   private sentCount = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
 
   constructor(
+    private readonly clock: Clock,
     private readonly policy: RetransmitPolicy,
     private readonly random: Random,
     private readonly limits: RetransmitLimits,
@@ -62,7 +65,7 @@ export class RetransmitTimer {
 
   /** No further transmission may start: the attempts are used up or the give-up time has come. */
   get spent(): boolean {
-    return this.sentCount >= this.limits.attempts || Date.now() >= this.limits.giveUpAt;
+    return this.sentCount >= this.limits.attempts || this.clock.now() >= this.limits.giveUpAt;
   }
 
   /** Counts a transmission starting now and returns its number (1 is the first). */
@@ -75,14 +78,14 @@ export class RetransmitTimer {
    * time), and no later than `capAt` when given. Replaces a pause already armed.
    */
   arm(next: () => void, { floorMs = 0, capAt = Infinity }: { floorMs?: number; capAt?: number } = {}): void {
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     const pause = Math.max(retransmitDelay(this.policy, this.sentCount, this.random), floorMs);
-    this.timer = setTimeout(next, Math.max(0, Math.min(pause, capAt - Date.now())));
+    this.timer = this.clock.setTimeout(next, Math.max(0, Math.min(pause, capAt - this.clock.now())));
   }
 
   /** Drops the armed pause, if any. */
   disarm(): void {
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.timer = undefined;
   }
 }
@@ -93,13 +96,14 @@ export class RetransmitTimer {
  * policy's jittered delay, capped at the give-up time. Resolves `delivered: false` once the limits are reached.
  */
 export async function retransmit(
+  clock: Clock,
   policy: RetransmitPolicy,
   random: Random,
   limits: RetransmitLimits,
   transmission: (attempt: number) => Promise<void>,
   onFailure: (error: unknown, attempt: number) => void,
 ): Promise<Retransmitted> {
-  const timer = new RetransmitTimer(policy, random, limits);
+  const timer = new RetransmitTimer(clock, policy, random, limits);
   for (;;) {
     if (limits.stopped?.()) return { delivered: false, attempts: timer.sent };
     const attempt = timer.transmitting();

@@ -5,6 +5,10 @@
 // left in flight to it (each one was refused or lost with its connection) retransmit at once. Calls still waiting
 // on a transmission are left alone: their copy may yet be answered, and a second one would only load the server.
 
+import type { Clock } from '../env/index.ts';
+import { realEnv } from '../env/real.ts';
+import { sleep } from '../time.ts';
+
 const PROBE_EVERY_MS = 50;
 const PROBE_TIMEOUT_MS = 1_000;
 
@@ -14,7 +18,10 @@ export type Probe = (node: string, timeoutMs: number) => Promise<unknown>;
 export class ServerRevival {
   private readonly waiting = new Map<string, Set<() => void>>();
 
-  constructor(private readonly probe: Probe) {}
+  constructor(
+    private readonly probe: Probe,
+    private readonly clock: Clock = realEnv.clock,
+  ) {}
 
   /** Run `retransmit` when `node` next answers; the returned function cancels. */
   wait(node: string, retransmit: () => void): () => void {
@@ -40,7 +47,7 @@ export class ServerRevival {
 
   private async probeWhileWaited(node: string, waiters: Set<() => void>): Promise<void> {
     while (this.waiting.get(node) === waiters) {
-      await new Promise((resolve) => setTimeout(resolve, PROBE_EVERY_MS));
+      await sleep(this.clock, PROBE_EVERY_MS);
       if (this.waiting.get(node) !== waiters) return;
       try {
         await this.probe(node, PROBE_TIMEOUT_MS);

@@ -13,6 +13,7 @@ export const BUGS = [
   'skip-checksum',
   'shared-receive',
   'give-up-as-fail',
+  'no-fsync',
 ] as const;
 export type Bug = (typeof BUGS)[number];
 
@@ -42,6 +43,8 @@ export interface Behaviour {
   verifiesChecksum: boolean;
   /** Concurrent receivers of one mailbox may be handed the same message (`shared-receive`). */
   sharedReceive: boolean;
+  /** A journal append counts as durable once fsynced (false: `no-fsync` stops at the page cache). */
+  fsyncsJournal: boolean;
 }
 
 export function parseSemantics(name: string): Semantics {
@@ -74,5 +77,6 @@ export function behaviourOf(semanticsName: string, bugName?: string): Behaviour 
     unknownReportedAsFail: bug === 'give-up-as-fail',
     verifiesChecksum: bug !== 'skip-checksum',
     sharedReceive: bug === 'shared-receive',
+    fsyncsJournal: bug !== 'no-fsync',
   };
 }

@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import type { Clock, Socket } from '../env/index.ts';
 import { encodeFrame, FrameDecoder, type DropReason } from '../wire/frame.ts';
 
 // A TCP socket speaking frames: whole, checksum-valid payloads go up as messages, bad frames as drops.
@@ -13,20 +13,24 @@ export interface ConnectionEvents {
   close(): void;
 }
 
-let nextConnectionId = 1;
+/** Connection numbers, per clock: a simulation numbers its own from 1, whatever else ran in the process. */
+const lastConnectionId = new WeakMap<Clock, number>();
 
 export class FramedConnection {
-  readonly id = nextConnectionId++;
+  readonly id: number;
   private readonly decoder: FrameDecoder;
   private corked = false;
   private closed = false;
 
   constructor(
     readonly socket: Socket,
+    private readonly clock: Clock,
     maxFrameBytes: number,
     private readonly events: ConnectionEvents,
     decoding: { verifyChecksum?: boolean } = {},
   ) {
+    this.id = (lastConnectionId.get(clock) ?? 0) + 1;
+    lastConnectionId.set(clock, this.id);
     this.decoder = new FrameDecoder({ maxFrameBytes, ...decoding });
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -65,8 +69,8 @@ export class FramedConnection {
     const closed = new Promise<void>((resolve) => this.socket.once('close', () => resolve()));
     this.socket.end();
     // A peer that never closes its side must not keep us waiting.
-    const timer = setTimeout(() => this.socket.destroy(), 2_000);
-    return closed.finally(() => clearTimeout(timer));
+    const timer = this.clock.setTimeout(() => this.socket.destroy(), 2_000);
+    return closed.finally(() => this.clock.clearTimeout(timer));
   }
 
   destroy(): void {

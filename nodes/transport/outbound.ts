@@ -1,8 +1,8 @@
-import { connect as tcpConnect } from 'node:net';
 import { ChaoslabError, ConnectionLost, NotSent, Timeout, errorFromAnswer } from '../errors.ts';
 import { asAnswer, type Answer } from '../wire/messages.ts';
 import { FramedConnection, type FrameDrop } from './connection.ts';
 import type { Address } from '../config.ts';
+import type { Env, Timer } from '../env/index.ts';
 
 // The opening side of a connection: it sends hello, then requests each with a fresh `rid`, and matches the
 // answers that come back on the same connection to the requests that wait for them.
@@ -15,6 +15,8 @@ export interface Hello {
 }
 
 export interface OutboundOptions {
+  /** The network it connects over and the clock of its time limits. */
+  env: Pick<Env, 'net' | 'clock'>;
   hello: Hello;
   maxFrameBytes: number;
   connectTimeoutMs?: number;
@@ -27,7 +29,7 @@ interface Pending {
   accept: (answer: Answer) => boolean;
   resolve: (answer: Answer) => void;
   reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
+  timer: Timer;
 }
 
 export class OutboundConnection {
@@ -42,25 +44,27 @@ export class OutboundConnection {
   private constructor(
     readonly address: Address,
     private readonly connection: FramedConnection,
+    private readonly env: Pick<Env, 'net' | 'clock'>,
     private readonly lab: string | undefined,
   ) {}
 
   /** Connect and say hello. Rejects NotSent: when this fails, nothing was sent. */
   static open(address: Address, options: OutboundOptions): Promise<OutboundConnection> {
     return new Promise((resolve, reject) => {
-      const socket = tcpConnect({ host: address.host, port: address.port });
-      const timer = setTimeout(() => {
+      const { net, clock } = options.env;
+      const socket = net.connect(address);
+      const timer = clock.setTimeout(() => {
         socket.destroy();
         reject(new NotSent(`connect to ${address.host}:${address.port} timed out`));
       }, options.connectTimeoutMs ?? 5000);
       socket.once('error', (error) => {
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         reject(new NotSent(`connect to ${address.host}:${address.port} failed: ${error.message}`));
       });
       socket.once('connect', () => {
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         let outbound: OutboundConnection | undefined;
-        const connection = new FramedConnection(socket, options.maxFrameBytes, {
+        const connection = new FramedConnection(socket, clock, options.maxFrameBytes, {
           message: (raw) => outbound?.onAnswer(raw),
           drop: (reason, detail) => options.onDrop?.(reason, detail),
           close: () => {
@@ -68,7 +72,7 @@ export class OutboundConnection {
             options.onClose?.();
           },
         });
-        outbound = new OutboundConnection(address, connection, options.hello.lab);
+        outbound = new OutboundConnection(address, connection, options.env, options.hello.lab);
         connection.write({ type: 'hello', ...options.hello });
         resolve(outbound);
       });
@@ -100,7 +104,7 @@ export class OutboundConnection {
   requestWithRid(rid: number, message: object, timeoutMs: number, accept: (answer: Answer) => boolean = () => true): Promise<Answer> {
     if (this.refusal) return Promise.reject(this.refusal);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.env.clock.setTimeout(() => {
         this.pending.delete(rid);
         reject(new Timeout(`no answer to rid ${rid} from ${this.address.host}:${this.address.port} within ${timeoutMs} ms`));
       }, timeoutMs);
@@ -166,7 +170,7 @@ export class OutboundConnection {
   private settle(rid: number): Pending | undefined {
     const pending = this.pending.get(rid);
     if (!pending) return undefined;
-    clearTimeout(pending.timer);
+    this.env.clock.clearTimeout(pending.timer);
     this.pending.delete(rid);
     return pending;
   }

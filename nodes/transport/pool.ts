@@ -1,4 +1,5 @@
 import type { Address } from '../config.ts';
+import type { Env } from '../env/index.ts';
 import { NotSent } from '../errors.ts';
 import type { FrameDrop } from './connection.ts';
 import { OutboundConnection, type Hello } from './outbound.ts';
@@ -7,6 +8,7 @@ import { OutboundConnection, type Hello } from './outbound.ts';
 // Requests that arrive while it is connecting wait for the same attempt.
 
 export interface PoolOptions {
+  env: Pick<Env, 'net' | 'clock'>;
   hello: () => Hello;
   maxFrameBytes: number;
   resolve: (node: string) => Promise<Address>;
@@ -52,6 +54,7 @@ export class ConnectionPool {
     });
     let connection: OutboundConnection | undefined;
     connection = await OutboundConnection.open(address, {
+      env: this.options.env,
       hello: this.options.hello(),
       maxFrameBytes: this.options.maxFrameBytes,
       onDrop: (reason, detail) => this.options.onDrop(node, reason, detail),

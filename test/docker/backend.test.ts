@@ -14,11 +14,11 @@ import { BUILD_TIMEOUT_MS, dockerForTests } from './engine.ts';
 const logNode = ['--config-json', JSON.stringify({ programs: ['log'], semantics: 'exactly-once' })];
 
 function append(node: RunningNode, id: string) {
-  return withConnection(node.name, node.address(), undefined, (connection) => connection.stub(logService, 10_000).append({ id, body: id, digest: bodyDigest(id) }));
+  return withConnection(node.name, node.address(), { lab: undefined }, (connection) => connection.stub(logService, 10_000).append({ id, body: id, digest: bodyDigest(id) }));
 }
 
 async function executionIds(node: RunningNode, timeoutMs = 10_000): Promise<string[]> {
-  const { executions } = await withConnection(node.name, node.address(), undefined, (connection) => connection.stub(logService, timeoutMs).read({}));
+  const { executions } = await withConnection(node.name, node.address(), { lab: undefined }, (connection) => connection.stub(logService, timeoutMs).read({}));
   return executions.map((execution) => execution.id);
 }
 

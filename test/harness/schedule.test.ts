@@ -3,6 +3,7 @@ import type { Lab } from '../../harness/lab.ts';
 import { randomFaults } from '../../harness/nemesis/generate.ts';
 import type { Fault } from '../../harness/nemesis/fault.ts';
 import { playSchedule } from '../../harness/nemesis/nemesis.ts';
+import { realWorld } from '../../harness/world.ts';
 import { planOps } from '../../harness/workload/generator.ts';
 import { Rng } from '../../harness/random.ts';
 
@@ -101,7 +102,7 @@ describe('playing a schedule', () => {
       faultStop: (id: string) => void events.push(`log stop ${id}`),
     };
     const played = playSchedule(
-      {} as Lab,
+      { world: realWorld } as Lab,
       [
         { fault: recordingFault('a', events), at: { ops: 3 }, until: { ops: 6 } },
         { fault: recordingFault('b', events), at: 0, duration: 10 },

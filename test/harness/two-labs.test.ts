@@ -67,7 +67,7 @@ describe('two labs on one machine never serve each other', () => {
   }, 30_000);
 
   it("the harness of lab A calling lab B's node is refused, and the call does not run", async () => {
-    const append = withConnection('n2', b.address('n2'), a.id, (connection) =>
+    const append = withConnection('n2', b.address('n2'), { lab: a.id }, (connection) =>
       connection.stub(logService, 5_000).append({ id: 'from-lab-a', body: 'x', digest: bodyDigest('x') }),
     );
     await expect(append).rejects.toThrow(/belongs to lab/);

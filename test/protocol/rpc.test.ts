@@ -13,6 +13,7 @@ import { bodyDigest } from '../../nodes/semantics/integrity.ts';
 import { behaviourOf } from '../../nodes/semantics/settings.ts';
 import { startNode, stopAllNodes, type LogLine, type NodeProcess } from '../helpers/node-process.ts';
 import { expectRegisteredLogging } from './registered-events.ts';
+import { realEnv } from '../../nodes/env/real.ts';
 
 // docs/PROTOCOL.md, RPC and the log service, against real node processes over TCP: the order of a server's
 // checks (a copy of a known key is answered from the dedup table whatever its deadline or the queue), the shapes
@@ -106,6 +107,7 @@ describe('a copy of a known key is answered from the dedup table before any othe
     // deadline by the server's clock (a server whose clock runs ahead).
     const caller: Caller = {
       identity: client.identity,
+      env: realEnv,
       request: (_target, message, options) => {
         transmissions++;
         if (transmissions === 1) {

@@ -3,6 +3,7 @@ import { FRAME_BOUNDARY } from '../../harness/proxy/frames.ts';
 import { labelledRandom } from '../../harness/random.ts';
 import type { StageContext } from '../../harness/proxy/toxic.ts';
 import { pieceSizes, slicer } from '../../harness/proxy/toxics/slicer.ts';
+import { realEnv } from '../../nodes/env/real.ts';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -17,6 +18,7 @@ function openSlicer(attributes: SlicerAttributes, random = labelledRandom(1, 'sl
   const context: StageContext<SlicerAttributes> = {
     attributes: () => attributes,
     random,
+    clock: realEnv.clock,
     position: FRAME_BOUNDARY,
     emit: (chunk) => pieces.push(chunk),
     emitEnd: () => (ended = true),

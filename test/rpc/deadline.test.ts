@@ -6,6 +6,7 @@ import { CallTimeout } from '../../nodes/rpc/errors.ts';
 import { clientStub } from '../../nodes/rpc/stub.ts';
 import { Outbox } from '../../nodes/semantics/outbox.ts';
 import { behaviourOf } from '../../nodes/semantics/settings.ts';
+import { realEnv } from '../../nodes/env/real.ts';
 
 // The call engine's deadline against a scripted server (no sockets, no processes): which error the caller gets,
 // and what becomes of the call after the caller stopped waiting.
@@ -19,6 +20,7 @@ describe('a call and its deadline', () => {
     // wall clock): the server did not answer within the deadline either way.
     const caller: Caller = {
       identity: 'a',
+      env: realEnv,
       request: (_node, _message, { timeoutMs }) =>
         new Promise((_resolve, reject) => setTimeout(() => reject(new Timeout('no answer')), Math.max(0, timeoutMs - 20))),
     };
@@ -33,6 +35,7 @@ describe('a call and its deadline', () => {
     const seen: unknown[] = [];
     const caller: Caller = {
       identity: 'a',
+      env: realEnv,
       request: (_node, message, { timeoutMs }) => {
         seen.push((message as { call: { key: unknown } }).call.key);
         if (!healed) return new Promise((_resolve, reject) => setTimeout(() => reject(new Timeout('lost')), timeoutMs));
@@ -40,7 +43,7 @@ describe('a call and its deadline', () => {
         return Promise.resolve({ type: 'reply', result: { ok: true } });
       },
     };
-    const outbox = Outbox.inMemory();
+    const outbox = Outbox.inMemory(realEnv.clock);
     const log = clientStub(logService, caller, { target: 'b', deadlineMs: 100, behaviour: behaviourOf('at-least-once'), retransmit: policy, outbox, random: () => 0.5 });
     await expect(log.append(op)).rejects.toBeInstanceOf(CallTimeout);
     expect(outbox.unsettledCount).toBe(1);

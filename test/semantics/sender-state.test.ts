@@ -10,6 +10,7 @@ import { seededRandom } from '../../nodes/random.ts';
 import { ServerRevival } from '../../nodes/semantics/revival.ts';
 import { RttEstimator } from '../../nodes/semantics/rtt.ts';
 import { behaviourOf } from '../../nodes/semantics/settings.ts';
+import { realEnv } from '../../nodes/env/real.ts';
 
 // The sender's state without processes: retransmission timer, and the durable outbox across "restarts"
 // (reopening the same journal files).
@@ -43,7 +44,7 @@ describe('outbox', () => {
   const exactlyOnce = behaviourOf('exactly-once');
 
   it('exactly-once: a reopened outbox never reuses a number and hands back its unsettled requests', async () => {
-    const first = await Outbox.open(exactlyOnce, journals('eo'));
+    const first = await Outbox.open(exactlyOnce, journals('eo'), realEnv.clock);
     const a = await first.next();
     const b = await first.next();
     await first.track({ seq: a, target: 'n2', message: { type: 'call', n: 1 } });
@@ -51,7 +52,7 @@ describe('outbox', () => {
     first.settle(a);
     expect(first.lowWater()).toBe(b);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const second = await Outbox.open(exactlyOnce, journals('eo'));
+    const second = await Outbox.open(exactlyOnce, journals('eo'), realEnv.clock);
     expect(second.recovered.map((entry) => entry.seq)).toEqual([b]);
     expect(await second.next()).toBeGreaterThan(b);
     expect(second.lowWater()).toBe(b);
@@ -59,15 +60,15 @@ describe('outbox', () => {
 
   it('seq-restart bug: numbers start again at 0', async () => {
     const buggy = behaviourOf('exactly-once', 'seq-restart');
-    const first = await Outbox.open(buggy, journals('bug'));
+    const first = await Outbox.open(buggy, journals('bug'), realEnv.clock);
     expect(await first.next()).toBe(0);
-    const second = await Outbox.open(buggy, journals('bug'));
+    const second = await Outbox.open(buggy, journals('bug'), realEnv.clock);
     expect(await second.next()).toBe(0);
   });
 
   it('without a disk, numbers come from the clock and two outboxes never overlap', async () => {
-    const x = Outbox.inMemory();
-    const y = Outbox.inMemory();
+    const x = Outbox.inMemory(realEnv.clock);
+    const y = Outbox.inMemory(realEnv.clock);
     const fromX = await x.next();
     expect(fromX).toBeGreaterThan(Date.now() * 1000 - 10_000_000);
     expect(await y.next()).not.toBe(fromX);

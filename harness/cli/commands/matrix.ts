@@ -44,7 +44,7 @@ export function register(program: Command): void {
     .option('--ops <n>', "ops per cell (default the catalogue scenario's)", wholeNumber('--ops', 1, 1_000_000))
     .option('--parallel <n>', 'cells run at once', wholeNumber('--parallel', 1, 64), 2)
     .option('--seed <n>', 'one seed for every cell (default: a seed per cell, printed)', parseSeed)
-    .addOption(new Option('--backend <name>', 'where nodes run').choices(['process', 'docker']).default('process'))
+    .addOption(new Option('--backend <name>', 'where nodes run').choices(['process', 'docker', 'sim']).default('process'))
     .option('--toxiproxy-url <url>', 'use this Toxiproxy instead of the embedded proxy (standard toxics only)')
     .option('--runs-dir <dir>', 'where run folders are written', 'runs')
     .option('--no-report', 'do not write report.html into each run folder (faster)')

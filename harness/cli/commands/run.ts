@@ -25,9 +25,9 @@ interface RunFlags {
 /**
  * Scenarios run at once unless --parallel says otherwise. Much of a scenario is waiting (fault windows,
  * retransmission timers, restarts), so two local labs share two cores well; containers start slowly enough
- * under load that the docker backend runs one at a time.
+ * under load that the docker backend runs one at a time. A simulation never waits: it keeps one core busy.
  */
-const DEFAULT_PARALLEL: Record<BackendName, number> = { process: 2, docker: 1 };
+const DEFAULT_PARALLEL: Record<BackendName, number> = { process: 2, docker: 1, sim: 1 };
 
 export function register(program: Command): void {
   program
@@ -35,7 +35,7 @@ export function register(program: Command): void {
     .description('Run scenarios (all when none named) and compare each observed verdict with the expected one.')
     .argument('[scenario...]', "scenario names or name patterns ('lost-reply-*'; see `chaoslab list`), scenario files or folders")
     .option('--scenarios <dir>', "the project's scenario folder, run with the built-in catalogue (default: ./scenarios when there is one)")
-    .addOption(new Option('--backend <name>', 'where nodes run').choices(['process', 'docker']).default('process'))
+    .addOption(new Option('--backend <name>', 'where nodes run').choices(['process', 'docker', 'sim']).default('process'))
     .option('--seed <n>', `replay: the same seed gives the same workload and fault schedule (0 to ${MAX_SEED})`, parseSeed)
     .option('--json', 'print one JSON object {"scenarios": [...]} on stdout')
     .option('--toxiproxy-url <url>', 'use this Toxiproxy instead of the embedded proxy (standard toxics only)')

@@ -5,7 +5,8 @@ import type { Proxies } from '../proxies.ts';
 import { renderProxy } from './render.ts';
 import { routes, type Answer, type Route } from './routes.ts';
 
-const STATUS: Record<ProxyErrorKind, number> = { 'bad-request': 400, 'not-found': 404, conflict: 409, internal: 500 };
+/** The HTTP status of each kind of proxy error. */
+export const STATUS: Record<ProxyErrorKind, number> = { 'bad-request': 400, 'not-found': 404, conflict: 409, internal: 500 };
 const LARGEST_BODY = 1024 * 1024;
 
 /** The Toxiproxy HTTP API over a `Proxies` core: the bytes, headers and status codes a real Toxiproxy sends. */

@@ -10,7 +10,7 @@ export const bandwidth: ToxicKind<{ rate: number }> = {
     return {
       push(chunk) {
         const { rate } = context.attributes();
-        if (rate <= 0) return queue.add(chunk, Date.now());
+        if (rate <= 0) return queue.add(chunk, context.clock.now());
         const piece = rate * 100;
         for (let offset = 0; offset < chunk.length; offset += piece) {
           const part = chunk.subarray(offset, offset + piece);

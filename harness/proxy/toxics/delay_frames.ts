@@ -1,3 +1,4 @@
+import type { Timer } from '../../../nodes/env/index.ts';
 import { milliseconds, probability, type ToxicKind } from '../toxic.ts';
 import { frameStage } from './frame-stage.ts';
 
@@ -15,10 +16,10 @@ export const delayFrames: ToxicKind<{ probability: number; window: number; max_d
   },
   open(context) {
     const held: { frame: Buffer; framesToWait: number; due: number }[] = [];
-    let timer: NodeJS.Timeout | undefined;
+    let timer: Timer | undefined;
 
     const releaseDue = (): void => {
-      const now = Date.now();
+      const now = context.clock.now();
       for (let i = 0; i < held.length; ) {
         if (held[i]!.framesToWait <= 0 || held[i]!.due <= now) context.emit(held.splice(i, 1)[0]!.frame);
         else i++;
@@ -26,11 +27,11 @@ export const delayFrames: ToxicKind<{ probability: number; window: number; max_d
       schedule();
     };
     const schedule = (): void => {
-      clearTimeout(timer);
+      context.clock.clearTimeout(timer);
       timer = undefined;
       if (held.length === 0) return;
       const soonest = Math.min(...held.map((h) => h.due));
-      timer = setTimeout(releaseDue, Math.max(0, soonest - Date.now()));
+      timer = context.clock.setTimeout(releaseDue, Math.max(0, soonest - context.clock.now()));
     };
 
     return frameStage(context, {
@@ -38,7 +39,7 @@ export const delayFrames: ToxicKind<{ probability: number; window: number; max_d
         const { probability, window, max_delay: maxDelay } = context.attributes();
         if (context.random() < probability) {
           context.report(frame, 'delayed');
-          held.push({ frame, framesToWait: window, due: Date.now() + maxDelay });
+          held.push({ frame, framesToWait: window, due: context.clock.now() + maxDelay });
           schedule();
           return;
         }
@@ -47,7 +48,7 @@ export const delayFrames: ToxicKind<{ probability: number; window: number; max_d
         releaseDue();
       },
       release() {
-        clearTimeout(timer);
+        context.clock.clearTimeout(timer);
         timer = undefined;
         for (const h of held.splice(0)) context.emit(h.frame);
       },

@@ -14,7 +14,7 @@ export const latency: ToxicKind<{ latency: number; jitter: number }> = {
       push(chunk) {
         const { latency, jitter } = context.attributes();
         const spread = jitter > 0 ? Math.round((context.random() * 2 - 1) * jitter) : 0;
-        queue.add(chunk, Date.now() + Math.max(0, latency + spread));
+        queue.add(chunk, context.clock.now() + Math.max(0, latency + spread));
       },
       end: () => queue.end(),
       detach: () => queue.releaseAll(),

@@ -1,3 +1,4 @@
+import type { Timer } from '../../../nodes/env/index.ts';
 import { milliseconds, type ToxicKind, type ToxicStage } from '../toxic.ts';
 
 /** When data (or the end) arrives, waits `timeout` ms and resets the connection with a TCP RST; data is dropped. */
@@ -5,10 +6,10 @@ export const resetPeer: ToxicKind<{ timeout: number }> = {
   type: 'reset_peer',
   attributes: { timeout: milliseconds() },
   open(context): ToxicStage {
-    let timer: NodeJS.Timeout | undefined;
+    let timer: Timer | undefined;
     let ended = false;
     const arm = () => {
-      timer ??= setTimeout(() => context.reset(), context.attributes().timeout);
+      timer ??= context.clock.setTimeout(() => context.reset(), context.attributes().timeout);
     };
     return {
       push(chunk) {
@@ -20,7 +21,7 @@ export const resetPeer: ToxicKind<{ timeout: number }> = {
         arm();
       },
       detach() {
-        clearTimeout(timer);
+        context.clock.clearTimeout(timer);
         timer = undefined;
         // Removed before the reset: an end that already arrived still reaches the other side.
         if (ended) context.emitEnd();

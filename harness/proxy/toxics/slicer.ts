@@ -31,7 +31,7 @@ export const slicer: ToxicKind<{ average_size: number; size_variation: number; d
         context.emit(queue[next++]!);
         const delay = context.attributes().delay;
         if (delay > 0) {
-          cancelWait = waitMicroseconds(delay, pump);
+          cancelWait = waitMicroseconds(context.clock, delay, pump);
           return;
         }
       }

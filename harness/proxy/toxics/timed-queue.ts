@@ -1,3 +1,4 @@
+import type { Timer } from '../../../nodes/env/index.ts';
 import { LONGEST_TIMER_MS, type Attributes, type StageContext } from '../toxic.ts';
 
 /**
@@ -6,7 +7,7 @@ import { LONGEST_TIMER_MS, type Attributes, type StageContext } from '../toxic.t
  */
 export class TimedQueue {
   private readonly items: { chunk: Buffer; due: number }[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private ending = false;
   private endSent = false;
 
@@ -20,7 +21,7 @@ export class TimedQueue {
 
   /** Time at which the last queued chunk leaves (now if nothing is queued). */
   lastDue(): number {
-    return Math.max(Date.now(), this.items.at(-1)?.due ?? 0);
+    return Math.max(this.context.clock.now(), this.items.at(-1)?.due ?? 0);
   }
 
   /** The end passes on once every held chunk has left. */
@@ -30,7 +31,7 @@ export class TimedQueue {
   }
 
   releaseAll(): void {
-    clearTimeout(this.timer);
+    this.context.clock.clearTimeout(this.timer);
     this.timer = undefined;
     for (const item of this.items.splice(0)) this.context.emit(item.chunk);
     if (this.ending) this.sendEnd();
@@ -39,12 +40,12 @@ export class TimedQueue {
   private schedule(): void {
     const head = this.items[0];
     if (!head) return;
-    this.timer = setTimeout(this.release, Math.min(LONGEST_TIMER_MS, Math.max(0, head.due - Date.now())));
+    this.timer = this.context.clock.setTimeout(this.release, Math.min(LONGEST_TIMER_MS, Math.max(0, head.due - this.context.clock.now())));
   }
 
   private readonly release = (): void => {
     this.timer = undefined;
-    const now = Date.now();
+    const now = this.context.clock.now();
     while (this.items.length > 0 && this.items[0]!.due <= now) this.context.emit(this.items.shift()!.chunk);
     if (this.items.length > 0) this.schedule();
     else if (this.ending) this.sendEnd();

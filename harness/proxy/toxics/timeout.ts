@@ -12,12 +12,12 @@ export const timeout: ToxicKind<{ timeout: number }> = {
   attributes: { timeout: milliseconds() },
   open(context): ToxicStage {
     const after = context.attributes().timeout;
-    let timer = after > 0 ? setTimeout(() => context.close(), after) : undefined;
+    let timer = after > 0 ? context.clock.setTimeout(() => context.close(), after) : undefined;
     return {
       push: (chunk) => context.discard(chunk.length),
       end: () => context.close(),
       detach() {
-        clearTimeout(timer);
+        context.clock.clearTimeout(timer);
         timer = undefined;
       },
     };
