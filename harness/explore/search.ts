@@ -101,8 +101,8 @@ export async function reproduce(
 
 /**
  * Draws trials from fast-check's arbitraries until one breaks a promise of the setting (confirmed: see
- * `reproduce`), then lets fast-check shrink it, keeping a smaller trial only while it still breaks one of the
- * same promises by the same rule.
+ * `reproduce`), then shrinks it (windows left out one by one, then fast-check's shrinking), keeping a smaller trial
+ * only while it still breaks one of the same promises by the same rule.
  */
 export async function search(options: SearchOptions): Promise<SearchResult> {
   const startedAt = performance.now();
@@ -125,7 +125,7 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
     searchEndedMs: undefined as number | undefined,
     shrinkSteps: 0,
     shrinkStartedAt: 0,
-    found: undefined as (Found & { lane: number }) | undefined,
+    found: undefined as Found | undefined,
   };
   const report = () =>
     options.onProgress?.({
@@ -141,15 +141,16 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
     });
   const searchOver = () => state.found !== undefined || elapsed() >= searchMs || state.started >= maxRuns;
   const shrinkMs = options.shrinkMs ?? 120_000;
-  // fast-check's shrinking gets the first part of the budget; leaving windows out one at a time, which removes
-  // the most for each run it costs, is always left the rest.
+  // Leaving windows out one at a time removes the most for each run it costs, so it goes first; fast-check's own
+  // shrinking (ops, concurrency, nodes, kinds, durations) then starts from what it left and may run until this
+  // share of the budget is spent, and the windows are tried once more on what fast-check left.
   const fastCheckShrinkOver = () => performance.now() - state.shrinkStartedAt >= shrinkMs * FAST_CHECK_SHARE;
   const shrinkOver = () => performance.now() - state.shrinkStartedAt >= shrinkMs;
   const run = (trial: Trial) => options.runner(trial, options.setting, { report: false });
 
   /**
-   * Whether a shrink candidate still breaks one of the found guarantees. Every lane but the shrinking one is idle
-   * by then, so its runs go `lanes` at a time.
+   * Whether a shrink candidate still breaks one of the found guarantees. The search lanes have stopped by then,
+   * so its runs go `lanes` at a time.
    */
   const reproduces = (trial: Trial): Promise<Reproduced | undefined> =>
     reproduce(() => run(trial), { runs: runsPerTrial, atOnce: lanes, among: state.found!.violated });
@@ -161,9 +162,9 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
   };
 
   /**
-   * fast-check shrinks an array by cutting it from the front and then shrinking its items, so a window that
-   * became necessary-looking only by an earlier step can stay behind: afterwards each remaining window is left out
-   * in turn, and stays out while the violation still shows (delta debugging's one-at-a-time pass).
+   * Each window is left out in turn, and stays out while the violation still shows (delta debugging's
+   * one-at-a-time pass). fast-check shrinks an array by cutting it from the front and then shrinking its items, so
+   * a window that looked necessary only because of an earlier step can stay behind it: the pass runs again after.
    */
   const dropWindowsOneByOne = async (): Promise<void> => {
     const found = state.found!;
@@ -174,16 +175,23 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
     }
   };
 
-  const property = (lane: number) =>
+  /** fast-check's shrinking, from the smallest trial kept so far (known to break the promise: not run again). */
+  const shrinkWithFastCheck = async (): Promise<void> => {
+    const same = (a: Trial, b: Trial) => JSON.stringify(a) === JSON.stringify(b);
+    const shrinking = fc.asyncProperty(arbitrary, async (trial) => {
+      if (same(trial, state.found!.after)) return false;
+      if (fastCheckShrinkOver()) return true;
+      const reproduced = await reproduces(trial);
+      if (!reproduced) return true;
+      keep(trial, reproduced);
+      return false;
+    });
+    await fc.check(shrinking, { examples: [[state.found!.after]], numRuns: 1, seed: options.seed | 0 });
+  };
+
+  /** A search lane's property: the trial drawn is run, and confirmed when it breaks a promise (the lanes then stop). */
+  const property = () =>
     fc.asyncProperty(arbitrary, async (trial) => {
-      if (state.found) {
-        // Shrinking belongs to the lane that found it; every other lane winds down.
-        if (state.found.lane !== lane || fastCheckShrinkOver()) return true;
-        const reproduced = await reproduces(trial);
-        if (!reproduced) return true;
-        keep(trial, reproduced);
-        return false;
-      }
       if (searchOver()) return true;
       state.started++;
       const first = await run(trial);
@@ -205,12 +213,12 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
         state.phase = 'searching';
         return true;
       }
-      state.found = { lane, violated: confirmed.violated, before: trial, after: trial, run: confirmed.run, shrinkSteps: 0 };
+      state.found = { violated: confirmed.violated, before: trial, after: trial, run: confirmed.run, shrinkSteps: 0 };
       state.phase = 'shrinking';
       state.shrinkStartedAt = performance.now();
       state.searchEndedMs = elapsed();
       report();
-      return false;
+      return true;
     });
 
   // Trial k is drawn from seed + k by its own fast-check run of one case, whichever lane runs it: the schedules
@@ -218,14 +226,19 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
   // Unbiased: fast-check's bias towards small values is meant for a run's first cases, and each run here has one.
   let next = 0;
   await Promise.all(
-    Array.from({ length: lanes }, async (_, lane) => {
+    Array.from({ length: lanes }, async () => {
       while (!searchOver()) {
         const k = next++;
-        await fc.check(property(lane), { seed: (options.seed + k) | 0, numRuns: 1, unbiased: true });
+        await fc.check(property(), { seed: (options.seed + k) | 0, numRuns: 1, unbiased: true });
       }
     }),
   );
-  if (state.found) await dropWindowsOneByOne();
+  if (state.found) {
+    await dropWindowsOneByOne();
+    const afterFirstPass = state.found.after;
+    await shrinkWithFastCheck();
+    if (state.found.after !== afterFirstPass) await dropWindowsOneByOne();
+  }
   state.phase = 'done';
   report();
   const { found } = state;
