@@ -25,6 +25,8 @@ export interface ExploreOptions extends TrialSetting {
 export interface ExploreResult {
   found: boolean;
   violated: Guarantee[];
+  /** What the checkers said in the last run of the smallest schedule that broke a promise while shrinking. */
+  reasons?: string[];
   runs: number;
   seed: number;
   scenarioFile?: string;
@@ -72,6 +74,7 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
   return {
     found: true,
     violated,
+    ...(result.found.run.reasons ? { reasons: result.found.run.reasons } : {}),
     ...base,
     scenarioFile,
     runDir: minimal.dir,

@@ -7,6 +7,8 @@ import { scheduleFacts, trialScenario, type Trial, type TrialSetting } from './s
 /** What one run of a trial showed: the promised guarantees it broke, and where its run folder is. */
 export interface TrialRun {
   violated: Guarantee[];
+  /** What the checkers of the broken guarantees said (their reasons), in the order of `violated`. */
+  reasons?: string[];
   seed: number;
   dir: string;
   /** The run could not finish (lab did not start, workload abandoned): no verdict, never a violation. */
@@ -25,6 +27,7 @@ export function labTrialRunner({ runsDir, backend }: { runsDir: string; backend?
     const violated = promised.guarantees.filter((g) => outcome.observed[g] === 'violated');
     // A trial that kept every promise is not worth its disk: only runs that show something stay.
     if (violated.length === 0 && !outcome.error && !report) await rm(outcome.dir, { recursive: true, force: true });
-    return { violated, seed: outcome.seed, dir: outcome.dir, ...(outcome.error ? { error: outcome.error } : {}) };
+    const reasons = violated.map((g) => outcome.results.find((result) => result.checker === g)?.reason ?? '');
+    return { violated, reasons, seed: outcome.seed, dir: outcome.dir, ...(outcome.error ? { error: outcome.error } : {}) };
   };
 }

@@ -3,6 +3,7 @@ import type { Lab } from '../lab.ts';
 import type { WorkloadProgress } from '../nemesis/nemesis.ts';
 import { NodeConnection } from '../lab/node-connection.ts';
 import { workloadService } from '../../nodes/programs/client.ts';
+import { NotSent } from '../../nodes/errors.ts';
 import type { PlannedOp } from './generator.ts';
 import { sleep } from '../../nodes/time.ts';
 
@@ -143,10 +144,12 @@ export class Workload implements WorkloadProgress {
       };
       this.recorder.complete(index, answer.outcome, { ...(answer.error ? { error: answer.error } : {}), ...(Object.keys(value).length ? { value } : {}) });
     } catch (error) {
-      // The client node took the op and then went silent (crash, pause, lost connection): it may have acted.
       connections.delete(op.client);
       connection.close();
-      this.recorder.complete(index, 'info', { error: `client node: ${message(error)}` });
+      // The op never left for the client node (the connection had closed, as a crashed node's does): it certainly
+      // did not happen. Otherwise the client node took it and went silent (crash, pause, lost connection): it may
+      // have acted.
+      this.recorder.complete(index, error instanceof NotSent ? 'fail' : 'info', { error: `client node: ${message(error)}` });
     }
   }
 

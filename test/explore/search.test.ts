@@ -4,8 +4,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TrialRunner } from '../../harness/explore/lab-trial.ts';
 import { faultPresets } from '../../harness/explore/presets.ts';
-import { scheduleFacts, trialArbitrary, trialScenario, trialSource, windowCount, type Trial } from '../../harness/explore/schedule.ts';
-import { search, trialSize } from '../../harness/explore/search.ts';
+import { nodeCount, scheduleFacts, trialArbitrary, trialScenario, trialSource, windowCount, type Trial } from '../../harness/explore/schedule.ts';
+import { reproduce, RUNS_PER_TRIAL, search, SHOWINGS, trialSize } from '../../harness/explore/search.ts';
+import type { Guarantee } from '../../harness/scenario.ts';
 
 const setting = { semantics: 'exactly-once' as const };
 
@@ -26,6 +27,19 @@ describe('the trial generator', () => {
     for (const trial of trials) {
       const scenario = trialScenario(trial, setting, 'explore-trial', { 'exactly-once': 'holds' });
       expect(Array.isArray(scenario.faults) && scenario.faults.length).toBe(windowCount(trial));
+      for (const w of Array.isArray(scenario.faults) ? scenario.faults : []) {
+        // Every window starts while every workload process has a call out, and lasts several round trips.
+        const at = w.at as { ops: number; afterMs: number };
+        expect(at.ops).toBeGreaterThanOrEqual(1);
+        expect(at.ops).toBeLessThanOrEqual(Math.max(1, trial.ops - trial.concurrency + 1));
+        expect(w.duration).toBeGreaterThanOrEqual(100);
+        // A link window is on a link with traffic: from a client node to a server node.
+        const link = w.fault.target.link as string | undefined;
+        if (link) {
+          const [from, to] = link.split('->').map((node) => Number(node.slice(1)) - 1);
+          expect(from! < trial.clients && to! >= trial.clients && to! < nodeCount(trial)).toBe(true);
+        }
+      }
       // Node faults on one node never overlap: a crashed node cannot be paused.
       const byNode = new Map<string, { at: number; end: number }[]>();
       for (const w of Array.isArray(scenario.faults) ? scenario.faults : []) {
@@ -76,7 +90,7 @@ describe('the trial generator', () => {
       ops: 40,
       concurrency: 2,
       mix: { append: 1, send: 0, receive: 0 },
-      windows: [{ kind: 'lose-replies', a: 0, b: 1, atOp: 10, afterMs: 5, durationMs: 300, probability: 1 }],
+      windows: [{ kind: 'lose-replies', a: 0, b: 1, atPercent: 25, afterMs: 5, durationMs: 300, probability: 1 }],
     };
     const source = trialSource(trial, { semantics: 'exactly-once', bug: 'no-reply-cache' }, 'explored-no-reply-cache', ['at-most-once'], 'story');
     expect(source).toContain("import { defineScenario, loseReplies } from '../harness/scenario.ts';");
@@ -112,14 +126,14 @@ describe('search and shrink with a fake property (no lab)', () => {
   });
 
   it('keeps a shrink step only when the violation shows in two runs of the candidate', async () => {
-    // Hidden every third run: each candidate gets up to three runs, so two of them show it.
+    // Hidden every third run: each candidate gets up to four runs, so two of them show it.
     const flaky = await search({ setting, runner: fakeRunner({ flaky: true }), runs: 200, seed: 3 });
     expect(flaky.found?.after.windows).toHaveLength(1);
-    // Shows once in three runs: a candidate's single showing is never enough, so nothing is confirmed or kept.
+    // Shows once in four runs: a trial's single showing is never enough, so nothing is confirmed or kept.
     let calls = 0;
     const once: TrialRunner = async (trial) => {
       calls++;
-      const shows = trial.windows.some((w) => w.kind === 'lose-replies') && calls % 3 === 1;
+      const shows = trial.windows.some((w) => w.kind === 'lose-replies') && calls % RUNS_PER_TRIAL === 1;
       return { violated: shows ? ['at-most-once'] : [], seed: trial.seed, dir: 'runs/fake' };
     };
     const rare = await search({ setting, runner: once, runs: 60, seed: 3 });
@@ -145,5 +159,68 @@ describe('search and shrink with a fake property (no lab)', () => {
     const b = await search({ setting, runner: fakeRunner(), runs: 200, seed: 11 });
     expect(a.found!.before).toEqual(b.found!.before);
     expect(a.found!.after).toEqual(b.found!.after);
+  });
+});
+
+/** Runs that show the given guarantees in turn, one list per run; counts the runs made and the most at once. */
+function scripted(script: Guarantee[][]) {
+  const made = { runs: 0, running: 0, mostAtOnce: 0 };
+  const run = async () => {
+    const i = made.runs++;
+    made.running++;
+    made.mostAtOnce = Math.max(made.mostAtOnce, made.running);
+    await Promise.resolve();
+    made.running--;
+    return { violated: script[i] ?? [], seed: i, dir: `runs/fake-${i}` };
+  };
+  return { run, made };
+}
+
+describe('reproduce: a trial breaks a promise when one guarantee breaks in two of up to four of its runs', () => {
+  it('counts the run that found the violation and stops at the second showing', async () => {
+    expect([SHOWINGS, RUNS_PER_TRIAL]).toEqual([2, 4]);
+    const { run, made } = scripted([[], ['at-most-once']]);
+    const first = { violated: ['at-most-once' as Guarantee], seed: 0, dir: 'runs/first' };
+    const confirmed = await reproduce(run, { runs: RUNS_PER_TRIAL, earlier: [first] });
+    expect(confirmed).toEqual({ violated: ['at-most-once'], run: { violated: ['at-most-once'], seed: 1, dir: 'runs/fake-1' } });
+    expect(made.runs).toBe(2);
+  });
+
+  it('rejects a violation that shows once in four runs, and one that shows in no run once two cannot be reached', async () => {
+    const once = scripted([[], [], ['exactly-once'], []]);
+    expect(await reproduce(once.run, { runs: 4 })).toBeUndefined();
+    expect(once.made.runs).toBe(4);
+    const never = scripted([]);
+    expect(await reproduce(never.run, { runs: 4 })).toBeUndefined();
+    // After three runs without a showing, one run left cannot make two.
+    expect(never.made.runs).toBe(3);
+  });
+
+  it('needs the same guarantee twice: two different ones once each are not a violation', async () => {
+    const { run } = scripted([['at-most-once'], ['integrity'], [], []]);
+    expect(await reproduce(run, { runs: 4 })).toBeUndefined();
+    const twice = scripted([['at-most-once', 'integrity'], ['integrity'], ['at-most-once']]);
+    expect((await reproduce(twice.run, { runs: 4 }))?.violated).toEqual(['integrity']);
+  });
+
+  it('counts only the guarantees asked about', async () => {
+    const { run } = scripted([['integrity'], ['integrity'], ['at-most-once'], []]);
+    expect(await reproduce(run, { runs: 4, among: ['at-most-once'] })).toBeUndefined();
+  });
+
+  it('counts a run that could not finish as one that showed nothing', async () => {
+    let i = 0;
+    const run = async () => (i++ === 1 ? { violated: [], seed: i, dir: 'runs/x', error: 'lab did not start' } : { violated: ['exactly-once' as Guarantee], seed: i, dir: 'runs/x' });
+    expect((await reproduce(run, { runs: 4 }))?.violated).toEqual(['exactly-once']);
+    expect(i).toBe(3);
+  });
+
+  it('runs atOnce at a time, never more than the runs left', async () => {
+    const { run, made } = scripted([['at-most-once'], [], [], ['at-most-once']]);
+    expect((await reproduce(run, { runs: 4, atOnce: 2 }))?.violated).toEqual(['at-most-once']);
+    expect(made).toMatchObject({ runs: 4, mostAtOnce: 2 });
+    const three = scripted([['at-most-once'], []]);
+    expect(await reproduce(three.run, { runs: 3, atOnce: 2 })).toBeUndefined();
+    expect(three.made.runs).toBe(3);
   });
 });
