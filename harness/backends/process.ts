@@ -7,7 +7,7 @@ import { bundle, nodeBundleWith } from '../bundles.ts';
 import { openToxiproxy } from '../toxiproxy.ts';
 import { startEmbeddedNode } from './embedded-node.ts';
 import { DATA_ROOT_PREFIX, LeftoverNote } from './leftovers.ts';
-import { reservePort } from './ports.ts';
+import { releasePorts, reservePort } from './ports.ts';
 
 const HOST = '127.0.0.1';
 /** A node starts in about 0.3 s; a loaded 2-core machine starting a 27-node lab needs far more. */
@@ -47,6 +47,8 @@ export class ProcessBackend implements Backend {
   private readonly nodes = new Set<ProcessNode>();
   private readonly proxies: ProxyEndpoint[] = [];
   private readonly plannedPorts = new Map<string, number>();
+  /** Every port this lab reserved: claimed machine-wide until the lab is closed, down times included. */
+  private readonly reservedPorts = new Set<number>();
   private closed = false;
   private readonly embedded: RunningNode[] = [];
 
@@ -83,7 +85,7 @@ export class ProcessBackend implements Backend {
     const planned = this.plannedPorts.get(spec.name);
     let node: ProcessNode;
     for (let attempt = 1; ; attempt++) {
-      const port = planned ?? (await reservePort(HOST));
+      const port = planned ?? (await this.reserve());
       try {
         node = await ProcessNode.spawn(spec, dataDir, port, this.nodes, this.leftovers);
         break;
@@ -110,12 +112,12 @@ export class ProcessBackend implements Backend {
 
   /** Proxies listen below the ephemeral range too, where a port freed by a disabled proxy is taken by no `:0` bind. */
   proxyListenPort(): Promise<number> {
-    return reservePort(HOST);
+    return this.reserve();
   }
 
   /** Reserves a loopback port for the node, outside the range outgoing connections take theirs from. */
   async plannedPeerAddress(name: string): Promise<Address> {
-    const port = await reservePort(HOST);
+    const port = await this.reserve();
     this.plannedPorts.set(name, port);
     return { host: HOST, port };
   }
@@ -127,6 +129,14 @@ export class ProcessBackend implements Backend {
     await Promise.allSettled(this.proxies.splice(0).map((proxy) => proxy.stop()));
     removeDataRoot(this.dataRoot);
     openDataRoots.delete(this.dataRoot);
+    releasePorts(this.reservedPorts);
+    this.reservedPorts.clear();
+  }
+
+  private async reserve(): Promise<number> {
+    const port = await reservePort(HOST);
+    this.reservedPorts.add(port);
+    return port;
   }
 }
 
