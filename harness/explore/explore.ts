@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Guarantee } from '../scenario.ts';
 import { randomSeed } from '../random.ts';
+import type { ExploreBackend } from './backend.ts';
 import { labTrialRunner, type TrialRunner } from './lab-trial.ts';
 import type { FaultPresetName } from './presets.ts';
 import { trialSource, type TrialSetting } from './schedule.ts';
@@ -16,6 +17,11 @@ export interface ExploreOptions extends TrialSetting {
   seed?: number;
   maxOps?: number;
   runsDir?: string;
+  /**
+   * Where trials run (default `sim`): the simulator runs a trial in a fraction of the time and replays it exactly;
+   * `process` runs real node processes, real sockets and real disks.
+   */
+  backend?: ExploreBackend;
   onProgress?: (progress: SearchProgress) => void;
   /** The lab by default; tests may pass their own. */
   runner?: TrialRunner;
@@ -50,7 +56,7 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
   const seed = options.seed ?? randomSeed();
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const folder = resolve(options.runsDir ?? 'runs', `${stamp}-explore-${options.bug ?? options.semantics}`);
-  const runner = options.runner ?? labTrialRunner({ runsDir: join(folder, 'trials') });
+  const runner = options.runner ?? labTrialRunner({ runsDir: join(folder, 'trials'), backend: options.backend ?? 'sim' });
   const setting: TrialSetting = { semantics: options.semantics, ...(options.bug ? { bug: options.bug } : {}) };
   const result = await search({ ...options, setting, runner, seed });
   const base = {

@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { runScenario } from '../run.ts';
+import type { ExploreBackend } from './backend.ts';
 import type { Guarantee } from '../scenario.ts';
 import { promisedBy } from '../promises.ts';
 import { scheduleFacts, trialScenario, type Trial, type TrialSetting } from './schedule.ts';
@@ -18,7 +19,7 @@ export interface TrialRun {
 export type TrialRunner = (trial: Trial, setting: TrialSetting, options: { report: boolean }) => Promise<TrialRun>;
 
 /** Runs a trial as a scenario on a lab and checks every guarantee its setting promises under its schedule. */
-export function labTrialRunner({ runsDir, backend }: { runsDir: string; backend?: 'process' }): TrialRunner {
+export function labTrialRunner({ runsDir, backend }: { runsDir: string; backend?: ExploreBackend }): TrialRunner {
   return async (trial, setting, { report }) => {
     const promised = promisedBy(setting.semantics, scheduleFacts(trial));
     const expect = Object.fromEntries(promised.guarantees.map((g) => [g, 'holds' as const]));

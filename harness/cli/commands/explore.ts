@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { BUGS, SEMANTICS, type Bug } from '../../../nodes/semantics/settings.ts';
+import { exploreBackends, type ExploreBackend } from '../../explore/backend.ts';
 import { faultPresets, isFaultPresetName } from '../../explore/presets.ts';
 import type { SearchProgress } from '../../explore/search.ts';
 import { exitCodes } from '../exit-codes.ts';
@@ -18,6 +19,7 @@ interface ExploreFlags {
   json?: boolean;
   runsDir: string;
   maxOps: number;
+  backend: ExploreBackend;
 }
 
 /** `90s`, `5m`, `1h` or plain milliseconds. */
@@ -55,6 +57,7 @@ export function register(program: Command): void {
     .option('--parallel <n>', 'schedules run at once', wholeNumber('--parallel', 1, 16), 2)
     .option('--seed <n>', `replay a search: the same seed draws the same schedules (0 to ${MAX_SEED})`, parseSeed)
     .option('--max-ops <n>', 'most operations in one schedule', wholeNumber('--max-ops', 10, 100_000), 200)
+    .option('--backend <backend>', `where trials run (${exploreBackends.join(', ')}): the simulator on virtual time, or real node processes`, oneOf('--backend', exploreBackends), 'sim')
     .option('--json', 'print one JSON object on stdout')
     .option('--runs-dir <dir>', 'where run folders are written', 'runs')
     .action(async (flags: ExploreFlags) => {
@@ -75,6 +78,7 @@ export function register(program: Command): void {
         parallel: flags.parallel,
         ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
         maxOps: flags.maxOps,
+        backend: flags.backend,
         runsDir: flags.runsDir,
         onProgress: (progress) => {
           // A line per phase change, and at most one every two seconds besides.
