@@ -14,6 +14,7 @@ export {
 export { defineFamily, type Family, type FamilySpec, type MemberSpec } from './family.ts';
 export * from './nemesis/index.ts';
 export { closeActiveLabs, runScenario, type RunOptions } from './run.ts';
+export { explore, type ExploreOptions, type ExploreResult } from './explore/explore.ts';
 export type { BackendName, ScenarioOutcome } from './outcome/index.ts';
 export { findScenarios, loadScenarios, type LoadOptions, type ScenarioSource } from './catalogue.ts';
 export type { Result, Verdict } from './checkers/index.ts';

@@ -174,7 +174,7 @@ export default defineScenario({
     write(
       'test/matchers.test.ts',
       `import { expect, it } from 'vitest';
-import { runScenario } from 'chaoslab';
+import { explore, runScenario } from 'chaoslab';
 import 'chaoslab/vitest';
 import scenario from '../scenarios/shell-step.js';
 
@@ -188,10 +188,17 @@ it('words each verdict, under .not too, and leaves vitest toSatisfy alone', asyn
   expect(() => expect(run).not.toKeep('at-most-once')).toThrow(/not to keep at-most-once; at-most-once was not checked/);
   expect(7).toSatisfy((n: number) => n > 3);
 }, 180_000);
+
+it('explores from vitest: finds a schedule that breaks a promise, shrinks it and writes it as a scenario', async () => {
+  const found = await explore({ semantics: 'exactly-once', bug: 'shared-receive', runs: 4, seed: 1, shrinkMs: 20_000, runsDir: 'runs' });
+  expect(found.found).toBe(true);
+  expect(found.violated.length).toBeGreaterThan(0);
+  expect(found.scenarioFile).toMatch(/explored-.*-shared-receive\.ts$/);
+}, 180_000);
 `,
     );
     const tested = await run('npx', ['--no-install', 'vitest', 'run'], project);
-    expect(`${tested.stdout}${tested.stderr}`).toMatch(/Tests\s+2 passed/);
+    expect(`${tested.stdout}${tested.stderr}`).toMatch(/Tests\s+3 passed/);
     expect(tested.code).toBe(0);
   }, 420_000);
 
