@@ -31,9 +31,16 @@ export async function playSchedule(lab: Lab, windows: FaultWindow[], progress: W
   let started = 0;
   const play = async (window: FaultWindow, id: string) => {
     if ((await Promise.race([reached(window.at).then(() => true), progress.finished.then(() => false)])) === false) return;
-    await window.fault.start(lab, id);
-    started++;
+    // The window opens when the nemesis begins the fault, not once it is done starting it: a crash takes effect
+    // as the kill lands (connections drop, calls fail) while starting it still waits for the process's exit.
     const recordedId = log.faultStart(window.fault.kind, window.fault.target);
+    try {
+      await window.fault.start(lab, id);
+    } catch (error) {
+      log.faultStop(recordedId);
+      throw error;
+    }
+    started++;
     const ends = [progress.finished];
     if (window.until !== undefined) ends.push(reached(window.until));
     if (window.duration !== undefined) ends.push(sleep(window.duration));

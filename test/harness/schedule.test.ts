@@ -126,5 +126,9 @@ describe('playing a schedule', () => {
     expect(events).not.toContain('start never');
     expect(events.indexOf('start a')).toBeLessThan(events.indexOf('start c'));
     expect(events.filter((event) => event.startsWith('log stop r')).sort()).toEqual(['log stop r0', 'log stop r1', 'log stop r2']);
+    // A window opens when the nemesis begins its fault (a crash takes effect before the kill's exit is awaited) and
+    // closes once the fault is healed.
+    for (const kind of ['a', 'b', 'c']) expect(events.indexOf(`log start ${kind}`)).toBeLessThan(events.indexOf(`start ${kind}`));
+    expect(events.indexOf('log stop r0')).toBeGreaterThan(events.indexOf('stop b'));
   });
 });
