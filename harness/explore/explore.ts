@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { replayCommand } from '../outcome/index.ts';
 import type { Guarantee } from '../scenario.ts';
 import { randomSeed } from '../random.ts';
 import { exploreCapabilities, type ExploreBackend } from './backend.ts';
@@ -85,7 +86,8 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
     ...base,
     scenarioFile,
     runDir: minimal.dir,
-    replay: `cp ${scenarioFile} scenarios/ && npx chaoslab run ${name} --seed ${after.seed}`,
+    // On the backend the trials ran on: a sim find replays exactly there, and a power loss runs nowhere else.
+    replay: `cp ${scenarioFile} scenarios/ && ${replayCommand(name, after.seed, backend)}`,
     windows: { before: trialSize(before).windows, after: trialSize(after).windows },
     ops: { before: before.ops, after: after.ops },
     durationMs: Math.round(performance.now() - startedAt),
