@@ -54,6 +54,12 @@ export interface WindowSpec {
    * every workload process is busy, so that calls are in flight when it starts (see `placeWindows`).
    */
   atPercent: number;
+  /**
+   * The window starts at the op the window before it starts at (its own `atPercent` unused): failures come in
+   * groups (Gill et al., SIGCOMM 2011), and a fault that stalls the workload (replies lost, a node down) keeps
+   * the op count still, so a window anchored at a later op would only start once it healed and never meet it.
+   */
+  joins?: boolean;
   afterMs: number;
   durationMs: number;
   /** Loss, duplication, corruption and reordering probability. */
@@ -132,6 +138,8 @@ export function trialArbitrary(
     a: fc.nat({ max: 7 }),
     b: fc.nat({ max: 7 }),
     atPercent: fc.integer({ min: 0, max: 99 }),
+    // Shrinks towards false: a window on its own is the simpler story.
+    joins: fc.boolean(),
     afterMs: fc.integer({ min: 0, max: MAX_AFTER_MS }),
     durationMs: fc.integer({ min: MIN_DURATION_MS, max: preset.maxDurationMs }),
     // Shrinks towards 1: a certain fault is the simpler story.
@@ -198,8 +206,10 @@ interface PlacedWindow {
 function placeWindows(trial: Trial): PlacedWindow[] {
   const busyUntil = new Map<string, { atOp: number; endMs: number }>();
   const placed: PlacedWindow[] = [];
+  let previousOp: number | undefined;
   for (const spec of trial.windows) {
-    const atOp = startOp(trial, spec);
+    const atOp = spec.joins && previousOp !== undefined ? previousOp : startOp(trial, spec);
+    previousOp = atOp;
     const count = nodeCount(trial);
     const node = name(spec.a % count);
     const target = NODE_FAULTS.has(spec.kind) ? node : linkOf(trial, spec);

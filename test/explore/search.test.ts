@@ -94,6 +94,17 @@ describe('the trial generator', () => {
     expect([...kinds(onSim)].filter((kind) => !onProcessKinds.has(kind))).toEqual(['power-loss']);
   });
 
+  it('starts a window that joins the one before it at the op that one starts at, whatever its own position', () => {
+    const loss = { kind: 'lose-replies' as const, a: 0, b: 0, atPercent: 20, afterMs: 0, durationMs: 500, probability: 1 };
+    const trial: Trial = {
+      seed: 1, clients: 1, servers: 1, ops: 100, concurrency: 1, mix: { append: 1, send: 0, receive: 0 },
+      windows: [loss, { ...loss, kind: 'crash', a: 1, atPercent: 90, afterMs: 30, durationMs: 100, joins: true }],
+    };
+    const starts = (t: Trial) => (trialScenario(t, setting, 'x', { 'exactly-once': 'holds' }).faults as { at: unknown }[]).map((w) => w.at);
+    expect(starts(trial)).toEqual([{ ops: 21, afterMs: 0 }, { ops: 21, afterMs: 30 }]);
+    expect(starts({ ...trial, windows: [loss, { ...trial.windows[1]!, joins: false }] })).toEqual([{ ops: 21, afterMs: 0 }, { ops: 91, afterMs: 30 }]);
+  });
+
   it('counts a power loss as a crash of its node, and writes it as powerLoss with what it needs', () => {
     const trial: Trial = {
       seed: 9,
