@@ -2,7 +2,8 @@
 // the first violation, fault windows and ops before and after shrinking, and what the checkers said about the
 // smallest schedule (so that a find can be told from the variant's own way of breaking). Not a test, and long:
 // one search per variant, each up to --time (default 3m) plus shrinking (--shrink-time, default 1m).
-//   node --import tsx bench/explore.ts [--time 3m] [--shrink-time 1m] [--parallel 2] [--seed N] [--keep DIR] [VARIANT...]
+//   node --import tsx bench/explore.ts [--backend sim|process] [--time 3m] [--shrink-time 1m] [--parallel 2] [--seed N] [--keep DIR] [VARIANT...]
+// --backend is where trials run, as explore's own flag (default sim).
 // --keep DIR keeps the run folders and the written scenario files there (otherwise a temporary folder, removed).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
 import { parseDuration } from '../harness/cli/commands/explore.ts';
+import { exploreBackends, type ExploreBackend } from '../harness/explore/backend.ts';
 import { explore } from '../harness/explore/explore.ts';
 import type { Semantics } from '../harness/scenario.ts';
 import { BUGS, type Bug } from '../nodes/semantics/settings.ts';
@@ -25,6 +27,7 @@ const { values, positionals } = parseArgs({
     parallel: { type: 'string', default: '2' },
     seed: { type: 'string', default: '1' },
     keep: { type: 'string' },
+    backend: { type: 'string', default: 'sim' },
   },
   allowPositionals: true,
 });
@@ -32,6 +35,8 @@ const variants = (positionals.length > 0 ? positionals : [...BUGS]).map((name) =
   if (!(BUGS as readonly string[]).includes(name)) throw new Error(`no bug variant "${name}" (${BUGS.join(', ')})`);
   return name as Bug;
 });
+if (!(exploreBackends as readonly string[]).includes(values.backend!)) throw new Error(`--backend takes one of ${exploreBackends.join(', ')}`);
+const backend = values.backend as ExploreBackend;
 const runsDir = values.keep ? resolve(values.keep) : mkdtempSync(join(tmpdir(), 'chaoslab-bench-explore-'));
 mkdirSync(runsDir, { recursive: true });
 const table = new Table({
@@ -39,7 +44,7 @@ const table = new Table({
 });
 const reasons: string[] = [];
 const load = () => loadavg()[0]!.toFixed(1);
-console.log(`load average at the start ${load()}`);
+console.log(`backend ${backend}, load average at the start ${load()}`);
 try {
   for (const bug of variants) {
     const result = await explore({
@@ -49,6 +54,7 @@ try {
       shrinkMs: parseDuration(values['shrink-time']!),
       parallel: Number(values.parallel),
       seed: Number(values.seed),
+      backend,
       runsDir,
     });
     table.push([

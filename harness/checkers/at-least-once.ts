@@ -84,6 +84,9 @@ export function checkAtLeastOnce(input: CheckInput): Result {
   );
 }
 
+/** Faults that kill a node: a power loss is a crash whose disk also loses what was not fsynced. */
+const KILLS_NODE: ReadonlySet<string> = new Set(['crash', 'power-loss']);
+
 /**
  * Which indeterminate ops eventual delivery cannot ask for: an op whose own node (its sender) crashed while the op
  * was in flight, before any message of it left that node. The sender may have died between taking the op and
@@ -92,7 +95,7 @@ export function checkAtLeastOnce(input: CheckInput): Result {
  */
 function sendersLost(input: CheckInput): (pair: OpPair) => boolean {
   if (!input.wire) return () => false;
-  const crashes = faultWindows(input.faults).filter((window) => window.fault === 'crash');
+  const crashes = faultWindows(input.faults).filter((window) => KILLS_NODE.has(window.fault));
   if (crashes.length === 0) return () => false;
   const departed = departures(input.wire);
   return (pair) => {

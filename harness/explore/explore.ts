@@ -1,8 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { replayCommand } from '../outcome/index.ts';
 import type { Guarantee } from '../scenario.ts';
 import { randomSeed } from '../random.ts';
-import type { ExploreBackend } from './backend.ts';
+import { exploreCapabilities, type ExploreBackend } from './backend.ts';
 import { labTrialRunner, type TrialRunner } from './lab-trial.ts';
 import type { FaultPresetName } from './presets.ts';
 import { trialSource, type TrialSetting } from './schedule.ts';
@@ -23,7 +24,7 @@ export interface ExploreOptions extends TrialSetting {
    */
   backend?: ExploreBackend;
   onProgress?: (progress: SearchProgress) => void;
-  /** The lab by default; tests may pass their own. */
+  /** The lab by default; tests may pass their own (trials are then drawn as for `backend`). */
   runner?: TrialRunner;
 }
 
@@ -56,9 +57,10 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
   const seed = options.seed ?? randomSeed();
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const folder = resolve(options.runsDir ?? 'runs', `${stamp}-explore-${options.bug ?? options.semantics}`);
-  const runner = options.runner ?? labTrialRunner({ runsDir: join(folder, 'trials'), backend: options.backend ?? 'sim' });
+  const backend = options.backend ?? 'sim';
+  const runner = options.runner ?? labTrialRunner({ runsDir: join(folder, 'trials'), backend });
   const setting: TrialSetting = { semantics: options.semantics, ...(options.bug ? { bug: options.bug } : {}) };
-  const result = await search({ ...options, setting, runner, seed });
+  const result = await search({ ...options, setting, runner, seed, capabilities: exploreCapabilities[backend] });
   const base = {
     runs: result.runs,
     seed,
@@ -84,7 +86,8 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
     ...base,
     scenarioFile,
     runDir: minimal.dir,
-    replay: `cp ${scenarioFile} scenarios/ && npx chaoslab run ${name} --seed ${after.seed}`,
+    // On the backend the trials ran on: a sim find replays exactly there, and a power loss runs nowhere else.
+    replay: `cp ${scenarioFile} scenarios/ && ${replayCommand(name, after.seed, backend)}`,
     windows: { before: trialSize(before).windows, after: trialSize(after).windows },
     ops: { before: before.ops, after: after.ops },
     durationMs: Math.round(performance.now() - startedAt),

@@ -11,6 +11,7 @@ import {
   partialMessages,
   partition,
   pause,
+  powerLoss,
   reorderMessages,
   resetConnections,
   sliceMessages,
@@ -22,6 +23,7 @@ import {
   type Scenario,
   type Semantics,
 } from '../scenario.ts';
+import type { Capability } from '../nemesis/fault.ts';
 import type { FaultPreset } from './presets.ts';
 import type { ScheduleFacts } from '../promises.ts';
 
@@ -52,6 +54,12 @@ export interface WindowSpec {
    * every workload process is busy, so that calls are in flight when it starts (see `placeWindows`).
    */
   atPercent: number;
+  /**
+   * The window starts at the op the window before it starts at (its own `atPercent` unused): failures come in
+   * groups (Gill et al., SIGCOMM 2011), and a fault that stalls the workload (replies lost, a node down) keeps
+   * the op count still, so a window anchored at a later op would only start once it healed and never meet it.
+   */
+  joins?: boolean;
   afterMs: number;
   durationMs: number;
   /** Loss, duplication, corruption and reordering probability. */
@@ -61,6 +69,8 @@ export interface WindowSpec {
 /**
  * Every fault kind an explore draws, simplest first: fast-check shrinks a kind towards the start of this list.
  * `code` writes the same fault as a scenario file would, so that a found schedule can be committed as it ran.
+ * Node faults are made by `faultOf`; a power loss is a crash whose disk also loses what was not fsynced, so it
+ * comes last, after the crash a shrink tries first.
  */
 const faultKinds = {
   'lose-messages': { link: true, make: (l: string, p: number) => loseMessages(l, { probability: p }), code: (l: string, p: number) => `loseMessages('${l}', { probability: ${p} })` },
@@ -77,11 +87,30 @@ const faultKinds = {
   partition: { link: false, make: (n: string) => n, code: (n: string) => n },
   pause: { link: false, make: (n: string) => n, code: (n: string) => n },
   crash: { link: false, make: (n: string) => n, code: (n: string) => n },
+  'power-loss': { link: false, make: (n: string) => n, code: (n: string) => n },
 } as const;
 
 export type FaultKind = keyof typeof faultKinds;
 export const FAULT_KINDS = Object.keys(faultKinds) as FaultKind[];
-const NODE_FAULTS: ReadonlySet<FaultKind> = new Set(['partition', 'pause', 'crash']);
+const NODE_FAULTS: ReadonlySet<FaultKind> = new Set(['partition', 'pause', 'crash', 'power-loss']);
+/** Node faults that kill the node: what a volatile table or an in-memory outbox does not survive. */
+const KILLS: ReadonlySet<FaultKind> = new Set(['crash', 'power-loss']);
+
+/** What a kind's faults need beyond what every backend offers: a fault of the kind says, on a two-node trial. */
+function needsOf(kind: FaultKind): Capability | undefined {
+  const trial: Trial = { seed: 0, clients: 1, servers: 1, ops: 10, concurrency: 1, mix: { append: 1, send: 0, receive: 0 }, windows: [] };
+  const spec: WindowSpec = { kind, a: 0, b: 0, atPercent: 0, afterMs: 0, durationMs: MIN_DURATION_MS, probability: 1 };
+  const target = NODE_FAULTS.has(kind) ? 'n1' : linkOf(trial, spec);
+  return faultOf(trial, { spec, kind, target, atOp: 1, afterMs: 0, durationMs: MIN_DURATION_MS }).needs;
+}
+
+/** The fault kinds a trial may draw under a preset, on a backend offering `capabilities`. */
+export function drawnKinds(preset: FaultPreset, capabilities: readonly Capability[]): FaultKind[] {
+  return FAULT_KINDS.filter((kind) => {
+    const needs = needsOf(kind);
+    return (preset.nodeFaults || !NODE_FAULTS.has(kind)) && (needs === undefined || capabilities.includes(needs));
+  });
+}
 
 /**
  * A window starts at most this long after its op is invoked: an op takes a few ms on a quiet lab, so a longer
@@ -95,14 +124,22 @@ const MAX_AFTER_MS = 50;
  */
 const MIN_DURATION_MS = 100;
 
-/** The arbitrary of trials under a fault preset. */
-export function trialArbitrary(preset: FaultPreset, { maxOps = 200 }: { maxOps?: number } = {}): fc.Arbitrary<Trial> {
-  const kinds = preset.nodeFaults ? FAULT_KINDS : FAULT_KINDS.filter((kind) => !NODE_FAULTS.has(kind));
+/**
+ * The arbitrary of trials under a fault preset, on a backend offering `capabilities`: a kind whose fault needs
+ * one it lacks is never drawn (a power loss only where a disk can lose power: the simulator).
+ */
+export function trialArbitrary(
+  preset: FaultPreset,
+  { maxOps = 200, capabilities }: { maxOps?: number; capabilities: readonly Capability[] },
+): fc.Arbitrary<Trial> {
+  const kinds = drawnKinds(preset, capabilities);
   const window: fc.Arbitrary<WindowSpec> = fc.record({
     kind: fc.constantFrom(...kinds),
     a: fc.nat({ max: 7 }),
     b: fc.nat({ max: 7 }),
     atPercent: fc.integer({ min: 0, max: 99 }),
+    // Shrinks towards false: a window on its own is the simpler story.
+    joins: fc.boolean(),
     afterMs: fc.integer({ min: 0, max: MAX_AFTER_MS }),
     durationMs: fc.integer({ min: MIN_DURATION_MS, max: preset.maxDurationMs }),
     // Shrinks towards 1: a certain fault is the simpler story.
@@ -169,12 +206,14 @@ interface PlacedWindow {
 function placeWindows(trial: Trial): PlacedWindow[] {
   const busyUntil = new Map<string, { atOp: number; endMs: number }>();
   const placed: PlacedWindow[] = [];
+  let previousOp: number | undefined;
   for (const spec of trial.windows) {
-    const atOp = startOp(trial, spec);
+    const atOp = spec.joins && previousOp !== undefined ? previousOp : startOp(trial, spec);
+    previousOp = atOp;
     const count = nodeCount(trial);
     const node = name(spec.a % count);
-    const target = spec.kind === 'pause' || spec.kind === 'crash' ? node : spec.kind === 'partition' ? node : linkOf(trial, spec);
-    if (spec.kind === 'pause' || spec.kind === 'crash' || spec.kind === 'partition') {
+    const target = NODE_FAULTS.has(spec.kind) ? node : linkOf(trial, spec);
+    if (NODE_FAULTS.has(spec.kind)) {
       const busy = busyUntil.get(node);
       if (busy && (busy.atOp !== atOp || busy.endMs > spec.afterMs)) continue;
       busyUntil.set(node, { atOp, endMs: spec.afterMs + spec.durationMs });
@@ -187,6 +226,7 @@ function placeWindows(trial: Trial): PlacedWindow[] {
 function faultOf(trial: Trial, window: PlacedWindow): Fault {
   const kind = window.kind;
   if (kind === 'crash') return crash(window.target);
+  if (kind === 'power-loss') return powerLoss(window.target);
   if (kind === 'pause') return pause(window.target);
   if (kind === 'partition') return partition(partitionGroups(trial, window.target));
   return (faultKinds[kind].make as (link: string, probability: number) => Fault)(window.target, window.spec.probability);
@@ -195,6 +235,7 @@ function faultOf(trial: Trial, window: PlacedWindow): Fault {
 function faultCode(trial: Trial, window: PlacedWindow): string {
   const kind = window.kind;
   if (kind === 'crash') return `crash('${window.target}')`;
+  if (kind === 'power-loss') return `powerLoss('${window.target}')`;
   if (kind === 'pause') return `pause('${window.target}')`;
   if (kind === 'partition') return `partition(${JSON.stringify(partitionGroups(trial, window.target)).replaceAll('"', "'")})`;
   return (faultKinds[kind].code as (link: string, probability: number) => string)(window.target, window.spec.probability);
@@ -208,7 +249,7 @@ function partitionGroups(trial: Trial, node: string): string[][] {
 /** The facts about a trial's schedule that what a setting promises depends on. */
 export function scheduleFacts(trial: Trial): ScheduleFacts {
   const windows = placeWindows(trial);
-  const crashed = windows.filter((w) => w.kind === 'crash').map((w) => Number(w.target.slice(1)) - 1);
+  const crashed = windows.filter((w) => KILLS.has(w.kind)).map((w) => Number(w.target.slice(1)) - 1);
   return {
     senderCrash: crashed.some((i) => i < trial.clients),
     receiverCrash: crashed.some((i) => i >= trial.clients),
@@ -275,7 +316,7 @@ export function trialSource(
 ): string {
   const windows = placeWindows(trial);
   const helpers = [...new Set(['defineScenario', ...windows.map((w) => faultCode(trial, w).split('(')[0]!)])].sort();
-  const needsFrames = windows.some((w) => faultOf(trial, w).needs === 'frame-toxics');
+  const needs = [...new Set(windows.map((w) => faultOf(trial, w).needs).filter((need) => need !== undefined))].sort();
   const lines = [
     `import { ${helpers.join(', ')} } from '../harness/scenario.ts';`,
     '',
@@ -288,7 +329,7 @@ export function trialSource(
     '  faults: [',
     ...windows.map((w) => `    { fault: ${faultCode(trial, w)}, at: { ops: ${w.atOp}, afterMs: ${w.afterMs} }, duration: ${w.durationMs} },`),
     '  ],',
-    ...(needsFrames ? ["  needs: ['frame-toxics'],"] : []),
+    ...(needs.length > 0 ? [`  needs: [${needs.map((need) => `'${need}'`).join(', ')}],`] : []),
     `  expect: { ${violated.map((g) => `'${g}': 'violated'`).join(', ')} },`,
     '});',
     '',

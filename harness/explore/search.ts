@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type { Capability } from '../nemesis/fault.ts';
 import type { Guarantee } from '../scenario.ts';
 import { faultPresets, type FaultPresetName } from './presets.ts';
 import { nodeCount, trialArbitrary, windowCount, type Trial, type TrialSetting } from './schedule.ts';
@@ -20,6 +21,8 @@ export const RUNS_PER_TRIAL = 4;
 export interface SearchOptions {
   setting: TrialSetting;
   runner: TrialRunner;
+  /** What the runner's labs offer beyond what every backend offers: only faults they can play are drawn. */
+  capabilities: readonly Capability[];
   faults?: FaultPresetName;
   /** Stop after this many trials (runs of new schedules, confirmations and shrink steps not counted)... */
   runs?: number;
@@ -112,7 +115,7 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
   const searchMs = options.timeMs ?? Infinity;
   const maxRuns = options.runs ?? Infinity;
   if (!Number.isFinite(searchMs) && !Number.isFinite(maxRuns)) throw new Error('explore needs a budget: runs or time');
-  const arbitrary = trialArbitrary(faultPresets[options.faults ?? 'default'], { maxOps: options.maxOps });
+  const arbitrary = trialArbitrary(faultPresets[options.faults ?? 'default'], { maxOps: options.maxOps, capabilities: options.capabilities });
   const state = {
     phase: 'searching' as SearchProgress['phase'],
     started: 0,

@@ -66,6 +66,13 @@ describe('at-least-once', () => {
       expect(result.counterexamples.map((example) => example.id)).toEqual(['lost']);
     });
 
+    it('is not required either when the sender lost power (a crash that also loses unsynced writes)', () => {
+      const { input } = crashedSender();
+      const powerLoss = input([]);
+      powerLoss.faults = powerLoss.faults.map((event) => ({ ...event, fault: 'power-loss' }));
+      expect(checkAtLeastOnce(powerLoss).verdict).toBe('holds');
+    });
+
     it('is required without a wire record, and when another node crashed', () => {
       const { input } = crashedSender();
       expect(checkAtLeastOnce(input()).verdict).toBe('violated');

@@ -7,7 +7,7 @@ import { explore } from '../../harness/explore/explore.ts';
 const runsDir = mkdtempSync(join(tmpdir(), 'chaoslab-explore-'));
 afterAll(() => rmSync(runsDir, { recursive: true, force: true }));
 
-describe('explore on the process backend', () => {
+describe('explore on a lab (the sim backend, the default)', () => {
   it('finds a broken promise of a bug variant, shrinks it and writes it as a scenario that expects it', { timeout: 240_000 }, async () => {
     const result = await explore({
       semantics: 'exactly-once',
@@ -30,6 +30,7 @@ describe('explore on the process backend', () => {
     expect(source).toContain(`'${result.violated[0]}': 'violated'`);
     expect(source).toContain("bug: 'shared-receive'");
     expect(existsSync(join(result.runDir!, 'report.html'))).toBe(true);
-    expect(result.replay).toMatch(/npx chaoslab run explored-.* --seed \d+/);
+    // The replay runs where the trials ran: a sim find replays exactly there.
+    expect(result.replay).toMatch(/npx chaoslab run explored-\S+ --backend sim --seed \d+$/);
   });
 });

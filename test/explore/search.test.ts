@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { exploreCapabilities } from '../../harness/explore/backend.ts';
 import type { TrialRunner } from '../../harness/explore/lab-trial.ts';
 import { faultPresets } from '../../harness/explore/presets.ts';
 import { nodeCount, scheduleFacts, trialArbitrary, trialScenario, trialSource, windowCount, type Trial } from '../../harness/explore/schedule.ts';
@@ -9,20 +10,23 @@ import { reproduce, RUNS_PER_TRIAL, search, SHOWINGS, trialSize } from '../../ha
 import type { Guarantee } from '../../harness/scenario.ts';
 
 const setting = { semantics: 'exactly-once' as const };
+const onSim = { capabilities: exploreCapabilities.sim };
+const onProcess = { capabilities: exploreCapabilities.process };
 
 const root = join(import.meta.dirname, '..', '..');
 
 describe('the trial generator', () => {
   it('draws the same trials from the same seed and others from another', () => {
-    const draw = (seed: number) => fc.sample(trialArbitrary(faultPresets.default), { seed, numRuns: 5 });
+    const draw = (seed: number) => fc.sample(trialArbitrary(faultPresets.default, onSim), { seed, numRuns: 5 });
     expect(draw(42)).toEqual(draw(42));
     expect(draw(42)).not.toEqual(draw(43));
   });
 
   it('draws every fault kind, several nodes and clients, and trials that always make a valid scenario', () => {
-    const trials = fc.sample(trialArbitrary(faultPresets.heavy), { seed: 7, numRuns: 300 });
+    const trials = fc.sample(trialArbitrary(faultPresets.heavy, onSim), { seed: 7, numRuns: 300 });
     const kinds = new Set(trials.flatMap((t) => t.windows.map((w) => w.kind)));
-    expect(kinds.size).toBe(14);
+    expect(kinds.size).toBe(15);
+    expect(kinds.has('power-loss')).toBe(true);
     expect(trials.some((t) => t.clients === 2 && t.servers >= 2)).toBe(true);
     for (const trial of trials) {
       const scenario = trialScenario(trial, setting, 'explore-trial', { 'exactly-once': 'holds' });
@@ -58,7 +62,7 @@ describe('the trial generator', () => {
     // A folder beside scenarios/, so that the file's `../harness/scenario.ts` import resolves as it will there.
     const dir = mkdtempSync(join(root, '.explore-test-'));
     try {
-      const trials = fc.sample(trialArbitrary(faultPresets.heavy), { seed: 21, numRuns: 12 });
+      const trials = fc.sample(trialArbitrary(faultPresets.heavy, onSim), { seed: 21, numRuns: 12 });
       for (const [i, trial] of trials.entries()) {
         const file = join(dir, `explored-${i}.ts`);
         writeFileSync(file, trialSource(trial, { semantics: 'at-most-once', bug: 'give-up-as-fail' }, `explored-${i}`, ['at-least-once'], 'story'));
@@ -78,8 +82,49 @@ describe('the trial generator', () => {
   });
 
   it('light draws no crash or pause', () => {
-    const trials = fc.sample(trialArbitrary(faultPresets.light), { seed: 1, numRuns: 200 });
-    expect(trials.flatMap((t) => t.windows).some((w) => ['crash', 'pause', 'partition'].includes(w.kind))).toBe(false);
+    const trials = fc.sample(trialArbitrary(faultPresets.light, onSim), { seed: 1, numRuns: 200 });
+    expect(trials.flatMap((t) => t.windows).some((w) => ['crash', 'pause', 'partition', 'power-loss'].includes(w.kind))).toBe(false);
+  });
+
+  it('draws a power loss only on a backend whose disks can lose power, and every other kind on both', () => {
+    const kinds = (capabilities: typeof onSim) =>
+      new Set(fc.sample(trialArbitrary(faultPresets.heavy, capabilities), { seed: 7, numRuns: 300 }).flatMap((t) => t.windows.map((w) => w.kind)));
+    const onProcessKinds = kinds(onProcess);
+    expect(onProcessKinds.has('power-loss')).toBe(false);
+    expect([...kinds(onSim)].filter((kind) => !onProcessKinds.has(kind))).toEqual(['power-loss']);
+  });
+
+  it('starts a window that joins the one before it at the op that one starts at, whatever its own position', () => {
+    const loss = { kind: 'lose-replies' as const, a: 0, b: 0, atPercent: 20, afterMs: 0, durationMs: 500, probability: 1 };
+    const trial: Trial = {
+      seed: 1, clients: 1, servers: 1, ops: 100, concurrency: 1, mix: { append: 1, send: 0, receive: 0 },
+      windows: [loss, { ...loss, kind: 'crash', a: 1, atPercent: 90, afterMs: 30, durationMs: 100, joins: true }],
+    };
+    const starts = (t: Trial) => (trialScenario(t, setting, 'x', { 'exactly-once': 'holds' }).faults as { at: unknown }[]).map((w) => w.at);
+    expect(starts(trial)).toEqual([{ ops: 21, afterMs: 0 }, { ops: 21, afterMs: 30 }]);
+    expect(starts({ ...trial, windows: [loss, { ...trial.windows[1]!, joins: false }] })).toEqual([{ ops: 21, afterMs: 0 }, { ops: 91, afterMs: 30 }]);
+  });
+
+  it('counts a power loss as a crash of its node, and writes it as powerLoss with what it needs', () => {
+    const trial: Trial = {
+      seed: 9,
+      clients: 1,
+      servers: 1,
+      ops: 40,
+      concurrency: 2,
+      mix: { append: 1, send: 0, receive: 0 },
+      windows: [{ kind: 'power-loss', a: 1, b: 0, atPercent: 25, afterMs: 5, durationMs: 300, probability: 1 }],
+    };
+    expect(scheduleFacts(trial)).toEqual({ senderCrash: false, receiverCrash: true, duplicates: false });
+    expect(scheduleFacts({ ...trial, windows: [{ ...trial.windows[0]!, a: 0 }] })).toEqual({ senderCrash: true, receiverCrash: false, duplicates: false });
+    const scenario = trialScenario(trial, { semantics: 'exactly-once', bug: 'no-fsync' }, 'explored-no-fsync', { 'exactly-once': 'holds' });
+    expect((Array.isArray(scenario.faults) ? scenario.faults : []).map((w) => [w.fault.kind, w.fault.target, w.fault.needs])).toEqual([
+      ['power-loss', { node: 'n2' }, 'power-loss'],
+    ]);
+    const source = trialSource(trial, { semantics: 'exactly-once', bug: 'no-fsync' }, 'explored-no-fsync', ['exactly-once'], 'story');
+    expect(source).toContain("import { defineScenario, powerLoss } from '../harness/scenario.ts';");
+    expect(source).toContain("{ fault: powerLoss('n2'), at: { ops: 10, afterMs: 5 }, duration: 300 },");
+    expect(source).toContain("  needs: ['power-loss'],");
   });
 
   it('writes a trial out as a scenario file with its schedule and the broken guarantee as expectation', () => {
@@ -114,7 +159,7 @@ function fakeRunner({ flaky = false, never = false } = {}): TrialRunner {
 
 describe('search and shrink with a fake property (no lab)', () => {
   it('finds a violation, confirms it and shrinks it to one window of the simplest shape', async () => {
-    const result = await search({ setting, runner: fakeRunner(), runs: 200, seed: 3 });
+    const result = await search({ setting, runner: fakeRunner(), capabilities: onSim.capabilities, runs: 200, seed: 3 });
     expect(result.found).toBeDefined();
     const { before, after, violated } = result.found!;
     expect(violated).toEqual(['at-most-once']);
@@ -127,36 +172,37 @@ describe('search and shrink with a fake property (no lab)', () => {
 
   it('keeps a shrink step only when the violation shows in two runs of the candidate', async () => {
     // Hidden every third run: each candidate gets up to four runs, so two of them show it.
-    const flaky = await search({ setting, runner: fakeRunner({ flaky: true }), runs: 200, seed: 3 });
+    const flaky = await search({ setting, runner: fakeRunner({ flaky: true }), capabilities: onSim.capabilities, runs: 200, seed: 3 });
     expect(flaky.found?.after.windows).toHaveLength(1);
-    // Shows once in four runs: a trial's single showing is never enough, so nothing is confirmed or kept.
-    let calls = 0;
+    // Shows in the first run of a trial only: a trial's single showing is never enough, so nothing is confirmed.
+    const seen = new Set<string>();
     const once: TrialRunner = async (trial) => {
-      calls++;
-      const shows = trial.windows.some((w) => w.kind === 'lose-replies') && calls % RUNS_PER_TRIAL === 1;
+      const first = !seen.has(JSON.stringify(trial));
+      seen.add(JSON.stringify(trial));
+      const shows = trial.windows.some((w) => w.kind === 'lose-replies') && first;
       return { violated: shows ? ['at-most-once'] : [], seed: trial.seed, dir: 'runs/fake' };
     };
-    const rare = await search({ setting, runner: once, runs: 60, seed: 3 });
+    const rare = await search({ setting, runner: once, capabilities: onSim.capabilities, runs: 60, seed: 3 });
     expect(rare.violations).toBeGreaterThan(0);
     expect(rare.found).toBeUndefined();
   });
 
   it('shrinks to no fault at all when the violation needs none', async () => {
     const needsReceives: TrialRunner = async (trial) => ({ violated: trial.mix.receive > 0 ? ['exactly-once'] : [], seed: trial.seed, dir: 'runs/fake' });
-    const result = await search({ setting, runner: needsReceives, runs: 200, seed: 5 });
+    const result = await search({ setting, runner: needsReceives, capabilities: onSim.capabilities, runs: 200, seed: 5 });
     expect(result.found!.after.windows).toEqual([]);
     expect(result.found!.after.mix.receive).toBe(1);
   });
 
   it('reports nothing found when the budget runs out with every promise kept', async () => {
-    const result = await search({ setting, runner: fakeRunner({ never: true }), runs: 30, seed: 3 });
+    const result = await search({ setting, runner: fakeRunner({ never: true }), capabilities: onSim.capabilities, runs: 30, seed: 3 });
     expect(result.found).toBeUndefined();
     expect(result.runs).toBe(30);
   });
 
   it('is reproducible from its seed', async () => {
-    const a = await search({ setting, runner: fakeRunner(), runs: 200, seed: 11 });
-    const b = await search({ setting, runner: fakeRunner(), runs: 200, seed: 11 });
+    const a = await search({ setting, runner: fakeRunner(), capabilities: onSim.capabilities, runs: 200, seed: 11 });
+    const b = await search({ setting, runner: fakeRunner(), capabilities: onSim.capabilities, runs: 200, seed: 11 });
     expect(a.found!.before).toEqual(b.found!.before);
     expect(a.found!.after).toEqual(b.found!.after);
   });

@@ -90,8 +90,8 @@ export function register(program: Command): void {
         },
       });
       if (flags.json) {
-        const { found, violated, runs, seed, scenarioFile, windows, ops, durationMs } = result;
-        process.stdout.write(`${JSON.stringify({ found, violated, runs, seed, scenarioFile: scenarioFile ?? null, windows, ops, durationMs })}\n`);
+        const { found, violated, reasons, runs, seed, scenarioFile, windows, ops, durationMs } = result;
+        process.stdout.write(`${JSON.stringify({ found, violated, ...(reasons ? { reasons } : {}), runs, seed, scenarioFile: scenarioFile ?? null, windows, ops, durationMs })}\n`);
       } else if (result.found) {
         process.stdout.write(
           [
