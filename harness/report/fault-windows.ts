@@ -26,7 +26,9 @@ export interface NodeDownWindow {
   kind: 'crashed' | 'paused';
 }
 
-const NODE_CONTROL = new Set(['crash', 'restart', 'pause', 'resume']);
+const NODE_CONTROL = new Set(['crash', 'power-loss', 'restart', 'pause', 'resume']);
+/** A power loss is a crash that also loses what was not fsynced: the node is down the same way. */
+const markKind = (fault: string): NodeMark['kind'] => (fault === 'power-loss' ? 'crash' : (fault as NodeMark['kind']));
 
 export function faultWindows(faults: FaultEvent[], runEnd: number): FaultWindow[] {
   const windows = new Map<string, FaultWindow>();
@@ -61,13 +63,13 @@ export function nodeControl(faults: FaultEvent[], runEnd: number): { marks: Node
   const marks: NodeMark[] = [];
   const starts = faults.filter((f) => f.type === 'start' && NODE_CONTROL.has(f.fault) && nodeOf(f) !== undefined);
   const hasSeparate = (node: string, kind: string) => starts.some((f) => f.fault === kind && nodeOf(f) === node);
-  for (const f of starts) marks.push({ node: nodeOf(f)!, time: f.time, kind: f.fault as NodeMark['kind'] });
+  for (const f of starts) marks.push({ node: nodeOf(f)!, time: f.time, kind: markKind(f.fault) });
   for (const f of faults) {
     const node = nodeOf(f);
     if (f.type !== 'stop' || node === undefined) continue;
     const startedAt = starts.find((s) => s.id === f.id)?.time ?? f.time;
     if (f.time <= startedAt) continue;
-    if (f.fault === 'crash' && !hasSeparate(node, 'restart')) marks.push({ node, time: f.time, kind: 'restart' });
+    if (markKind(f.fault) === 'crash' && !hasSeparate(node, 'restart')) marks.push({ node, time: f.time, kind: 'restart' });
     if (f.fault === 'pause' && !hasSeparate(node, 'resume')) marks.push({ node, time: f.time, kind: 'resume' });
   }
   marks.sort((a, b) => a.time - b.time);

@@ -19,6 +19,20 @@ describe('fault windows and node control on the timeline', () => {
     expect(faultWindows(faults, 1000).filter(isLinkFault)).toEqual([]);
   });
 
+  it('draws a power loss as a crash: the node is down from the cut to its restart', () => {
+    const faults = events(
+      { id: 'f0', type: 'start', fault: 'power-loss', target: { node: 'n2' }, time: 100 },
+      { id: 'f0', type: 'stop', fault: 'power-loss', target: { node: 'n2' }, time: 300 },
+    );
+    const { marks, down } = nodeControl(faults, 1000);
+    expect(marks.map((m) => [m.kind, m.time])).toEqual([
+      ['crash', 100],
+      ['restart', 300],
+    ]);
+    expect(down).toEqual([{ node: 'n2', start: 100, end: 300, kind: 'crashed' }]);
+    expect(faultWindows(faults, 1000).filter(isLinkFault)).toEqual([]);
+  });
+
   it('takes the restart from a separate restart fault when the run records one', () => {
     const faults = events(
       { id: 'f0', type: 'start', fault: 'crash', target: { node: 'n1' }, time: 200 },
