@@ -28,6 +28,7 @@ describe('the scenario catalogue', () => {
       // only such a scenario: test/sim/catalogue.test.ts holds it to its verdicts on the simulator.
       if (scenario.needs?.includes('power-loss')) {
         expect(run.skipped).toMatch(/needs power loss/);
+        rmSync(run.dir, { recursive: true, force: true });
         return;
       }
       expect(run.skipped).toBeUndefined();
