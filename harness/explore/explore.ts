@@ -19,7 +19,7 @@ export interface ExploreOptions extends TrialSetting {
   maxOps?: number;
   runsDir?: string;
   /**
-   * Where trials run (default `sim`): the simulator runs a trial in a fraction of the time and replays it exactly;
+   * Where trials run (default `sim`, `process` for a node command): the simulator runs a trial in a fraction of the time and replays it exactly;
    * `process` runs real node processes, real sockets and real disks.
    */
   backend?: ExploreBackend;
@@ -57,9 +57,17 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
   const seed = options.seed ?? randomSeed();
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const folder = resolve(options.runsDir ?? 'runs', `${stamp}-explore-${options.bug ?? options.semantics}`);
-  const backend = options.backend ?? 'sim';
+  // A user's own node is an executable, which only real processes run.
+  const backend = options.backend ?? (options.command ? 'process' : 'sim');
+  if (options.command && backend === 'sim') throw new Error("a node command runs as a real process: explore it with backend 'process', not 'sim'");
+  if (options.command && options.bug) throw new Error('a bug variant is one of chaoslab\'s own nodes: give a node command or a bug, not both');
+  if (options.command?.length === 0) throw new Error('the node command is empty');
   const runner = options.runner ?? labTrialRunner({ runsDir: join(folder, 'trials'), backend });
-  const setting: TrialSetting = { semantics: options.semantics, ...(options.bug ? { bug: options.bug } : {}) };
+  const setting: TrialSetting = {
+    semantics: options.semantics,
+    ...(options.bug ? { bug: options.bug } : {}),
+    ...(options.command ? { command: options.command } : {}),
+  };
   const result = await search({ ...options, setting, runner, seed, capabilities: exploreCapabilities[backend] });
   const base = {
     runs: result.runs,

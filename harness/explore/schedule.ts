@@ -260,6 +260,12 @@ export function scheduleFacts(trial: Trial): ScheduleFacts {
 export interface TrialSetting {
   semantics: Semantics;
   bug?: Bug;
+  /**
+   * The user's own node for the servers: an executable speaking docs/PROTOCOL.md, told the setting it claims.
+   * Its trials run appends only, the part of the contract every node serves (docs/YOUR-NODE.md: mailboxes are
+   * optional).
+   */
+  command?: string[];
 }
 
 function programsOf(trial: Trial): Record<string, string[]> {
@@ -268,7 +274,8 @@ function programsOf(trial: Trial): Record<string, string[]> {
   return programs;
 }
 
-function mixOf(trial: Trial): Record<string, number> {
+function mixOf(trial: Trial, setting: TrialSetting): Record<string, number> {
+  if (setting.command) return { append: 1 };
   return Object.fromEntries(Object.entries(trial.mix).filter(([, weight]) => weight > 0));
 }
 
@@ -293,9 +300,10 @@ export function trialScenario(trial: Trial, setting: TrialSetting, scenarioName:
       semantics: setting.semantics,
       ...(setting.bug ? { bug: setting.bug } : {}),
       programs: programsOf(trial),
+      ...(setting.command ? { command: setting.command } : {}),
       ...(setting.semantics === 'at-most-once' ? { config: AT_MOST_ONCE_CONFIG } : {}),
     },
-    workload: { ops: trial.ops, concurrency: trial.concurrency, mix: mixOf(trial), mailbox: { node: name(trial.clients), mbox: 'inbox' } },
+    workload: { ops: trial.ops, concurrency: trial.concurrency, mix: mixOf(trial, setting), mailbox: { node: name(trial.clients), mbox: 'inbox' } },
     faults: windows,
     expect,
   });
@@ -324,8 +332,8 @@ export function trialSource(
     'export default defineScenario({',
     `  name: '${scenarioName}',`,
     `  description: ${JSON.stringify(story)},`,
-    `  nodes: { count: ${nodeCount(trial)}, semantics: '${setting.semantics}',${setting.bug ? ` bug: '${setting.bug}',` : ''} programs: ${JSON.stringify(programsOf(trial)).replaceAll('"', "'")}${setting.semantics === 'at-most-once' ? `, config: ${JSON.stringify(AT_MOST_ONCE_CONFIG).replaceAll('"', '')}` : ''} },`,
-    `  workload: { ops: ${trial.ops}, concurrency: ${trial.concurrency}, mix: ${JSON.stringify(mixOf(trial)).replaceAll('"', '')}, mailbox: { node: '${name(trial.clients)}', mbox: 'inbox' } },`,
+    `  nodes: { count: ${nodeCount(trial)}, semantics: '${setting.semantics}',${setting.bug ? ` bug: '${setting.bug}',` : ''} programs: ${JSON.stringify(programsOf(trial)).replaceAll('"', "'")}${setting.command ? `, command: ${JSON.stringify(setting.command)}` : ''}${setting.semantics === 'at-most-once' ? `, config: ${JSON.stringify(AT_MOST_ONCE_CONFIG).replaceAll('"', '')}` : ''} },`,
+    `  workload: { ops: ${trial.ops}, concurrency: ${trial.concurrency}, mix: ${JSON.stringify(mixOf(trial, setting)).replaceAll('"', '')}, mailbox: { node: '${name(trial.clients)}', mbox: 'inbox' } },`,
     '  faults: [',
     ...windows.map((w) => `    { fault: ${faultCode(trial, w)}, at: { ops: ${w.atOp}, afterMs: ${w.afterMs} }, duration: ${w.durationMs} },`),
     '  ],',

@@ -105,6 +105,21 @@ describe('the trial generator', () => {
     expect(starts({ ...trial, windows: [loss, { ...trial.windows[1]!, joins: false }] })).toEqual([{ ops: 21, afterMs: 0 }, { ops: 91, afterMs: 30 }]);
   });
 
+  it("runs a user's node on the servers with appends only, and writes its command into the scenario", () => {
+    const trial: Trial = {
+      seed: 3, clients: 1, servers: 2, ops: 30, concurrency: 2, mix: { append: 1, send: 2, receive: 1 },
+      windows: [{ kind: 'lose-replies', a: 0, b: 1, atPercent: 10, afterMs: 0, durationMs: 200, probability: 1 }],
+    };
+    const yours = { semantics: 'exactly-once' as const, command: ['python3', 'node.py'] };
+    const scenario = trialScenario(trial, yours, 'x', { 'exactly-once': 'holds' });
+    expect(scenario.nodes.command).toEqual(['python3', 'node.py']);
+    expect(scenario.workload.mix).toEqual({ append: 1 });
+    expect(trialScenario(trial, setting, 'x', { 'exactly-once': 'holds' }).workload.mix).toEqual({ append: 1, send: 2, receive: 1 });
+    const source = trialSource(trial, yours, 'explored-yours', ['exactly-once'], 'story');
+    expect(source).toContain('command: ["python3","node.py"]');
+    expect(source).toContain('mix: {append:1}');
+  });
+
   it('counts a power loss as a crash of its node, and writes it as powerLoss with what it needs', () => {
     const trial: Trial = {
       seed: 9,

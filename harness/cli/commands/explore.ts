@@ -4,6 +4,7 @@ import { exploreBackends, type ExploreBackend } from '../../explore/backend.ts';
 import { faultPresets, isFaultPresetName } from '../../explore/presets.ts';
 import type { SearchProgress } from '../../explore/search.ts';
 import { exitCodes } from '../exit-codes.ts';
+import { UsageError } from '../usage-error.ts';
 import { stopLabsOnSignals } from '../signals.ts';
 import { MAX_SEED, parseSeed, wholeNumber } from '../flags.ts';
 
@@ -19,7 +20,8 @@ interface ExploreFlags {
   json?: boolean;
   runsDir: string;
   maxOps: number;
-  backend: ExploreBackend;
+  backend?: ExploreBackend;
+  nodeCommand?: string;
 }
 
 /** `90s`, `5m`, `1h` or plain milliseconds. */
@@ -57,12 +59,17 @@ export function register(program: Command): void {
     .option('--parallel <n>', 'schedules run at once', wholeNumber('--parallel', 1, 16), 2)
     .option('--seed <n>', `replay a search: the same seed draws the same schedules (0 to ${MAX_SEED})`, parseSeed)
     .option('--max-ops <n>', 'most operations in one schedule', wholeNumber('--max-ops', 10, 100_000), 200)
-    .option('--backend <backend>', `where trials run (${exploreBackends.join(', ')}): the simulator on virtual time, or real node processes`, oneOf('--backend', exploreBackends), 'sim')
+    .option('--node-command <command>', 'explore your node instead of chaoslab\'s: an executable speaking docs/PROTOCOL.md, split at spaces (e.g. "python3 node.py"); its trials run appends on real processes')
+    .option('--backend <backend>', `where trials run (${exploreBackends.join(', ')}; default sim, process with --node-command): the simulator on virtual time, or real node processes`, oneOf('--backend', exploreBackends))
     .option('--json', 'print one JSON object on stdout')
     .option('--runs-dir <dir>', 'where run folders are written', 'runs')
     .action(async (flags: ExploreFlags) => {
       if (flags.runs === undefined && flags.time === undefined) flags.time = parseDuration('5m');
       if (!isFaultPresetName(flags.faults)) throw new InvalidArgumentError('--faults');
+      const command = flags.nodeCommand?.split(/\s+/).filter(Boolean);
+      if (command && command.length === 0) throw new UsageError('--node-command is empty');
+      if (command && flags.bug) throw new UsageError('--node-command and --bug: a bug variant is one of chaoslab\'s own nodes; give one of them');
+      if (command && flags.backend === 'sim') throw new UsageError('--node-command runs your executable as a real process: use --backend process (the default with it)');
       const { explore } = await import('../../explore/explore.ts');
       // Every trial runs a lab: a stopped search stops them too, as `run` does.
       stopLabsOnSignals((await import('../../run.ts')).closeActiveLabs);
@@ -78,7 +85,8 @@ export function register(program: Command): void {
         parallel: flags.parallel,
         ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
         maxOps: flags.maxOps,
-        backend: flags.backend,
+        ...(flags.backend ? { backend: flags.backend } : {}),
+        ...(command ? { command } : {}),
         runsDir: flags.runsDir,
         onProgress: (progress) => {
           // A line per phase change, and at most one every two seconds besides.
