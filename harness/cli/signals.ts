@@ -10,6 +10,9 @@ export function stopLabsOnSignals(closeActiveLabs: () => Promise<void>): () => v
   const stop = (signal: StopSignal) => {
     // After SIGHUP the terminal is gone, and writing to it would fail.
     if (signal !== 'SIGHUP') process.stderr.write(`\n${signal}: stopping every node and proxy...\n`);
+    // Set now: should the loop run dry while labs are closing (no handle left to wait on), Node exits with this
+    // code instead of 13, its "unsettled top-level await".
+    process.exitCode = SIGNALS[signal];
     void closeActiveLabs().finally(() => process.exit(SIGNALS[signal]));
   };
   const signals = Object.keys(SIGNALS) as StopSignal[];
