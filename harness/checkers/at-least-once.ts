@@ -1,4 +1,4 @@
-import { faultWindows } from '../history/faults.ts';
+import { faultWindows, killsNode } from '../history/faults.ts';
 import type { OpPair } from '../history/pairs.ts';
 import type { WireRecord } from '../history/op.ts';
 import { deliveries, executionCounts, executionsOf, formatTime, pairIndices, pairTimes } from './evidence.ts';
@@ -84,9 +84,6 @@ export function checkAtLeastOnce(input: CheckInput): Result {
   );
 }
 
-/** Faults that kill a node: a power loss is a crash whose disk also loses what was not fsynced. */
-const KILLS_NODE: ReadonlySet<string> = new Set(['crash', 'power-loss']);
-
 /**
  * Which indeterminate ops eventual delivery cannot ask for: an op whose own node (its sender) crashed while the op
  * was in flight, before any message of it left that node. The sender may have died between taking the op and
@@ -95,7 +92,7 @@ const KILLS_NODE: ReadonlySet<string> = new Set(['crash', 'power-loss']);
  */
 function sendersLost(input: CheckInput): (pair: OpPair) => boolean {
   if (!input.wire) return () => false;
-  const crashes = faultWindows(input.faults).filter((window) => KILLS_NODE.has(window.fault));
+  const crashes = faultWindows(input.faults).filter((window) => killsNode(window.fault));
   if (crashes.length === 0) return () => false;
   const departed = departures(input.wire);
   return (pair) => {

@@ -26,6 +26,7 @@ import {
 import type { Capability } from '../nemesis/fault.ts';
 import type { FaultPreset } from './presets.ts';
 import type { ScheduleFacts } from '../promises.ts';
+import { killsNode } from '../history/faults.ts';
 
 /**
  * One trial of an explore, as plain data: the nodes, the workload and the fault windows. fast-check draws it and
@@ -93,8 +94,6 @@ const faultKinds = {
 export type FaultKind = keyof typeof faultKinds;
 export const FAULT_KINDS = Object.keys(faultKinds) as FaultKind[];
 const NODE_FAULTS: ReadonlySet<FaultKind> = new Set(['partition', 'pause', 'crash', 'power-loss']);
-/** Node faults that kill the node: what a volatile table or an in-memory outbox does not survive. */
-const KILLS: ReadonlySet<FaultKind> = new Set(['crash', 'power-loss']);
 
 /** What a kind's faults need beyond what every backend offers: a fault of the kind says, on a two-node trial. */
 function needsOf(kind: FaultKind): Capability | undefined {
@@ -249,7 +248,7 @@ function partitionGroups(trial: Trial, node: string): string[][] {
 /** The facts about a trial's schedule that what a setting promises depends on. */
 export function scheduleFacts(trial: Trial): ScheduleFacts {
   const windows = placeWindows(trial);
-  const crashed = windows.filter((w) => KILLS.has(w.kind)).map((w) => Number(w.target.slice(1)) - 1);
+  const crashed = windows.filter((w) => killsNode(w.kind)).map((w) => Number(w.target.slice(1)) - 1);
   return {
     senderCrash: crashed.some((i) => i < trial.clients),
     receiverCrash: crashed.some((i) => i >= trial.clients),

@@ -30,3 +30,8 @@ export function faultWindows(events: readonly FaultEvent[]): FaultWindow[] {
 export function allFaultsHealed(events: readonly FaultEvent[]): boolean {
   return faultWindows(events).every((window) => window.stop !== undefined);
 }
+
+/** Whether a recorded fault kills its node: a crash, or a power loss (a crash whose disk also loses what was not fsynced). */
+export function killsNode(fault: string): boolean {
+  return fault === 'crash' || fault === 'power-loss';
+}

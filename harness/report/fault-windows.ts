@@ -1,3 +1,4 @@
+import { killsNode } from '../history/faults.ts';
 import type { FaultEvent } from './run-folder.ts';
 
 export interface FaultWindow {
@@ -27,8 +28,8 @@ export interface NodeDownWindow {
 }
 
 const NODE_CONTROL = new Set(['crash', 'power-loss', 'restart', 'pause', 'resume']);
-/** A power loss is a crash that also loses what was not fsynced: the node is down the same way. */
-const markKind = (fault: string): NodeMark['kind'] => (fault === 'power-loss' ? 'crash' : (fault as NodeMark['kind']));
+/** A power loss is drawn as a crash: the node is down the same way. */
+const markKind = (fault: string): NodeMark['kind'] => (killsNode(fault) ? 'crash' : (fault as NodeMark['kind']));
 
 export function faultWindows(faults: FaultEvent[], runEnd: number): FaultWindow[] {
   const windows = new Map<string, FaultWindow>();
