@@ -13,3 +13,15 @@ export const exploreCapabilities: Record<ExploreBackend, readonly Capability[]> 
   sim: ['frame-toxics', 'power-loss'],
   process: ['frame-toxics'],
 };
+
+/**
+ * Why a setting cannot be explored, if it cannot: a user's node is an executable, which only real processes run,
+ * and a bug variant belongs to chaoslab's own node.
+ */
+export function settingProblem({ command, bug, backend }: { command?: readonly string[]; bug?: string; backend?: ExploreBackend }): string | undefined {
+  if (command === undefined) return undefined;
+  if (command.length === 0) return 'the node command is empty';
+  if (bug !== undefined) return "a node command and a bug variant: a bug variant is one of chaoslab's own nodes; give one of them";
+  if (backend === 'sim') return 'a node command runs your executable as a real process: explore it on backend process (the default with it)';
+  return undefined;
+}

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { replayCommand } from '../outcome/index.ts';
 import type { Guarantee } from '../scenario.ts';
 import { randomSeed } from '../random.ts';
-import { exploreCapabilities, type ExploreBackend } from './backend.ts';
+import { exploreCapabilities, settingProblem, type ExploreBackend } from './backend.ts';
 import { labTrialRunner, type TrialRunner } from './lab-trial.ts';
 import type { FaultPresetName } from './presets.ts';
 import { trialSource, type TrialSetting } from './schedule.ts';
@@ -59,9 +59,8 @@ export async function explore(options: ExploreOptions): Promise<ExploreResult> {
   const folder = resolve(options.runsDir ?? 'runs', `${stamp}-explore-${options.bug ?? options.semantics}`);
   // A user's own node is an executable, which only real processes run.
   const backend = options.backend ?? (options.command ? 'process' : 'sim');
-  if (options.command && backend === 'sim') throw new Error("a node command runs as a real process: explore it with backend 'process', not 'sim'");
-  if (options.command && options.bug) throw new Error('a bug variant is one of chaoslab\'s own nodes: give a node command or a bug, not both');
-  if (options.command?.length === 0) throw new Error('the node command is empty');
+  const problem = settingProblem({ ...options, backend });
+  if (problem) throw new Error(problem);
   const runner = options.runner ?? labTrialRunner({ runsDir: join(folder, 'trials'), backend });
   const setting: TrialSetting = {
     semantics: options.semantics,

@@ -20,9 +20,9 @@ describe('explore usage errors', () => {
       [['explore', '--semantics', 'exactly-once', '--bug', 'nope'], /--bug takes one of ack-before-durable/],
       [['explore', '--semantics', 'exactly-once', '--faults', 'extreme'], /--faults takes one of light, default, heavy/],
       [['explore', '--semantics', 'exactly-once', '--time', '5 minutes'], /--time takes a duration/],
-      [['explore', '--semantics', 'exactly-once', '--node-command', 'python3 node.py', '--backend', 'sim'], /use --backend process/],
-      [['explore', '--semantics', 'exactly-once', '--node-command', 'python3 node.py', '--bug', 'no-fsync'], /--node-command and --bug/],
-      [['explore', '--semantics', 'exactly-once', '--node-command', ' '], /--node-command is empty/],
+      [['explore', '--semantics', 'exactly-once', '--node-command', 'python3 node.py', '--backend', 'sim'], /explore it on backend process/],
+      [['explore', '--semantics', 'exactly-once', '--node-command', 'python3 node.py', '--bug', 'no-fsync'], /--node-command: a node command and a bug variant/],
+      [['explore', '--semantics', 'exactly-once', '--node-command', ' '], /--node-command: the node command is empty/],
     ] as const) {
       const result = await chaoslab([...args]);
       expect(result.code, args.join(' ')).toBe(2);

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { BUGS, SEMANTICS, type Bug } from '../../../nodes/semantics/settings.ts';
-import { exploreBackends, type ExploreBackend } from '../../explore/backend.ts';
+import { exploreBackends, settingProblem, type ExploreBackend } from '../../explore/backend.ts';
 import { faultPresets, isFaultPresetName } from '../../explore/presets.ts';
 import type { SearchProgress } from '../../explore/search.ts';
 import { exitCodes } from '../exit-codes.ts';
@@ -67,9 +67,8 @@ export function register(program: Command): void {
       if (flags.runs === undefined && flags.time === undefined) flags.time = parseDuration('5m');
       if (!isFaultPresetName(flags.faults)) throw new InvalidArgumentError('--faults');
       const command = flags.nodeCommand?.split(/\s+/).filter(Boolean);
-      if (command && command.length === 0) throw new UsageError('--node-command is empty');
-      if (command && flags.bug) throw new UsageError('--node-command and --bug: a bug variant is one of chaoslab\'s own nodes; give one of them');
-      if (command && flags.backend === 'sim') throw new UsageError('--node-command runs your executable as a real process: use --backend process (the default with it)');
+      const problem = settingProblem({ ...(command ? { command } : {}), ...(flags.bug ? { bug: flags.bug } : {}), ...(flags.backend ? { backend: flags.backend } : {}) });
+      if (problem) throw new UsageError(`--node-command: ${problem}`);
       const { explore } = await import('../../explore/explore.ts');
       // Every trial runs a lab: a stopped search stops them too, as `run` does.
       stopLabsOnSignals((await import('../../run.ts')).closeActiveLabs);
